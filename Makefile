@@ -1,0 +1,61 @@
+# Layanan: every target installs what it needs itself (virtualenv, pinned packages, npm assets, chromium).
+SHELL := /bin/bash
+PY := .venv/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONPATH := $(CURDIR)/functions:$(CURDIR)/site:$(CURDIR)
+
+.PHONY: help serve test check site lint typecheck bench clean deps assets chromium
+
+help:
+	@echo "make serve   run the whole product on http://127.0.0.1:8000/ (no AWS account needed)"
+	@echo "make test    run the whole test suite (lint, types, checker, unit, integration, browser)"
+	@echo "make site    build the static site into build/site/"
+	@echo "make check   check the standards in standards/"
+	@echo "make bench   run the benchmarks under bench/"
+
+# --- set-up -----------------------------------------------------------------
+.venv/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check 'pip<26.3'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: .venv/.installed
+assets: node_modules/.installed
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# --- the two main jobs ---------------------------------------------------------
+serve: deps assets
+	$(PY) -m infra.local.serve
+
+test: deps assets chromium
+	$(PY) -m ruff check functions site tests bench infra
+	$(PY) -m mypy functions site/sitegen infra bench
+	$(PY) -m sitegen check standards
+	$(PY) -m pytest -q
+
+# --- the rest -----------------------------------------------------------------
+check: deps
+	$(PY) -m sitegen check standards
+
+site: deps assets
+	$(PY) -m sitegen build --out build/site
+
+lint: deps
+	$(PY) -m ruff check functions site tests bench infra
+	$(PY) -m mypy functions site/sitegen infra bench
+
+bench: deps assets chromium
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

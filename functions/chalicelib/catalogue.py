@@ -1,0 +1,138 @@
+"""All standards of all agencies, loaded from one folder, and their open-data form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalicelib.schema import COMPONENT_HEADINGS, Agency, Channel, Component, Standard
+from chalicelib.standards import InvalidStandardError, Problem, parse_agency, parse_standard
+
+AGENCY_FILE = "_agency.yml"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    agencies: tuple[Agency, ...]
+    standards: tuple[Standard, ...]
+
+    def agency(self, agency_id: str) -> Agency:
+        return next(agency for agency in self.agencies if agency.id == agency_id)
+
+    def standards_of(self, agency_id: str) -> tuple[Standard, ...]:
+        return tuple(s for s in self.standards if s.agency_id == agency_id)
+
+    def find(self, key: str) -> Standard | None:
+        """The standard whose key is 'agency/service', or None."""
+        return next((s for s in self.standards if s.key == key), None)
+
+    def channels_of(self, standard: Standard) -> tuple[Channel, ...]:
+        return standard.complaint_channels or self.agency(standard.agency_id).complaint_channels
+
+
+def service_url(standard: Standard) -> str:
+    return f"/{standard.agency_id}/{standard.id}/"
+
+
+def form_url(standard: Standard) -> str:
+    return f"/{standard.agency_id}/{standard.id}/ajukan/"
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """Parse every agency folder under root; raise InvalidStandardError listing every problem found."""
+    problems: list[Problem] = []
+    agencies: list[Agency] = []
+    standards: list[Standard] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        agency_path = folder / AGENCY_FILE
+        display = lambda path: str(path.relative_to(root.parent))  # noqa: E731
+        if not agency_path.exists():
+            problems.append(Problem(display(folder), 1, f"folder instansi tidak punya {AGENCY_FILE}"))
+            continue
+        try:
+            agency = parse_agency(agency_path, display(agency_path))
+        except InvalidStandardError as error:
+            problems.extend(error.problems)
+            continue
+        agencies.append(agency)
+        for path in sorted(folder.glob("*.md")):
+            if path.name.startswith("_"):
+                continue
+            try:
+                standards.append(parse_standard(path, agency, display(path)))
+            except InvalidStandardError as error:
+                problems.extend(error.problems)
+    if problems:
+        raise InvalidStandardError(problems)
+    standards.sort(key=lambda s: (s.agency_id, s.order, s.id))
+    return Catalogue(tuple(agencies), tuple(standards))
+
+
+def _component(component: Component) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": component.heading, "text": component.text}
+    if component.items:
+        data["items"] = list(component.items)
+    return data
+
+
+def open_data_entry(catalogue: Catalogue, standard: Standard) -> dict[str, Any]:
+    """One service in data/standards.json (the format is documented in README.md)."""
+    agency = catalogue.agency(standard.agency_id)
+    components = {key: _component(standard.components[key]) for key in COMPONENT_HEADINGS}
+    components["procedure"]["items"] = [
+        {"text": step.text, "actor": {"id": step.actor, "name": _role_name(agency, step.actor)}}
+        for step in standard.procedure
+    ]
+    duration = standard.duration
+    components["duration"].update(
+        {"unit": duration.unit, "value": duration.value, "min": duration.min, "max": duration.max}
+    )
+    components["fee"]["amount_idr"] = standard.fee_idr
+    components["complaints"]["channels"] = [
+        {"channel": channel.type, "value": channel.value, "label": channel.type_label}
+        for channel in catalogue.channels_of(standard)
+    ]
+    entry: dict[str, Any] = {
+        "id": standard.key,
+        "title": standard.title,
+        "agency": {"id": agency.id, "name": agency.name},
+        "url": service_url(standard),
+        "document_number": standard.document_number or None,
+        "document_date": standard.document_date.isoformat() if standard.document_date else None,
+        "components": components,
+    }
+    if standard.online:
+        entry["online"] = {
+            "form_url": form_url(standard),
+            "submit_url": "/api/submissions",
+            "fields": [
+                {
+                    "name": f.name,
+                    "label": f.label,
+                    "type": f.type,
+                    "required": f.required,
+                    "hint": f.hint or None,
+                    "choices": list(f.choices) or None,
+                    "max_length": f.max_length,
+                }
+                for f in standard.online.fields
+            ],
+            "requirements_to_confirm": list(standard.components["requirements"].items),
+            "approval_chain": [
+                {"role": role_id, "name": _role_name(agency, role_id)} for role_id in standard.online.approval_chain
+            ],
+        }
+    return entry
+
+
+def open_data(catalogue: Catalogue) -> dict[str, Any]:
+    return {
+        "format": "layanan-standards/1",
+        "services": [open_data_entry(catalogue, standard) for standard in catalogue.standards],
+    }
+
+
+def _role_name(agency: Agency, role_id: str) -> str:
+    role = agency.role(role_id)
+    return role.name if role else role_id

@@ -1,0 +1,181 @@
+"""The shape of a Standar Pelayanan: one source of truth for the site build, the API and the checker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+# The fourteen components of PermenPAN-RB 15/2014, with their official headings.
+# The first six are the service-delivery components that must be published first.
+COMPONENT_HEADINGS: dict[str, str] = {
+    "requirements": "Persyaratan Pelayanan",
+    "procedure": "Sistem, Mekanisme, dan Prosedur",
+    "duration": "Jangka Waktu Penyelesaian",
+    "fee": "Biaya/Tarif",
+    "product": "Produk Pelayanan",
+    "complaints": "Penanganan Pengaduan, Saran, dan Masukan",
+    "legal_basis": "Dasar Hukum",
+    "facilities": "Sarana, Prasarana, dan/atau Fasilitas",
+    "competencies": "Kompetensi Pelaksana",
+    "internal_supervision": "Pengawasan Internal",
+    "staffing": "Jumlah Pelaksana",
+    "service_guarantee": "Jaminan Pelayanan",
+    "safety_guarantee": "Jaminan Keamanan dan Keselamatan Pelayanan",
+    "performance_evaluation": "Evaluasi Kinerja Pelaksana",
+}
+SERVICE_DELIVERY = ("requirements", "procedure", "duration", "fee", "product", "complaints")
+MANAGEMENT = tuple(key for key in COMPONENT_HEADINGS if key not in SERVICE_DELIVERY)
+# The procedure's steps live in the front matter; its body section is an optional note.
+COMPONENTS_ALLOWED_EMPTY = frozenset({"procedure"})
+
+DurationUnit = Literal["menit", "jam", "hari", "hari kerja"]
+DURATION_UNITS: tuple[str, ...] = ("menit", "jam", "hari", "hari kerja")
+
+ChannelType = Literal[
+    "email", "phone", "whatsapp", "telegram", "website", "social", "postal", "box", "in_person", "app"
+]
+CHANNEL_TYPES: dict[str, str] = {
+    "email": "Email",
+    "phone": "Telepon",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "website": "Situs web",
+    "social": "Media sosial",
+    "postal": "Surat",
+    "box": "Kotak pengaduan",
+    "in_person": "Datang langsung",
+    "app": "Aplikasi",
+}
+
+FieldType = Literal["text", "long_text", "nik", "phone", "email", "date", "number", "choice", "checkbox"]
+FIELD_TYPES: tuple[str, ...] = (
+    "text", "long_text", "nik", "phone", "email", "date", "number", "choice", "checkbox",
+)
+# Upper bounds on what an applicant may type, per field type (characters).
+FIELD_MAX_LENGTH: dict[str, int] = {
+    "text": 200, "long_text": 2000, "nik": 16, "phone": 20, "email": 254,
+    "date": 10, "number": 15, "choice": 200, "checkbox": 5,
+}
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+AGENCY_CODE = re.compile(r"^[A-Z]{2,6}$")
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    applicant: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    type: str
+    value: str
+    label: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return self.label or CHANNEL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Maklumat:
+    text: str
+    signatory: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    short_name: str
+    code: str
+    address: str
+    complaint_channels: tuple[Channel, ...]
+    maklumat: Maklumat
+    roles: tuple[Role, ...]
+    source: str = ""
+
+    def role(self, role_id: str) -> Role | None:
+        return next((role for role in self.roles if role.id == role_id), None)
+
+
+@dataclass(frozen=True)
+class Duration:
+    unit: str
+    value: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def longest(self) -> int | None:
+        """The longest the service may take, or None when the standard gives no upper bound."""
+        return self.value if self.value is not None else self.max
+
+
+@dataclass(frozen=True)
+class Step:
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    type: str
+    required: bool = True
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def max_length(self) -> int:
+        return FIELD_MAX_LENGTH[self.type]
+
+
+@dataclass(frozen=True)
+class OnlineForm:
+    fields: tuple[FormField, ...]
+    approval_chain: tuple[str, ...]
+
+    def field(self, name: str) -> FormField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    text: str  # the Markdown of the body section, the source's wording
+    items: tuple[str, ...] = ()  # the top-level list items of that text, if it is a list
+    line: int = 0  # line of its heading in the source file
+
+    @property
+    def heading(self) -> str:
+        return COMPONENT_HEADINGS[self.key]
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str  # the file name without .md
+    agency_id: str
+    title: str
+    document_number: str
+    document_date: date | None
+    order: int
+    duration: Duration
+    fee_idr: int
+    procedure: tuple[Step, ...]
+    components: dict[str, Component]
+    complaint_channels: tuple[Channel, ...] = ()  # empty: the agency's channels apply
+    online: OnlineForm | None = None
+    source: str = ""
+    body_line: int = 1
+
+    @property
+    def key(self) -> str:
+        """Unique across the catalogue: agency/service."""
+        return f"{self.agency_id}/{self.id}"

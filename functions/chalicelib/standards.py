@@ -1,0 +1,427 @@
+"""Read standards/<agency>/_agency.yml and standards/<agency>/<service>.md into schema objects.
+
+Every problem is reported with the file, the line and, where it concerns one, the component's
+official name, so that agency staff can find and fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chalicelib.schema import (
+    AGENCY_CODE,
+    CHANNEL_TYPES,
+    COMPONENT_HEADINGS,
+    COMPONENTS_ALLOWED_EMPTY,
+    DURATION_UNITS,
+    FIELD_NAME,
+    FIELD_TYPES,
+    SLUG,
+    Agency,
+    Channel,
+    Component,
+    Duration,
+    FormField,
+    Maklumat,
+    OnlineForm,
+    Role,
+    Standard,
+    Step,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    component: str = ""  # official heading, when the problem is inside one component
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: [{self.component}] {self.message}" if self.component else f"{where}: {self.message}"
+
+
+class InvalidStandardError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the line of each key (1-based, in the file)."""
+
+    line: int = 1
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    line_offset = 0
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1 + loader.line_offset
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[str(key)] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[str(key)] = key_node.start_mark.line + 1 + loader.line_offset
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+
+
+class _Reader:
+    """Collects problems while reading one file, so that all of them are reported at once."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str, component: str = "") -> None:
+        self.problems.append(Problem(self.file, line, message, component))
+
+    def load_yaml(self, text: str, line_offset: int = 0) -> _Mapping | None:
+        loader = _LineLoader(text)
+        loader.line_offset = line_offset
+        try:
+            data = loader.get_single_data()
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+            self.problem(line, f"YAML tidak dapat dibaca: {getattr(error, 'problem', error)}")
+            return None
+        finally:
+            loader.dispose()
+        if not isinstance(data, _Mapping):
+            self.problem(line_offset + 1, "isi harus berupa pasangan kunci: nilai")
+            return None
+        return data
+
+    def keys(self, data: _Mapping, required: set[str], optional: set[str], where: str = "") -> None:
+        prefix = f"{where}: " if where else ""
+        for key in data:
+            if key not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                self.problem(data.key_lines[key], f"{prefix}kunci tidak dikenal '{key}' (yang dikenal: {allowed})")
+        for key in sorted(required - data.keys()):
+            self.problem(data.line, f"{prefix}kunci wajib '{key}' tidak ada")
+
+    def text(self, data: _Mapping, key: str, component: str = "", default: str | None = None) -> str:
+        value = data.get(key, default)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
+            self.problem(data.key_lines.get(key, data.line), f"'{key}' harus berupa teks yang tidak kosong", component)
+            return ""
+        return str(value).strip()
+
+    def integer(self, data: _Mapping, key: str, component: str = "", minimum: int = 0) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.problem(
+                data.key_lines.get(key, data.line),
+                f"'{key}' harus berupa bilangan bulat ≥ {minimum}, bukan '{value}'",
+                component,
+            )
+            return None
+        return value
+
+    def mappings(self, data: _Mapping, key: str, component: str = "") -> list[_Mapping]:
+        value = data.get(key)
+        line = data.key_lines.get(key, data.line)
+        if not isinstance(value, list) or not value:
+            self.problem(line, f"'{key}' harus berupa daftar yang tidak kosong", component)
+            return []
+        items: list[_Mapping] = []
+        for index, item in enumerate(value, start=1):
+            if isinstance(item, _Mapping):
+                items.append(item)
+            else:
+                self.problem(line, f"'{key}' butir ke-{index} harus berupa pasangan kunci: nilai", component)
+        return items
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InvalidStandardError(self.problems)
+
+
+def _channels(reader: _Reader, data: _Mapping, key: str, component: str = "") -> tuple[Channel, ...]:
+    channels = []
+    for item in reader.mappings(data, key, component):
+        reader.keys(item, {"type", "value"}, {"label"}, key)
+        kind = reader.text(item, "type", component)
+        if kind and kind not in CHANNEL_TYPES:
+            reader.problem(
+                item.key_lines["type"],
+                f"jenis saluran '{kind}' tidak dikenal (yang dikenal: {', '.join(CHANNEL_TYPES)})",
+                component,
+            )
+        channels.append(Channel(kind, reader.text(item, "value", component), reader.text(item, "label", component)))
+    return tuple(channels)
+
+
+def parse_agency(path: Path, display_name: str | None = None) -> Agency:
+    reader = _Reader(display_name or str(path))
+    data = reader.load_yaml(path.read_text(encoding="utf-8"))
+    reader.raise_if_any()
+    assert data is not None
+    reader.keys(
+        data,
+        {"name", "short_name", "code", "address", "complaint_channels", "maklumat", "roles"},
+        set(),
+    )
+    agency_id = path.parent.name
+    if not SLUG.match(agency_id):
+        reader.problem(1, f"nama folder instansi '{agency_id}' harus huruf kecil, angka dan '-'")
+    code = reader.text(data, "code")
+    if code and not AGENCY_CODE.match(code):
+        reader.problem(data.key_lines["code"], f"'code' harus 2–6 huruf kapital, bukan '{code}'")
+    maklumat = Maklumat("", "")
+    if isinstance(data.get("maklumat"), _Mapping):
+        block: _Mapping = data["maklumat"]
+        reader.keys(block, {"text", "signatory"}, set(), "maklumat")
+        maklumat = Maklumat(reader.text(block, "text"), reader.text(block, "signatory"))
+    elif "maklumat" in data:
+        reader.problem(data.key_lines["maklumat"], "'maklumat' harus berisi 'text' dan 'signatory'")
+    roles: list[Role] = []
+    for item in reader.mappings(data, "roles") if "roles" in data else []:
+        reader.keys(item, {"id", "name"}, {"applicant"}, "roles")
+        role_id = reader.text(item, "id")
+        if role_id and not SLUG.match(role_id):
+            reader.problem(item.key_lines["id"], f"id peran '{role_id}' harus huruf kecil, angka dan '-'")
+        if role_id in {role.id for role in roles}:
+            reader.problem(item.key_lines["id"], f"id peran '{role_id}' ditulis dua kali")
+        applicant = item.get("applicant", False)
+        if not isinstance(applicant, bool):
+            reader.problem(item.key_lines["applicant"], "'applicant' harus true atau false")
+        roles.append(Role(role_id, reader.text(item, "name"), applicant is True))
+    channels = _channels(reader, data, "complaint_channels") if "complaint_channels" in data else ()
+    reader.raise_if_any()
+    return Agency(
+        id=agency_id,
+        name=reader.text(data, "name"),
+        short_name=reader.text(data, "short_name"),
+        code=code,
+        address=reader.text(data, "address"),
+        complaint_channels=channels,
+        maklumat=maklumat,
+        roles=tuple(roles),
+        source=reader.file,
+    )
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n", re.DOTALL | re.MULTILINE)
+_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
+_LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*+])[ \t]+(.*)$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _normalise_heading(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+_HEADING_KEYS = {_normalise_heading(heading): key for key, heading in COMPONENT_HEADINGS.items()}
+
+
+def _list_items(text: str) -> tuple[str, ...]:
+    """The top-level list items of a section, continuation lines joined; () if it is not a list."""
+    items: list[str] = []
+    prose = False
+    for line in text.splitlines():
+        match = _LIST_ITEM.match(line)
+        if match:
+            items.append(match.group(1).strip())
+        elif line.strip() and items and line.startswith((" ", "\t")):
+            items[-1] = f"{items[-1]} {line.strip()}"
+        elif line.strip():
+            prose = True
+    return () if prose or not items else tuple(items)
+
+
+def _split_body(reader: _Reader, body: str, first_line: int) -> dict[str, Component]:
+    sections: dict[str, tuple[int, list[str]]] = {}
+    current: str | None = None
+    body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    for offset, line in enumerate(body.splitlines()):
+        line_number = first_line + offset
+        heading = _HEADING.match(line)
+        if heading:
+            key = _HEADING_KEYS.get(_normalise_heading(heading.group(1)))
+            if key is None:
+                reader.problem(
+                    line_number,
+                    f"judul komponen '{heading.group(1)}' tidak dikenal; gunakan salah satu judul resmi: "
+                    + "; ".join(COMPONENT_HEADINGS.values()),
+                )
+                current = None
+            elif key in sections:
+                reader.problem(line_number, "komponen ditulis dua kali", COMPONENT_HEADINGS[key])
+                current = None
+            else:
+                sections[key] = (line_number, [])
+                current = key
+        elif current is not None:
+            sections[current][1].append(line)
+        elif line.strip():
+            reader.problem(line_number, "teks di luar komponen: tulis di bawah salah satu judul '## ...'")
+    components: dict[str, Component] = {}
+    for key, heading in COMPONENT_HEADINGS.items():
+        if key not in sections:
+            reader.problem(first_line, "komponen tidak ada; tambahkan judul '## " + heading + "'", heading)
+            continue
+        line_number, lines = sections[key]
+        text = "\n".join(lines).strip()
+        if not text and key not in COMPONENTS_ALLOWED_EMPTY:
+            reader.problem(line_number, "komponen kosong", heading)
+        components[key] = Component(key, text, _list_items(text), line_number)
+    return components
+
+
+def _duration(reader: _Reader, data: _Mapping) -> Duration:
+    heading = COMPONENT_HEADINGS["duration"]
+    block = data.get("duration")
+    if not isinstance(block, _Mapping):
+        reader.problem(data.key_lines.get("duration", data.line), "'duration' harus berisi value atau min/max dan unit", heading)
+        return Duration(unit="hari")
+    reader.keys(block, {"unit"}, {"value", "min", "max"}, "duration")
+    unit = reader.text(block, "unit", heading)
+    if unit and unit not in DURATION_UNITS:
+        reader.problem(block.key_lines["unit"], f"satuan '{unit}' tidak dikenal (yang dikenal: {', '.join(DURATION_UNITS)})", heading)
+    value, low, high = (reader.integer(block, key, heading, minimum=1) for key in ("value", "min", "max"))
+    if "value" in block and ("min" in block or "max" in block):
+        reader.problem(block.line, "tulis 'value' saja, atau 'min' (dan 'max'), jangan keduanya", heading)
+    elif "value" not in block and "min" not in block:
+        reader.problem(block.line, "tulis 'value', atau 'min' (dan 'max')", heading)
+    elif low is not None and high is not None and high < low:
+        reader.problem(block.key_lines["max"], f"'max' ({high}) lebih kecil dari 'min' ({low})", heading)
+    return Duration(unit=unit, value=value, min=low, max=high)
+
+
+def _document(reader: _Reader, data: _Mapping) -> tuple[str, date | None]:
+    block = data.get("document")
+    if block is None:
+        return "", None
+    if not isinstance(block, _Mapping):
+        reader.problem(data.key_lines["document"], "'document' harus berisi 'number' dan boleh 'date'")
+        return "", None
+    reader.keys(block, {"number"}, {"date"}, "document")
+    number = reader.text(block, "number")
+    when = block.get("date")
+    if when is not None and not isinstance(when, date):
+        reader.problem(block.key_lines["date"], f"'date' harus berformat TTTT-BB-HH, bukan '{when}'")
+        when = None
+    return number, when
+
+
+def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency: Agency) -> OnlineForm:
+    block = data["online"]
+    if not isinstance(block, _Mapping):
+        reader.problem(data.key_lines["online"], "'online' harus berisi 'fields' dan 'approval_chain'")
+        return OnlineForm((), ())
+    reader.keys(block, {"fields", "approval_chain"}, set(), "online")
+    fields: list[FormField] = []
+    for item in reader.mappings(block, "fields"):
+        reader.keys(item, {"name", "label", "type"}, {"required", "hint", "choices"}, "fields")
+        name, kind = reader.text(item, "name"), reader.text(item, "type")
+        line = item.key_lines.get("name", item.line)
+        if name and not FIELD_NAME.match(name):
+            reader.problem(line, f"nama isian '{name}' harus huruf kecil, angka dan '_', diawali huruf")
+        if name in {f.name for f in fields}:
+            reader.problem(line, f"nama isian '{name}' ditulis dua kali")
+        if kind and kind not in FIELD_TYPES:
+            reader.problem(item.key_lines["type"], f"jenis isian '{kind}' tidak dikenal (yang dikenal: {', '.join(FIELD_TYPES)})")
+        choices = item.get("choices", [])
+        if kind == "choice" and (not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices)):
+            reader.problem(line, f"isian '{name}' berjenis choice harus punya 'choices': daftar teks pilihan")
+            choices = []
+        elif kind != "choice" and "choices" in item:
+            reader.problem(item.key_lines["choices"], f"'choices' hanya untuk isian berjenis choice")
+        required = item.get("required", True)
+        if not isinstance(required, bool):
+            reader.problem(item.key_lines["required"], "'required' harus true atau false")
+        fields.append(
+            FormField(name, reader.text(item, "label"), kind, required is not False, reader.text(item, "hint"), tuple(choices))
+        )
+    chain = block.get("approval_chain")
+    chain_line = block.key_lines.get("approval_chain", block.line)
+    if not isinstance(chain, list) or not chain or not all(isinstance(r, str) for r in chain):
+        reader.problem(chain_line, "'approval_chain' harus berupa daftar id peran petugas, berurutan")
+        chain = []
+    actors = {step.actor for step in procedure}
+    for role_id in chain:
+        role = agency.role(role_id)
+        if role is None:
+            reader.problem(chain_line, f"peran '{role_id}' di approval_chain tidak ada di roles pada _agency.yml")
+        elif role.applicant:
+            reader.problem(chain_line, f"peran '{role_id}' adalah pemohon, bukan petugas yang menyetujui")
+        elif role_id not in actors:
+            reader.problem(chain_line, f"peran '{role_id}' di approval_chain tidak melakukan satu pun langkah prosedur")
+    if len(set(chain)) != len(chain):
+        reader.problem(chain_line, "approval_chain memuat peran yang sama dua kali")
+    return OnlineForm(tuple(fields), tuple(chain))
+
+
+def parse_standard(path: Path, agency: Agency, display_name: str | None = None) -> Standard:
+    reader = _Reader(display_name or str(path))
+    text = path.read_text(encoding="utf-8")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        reader.problem(1, "berkas harus diawali front matter YAML di antara dua baris '---'")
+        reader.raise_if_any()
+    assert match is not None
+    data = reader.load_yaml(match.group(1), line_offset=1)
+    reader.raise_if_any()
+    assert data is not None
+    reader.keys(
+        data,
+        {"title", "duration", "fee", "procedure"},
+        {"document", "order", "complaint_channels", "online"},
+    )
+    service_id = path.stem
+    if not SLUG.match(service_id):
+        reader.problem(1, f"nama berkas '{path.name}' harus huruf kecil, angka dan '-' (mis. kartu-pencari-kerja.md)")
+    number, when = _document(reader, data)
+    fee = reader.integer(data, "fee", COMPONENT_HEADINGS["fee"]) if "fee" in data else None
+    steps: list[Step] = []
+    procedure_heading = COMPONENT_HEADINGS["procedure"]
+    for item in reader.mappings(data, "procedure", procedure_heading) if "procedure" in data else []:
+        reader.keys(item, {"actor", "step"}, set(), "procedure")
+        actor = reader.text(item, "actor", procedure_heading)
+        if actor and agency.role(actor) is None:
+            known = ", ".join(role.id for role in agency.roles)
+            reader.problem(item.key_lines["actor"], f"peran '{actor}' tidak ada di roles pada _agency.yml (yang ada: {known})", procedure_heading)
+        steps.append(Step(actor, reader.text(item, "step", procedure_heading)))
+    duration = _duration(reader, data) if "duration" in data else Duration(unit="hari")
+    channels = _channels(reader, data, "complaint_channels", COMPONENT_HEADINGS["complaints"]) if "complaint_channels" in data else ()
+    online = _online(reader, data, tuple(steps), agency) if "online" in data else None
+    body_line = text[: match.end()].count("\n") + 1
+    components = _split_body(reader, text[match.end():], body_line)
+    order = reader.integer(data, "order", minimum=1) if "order" in data else None
+    reader.raise_if_any()
+    return Standard(
+        id=service_id,
+        agency_id=agency.id,
+        title=reader.text(data, "title"),
+        document_number=number,
+        document_date=when,
+        order=order or 999,
+        duration=duration,
+        fee_idr=fee or 0,
+        procedure=tuple(steps),
+        components=components,
+        complaint_channels=channels,
+        online=online,
+        source=reader.file,
+        body_line=body_line,
+    )

@@ -1,0 +1,1 @@
+"""Build tooling for the public site and the standards checker (not deployed to Lambda)."""
