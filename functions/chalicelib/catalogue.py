@@ -44,9 +44,12 @@ def load_catalogue(root: Path) -> Catalogue:
     problems: list[Problem] = []
     agencies: list[Agency] = []
     standards: list[Standard] = []
+
+    def display(path: Path) -> str:
+        return str(path.relative_to(root.parent))
+
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         agency_path = folder / AGENCY_FILE
-        display = lambda path: str(path.relative_to(root.parent))  # noqa: E731
         if not agency_path.exists():
             problems.append(Problem(display(folder), 1, f"folder instansi tidak punya {AGENCY_FILE}"))
             continue

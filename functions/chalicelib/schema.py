@@ -51,12 +51,27 @@ CHANNEL_TYPES: dict[str, str] = {
 
 FieldType = Literal["text", "long_text", "nik", "phone", "email", "date", "number", "choice", "checkbox"]
 FIELD_TYPES: tuple[str, ...] = (
-    "text", "long_text", "nik", "phone", "email", "date", "number", "choice", "checkbox",
+    "text",
+    "long_text",
+    "nik",
+    "phone",
+    "email",
+    "date",
+    "number",
+    "choice",
+    "checkbox",
 )
 # Upper bounds on what an applicant may type, per field type (characters).
 FIELD_MAX_LENGTH: dict[str, int] = {
-    "text": 200, "long_text": 2000, "nik": 16, "phone": 20, "email": 254,
-    "date": 10, "number": 15, "choice": 200, "checkbox": 5,
+    "text": 200,
+    "long_text": 2000,
+    "nik": 16,
+    "phone": 20,
+    "email": 254,
+    "date": 10,
+    "number": 15,
+    "choice": 200,
+    "checkbox": 5,
 }
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

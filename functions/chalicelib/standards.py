@@ -76,7 +76,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class _Reader:
@@ -249,25 +249,28 @@ def _list_items(text: str) -> tuple[str, ...]:
     return () if prose or not items else tuple(items)
 
 
+_SKIP = "_skip"  # collects the text under a rejected heading, so it is not reported twice
+
+
 def _split_body(reader: _Reader, body: str, first_line: int) -> dict[str, Component]:
-    sections: dict[str, tuple[int, list[str]]] = {}
+    sections: dict[str, tuple[int, list[str]]] = {_SKIP: (0, [])}
     current: str | None = None
     body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     for offset, line in enumerate(body.splitlines()):
         line_number = first_line + offset
-        heading = _HEADING.match(line)
-        if heading:
-            key = _HEADING_KEYS.get(_normalise_heading(heading.group(1)))
+        heading_match = _HEADING.match(line)
+        if heading_match:
+            key = _HEADING_KEYS.get(_normalise_heading(heading_match.group(1)))
             if key is None:
                 reader.problem(
                     line_number,
-                    f"judul komponen '{heading.group(1)}' tidak dikenal; gunakan salah satu judul resmi: "
+                    f"judul komponen '{heading_match.group(1)}' tidak dikenal; gunakan salah satu judul resmi: "
                     + "; ".join(COMPONENT_HEADINGS.values()),
                 )
-                current = None
+                current = _SKIP
             elif key in sections:
                 reader.problem(line_number, "komponen ditulis dua kali", COMPONENT_HEADINGS[key])
-                current = None
+                current = _SKIP
             else:
                 sections[key] = (line_number, [])
                 current = key
@@ -292,12 +295,18 @@ def _duration(reader: _Reader, data: _Mapping) -> Duration:
     heading = COMPONENT_HEADINGS["duration"]
     block = data.get("duration")
     if not isinstance(block, _Mapping):
-        reader.problem(data.key_lines.get("duration", data.line), "'duration' harus berisi value atau min/max dan unit", heading)
+        reader.problem(
+            data.key_lines.get("duration", data.line), "'duration' harus berisi value atau min/max dan unit", heading
+        )
         return Duration(unit="hari")
     reader.keys(block, {"unit"}, {"value", "min", "max"}, "duration")
     unit = reader.text(block, "unit", heading)
     if unit and unit not in DURATION_UNITS:
-        reader.problem(block.key_lines["unit"], f"satuan '{unit}' tidak dikenal (yang dikenal: {', '.join(DURATION_UNITS)})", heading)
+        reader.problem(
+            block.key_lines["unit"],
+            f"satuan '{unit}' tidak dikenal (yang dikenal: {', '.join(DURATION_UNITS)})",
+            heading,
+        )
     value, low, high = (reader.integer(block, key, heading, minimum=1) for key in ("value", "min", "max"))
     if "value" in block and ("min" in block or "max" in block):
         reader.problem(block.line, "tulis 'value' saja, atau 'min' (dan 'max'), jangan keduanya", heading)
@@ -340,18 +349,24 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
         if name in {f.name for f in fields}:
             reader.problem(line, f"nama isian '{name}' ditulis dua kali")
         if kind and kind not in FIELD_TYPES:
-            reader.problem(item.key_lines["type"], f"jenis isian '{kind}' tidak dikenal (yang dikenal: {', '.join(FIELD_TYPES)})")
+            reader.problem(
+                item.key_lines["type"], f"jenis isian '{kind}' tidak dikenal (yang dikenal: {', '.join(FIELD_TYPES)})"
+            )
         choices = item.get("choices", [])
-        if kind == "choice" and (not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices)):
+        if kind == "choice" and (
+            not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices)
+        ):
             reader.problem(line, f"isian '{name}' berjenis choice harus punya 'choices': daftar teks pilihan")
             choices = []
         elif kind != "choice" and "choices" in item:
-            reader.problem(item.key_lines["choices"], f"'choices' hanya untuk isian berjenis choice")
+            reader.problem(item.key_lines["choices"], "'choices' hanya untuk isian berjenis choice")
         required = item.get("required", True)
         if not isinstance(required, bool):
             reader.problem(item.key_lines["required"], "'required' harus true atau false")
         fields.append(
-            FormField(name, reader.text(item, "label"), kind, required is not False, reader.text(item, "hint"), tuple(choices))
+            FormField(
+                name, reader.text(item, "label"), kind, required is not False, reader.text(item, "hint"), tuple(choices)
+            )
         )
     chain = block.get("approval_chain")
     chain_line = block.key_lines.get("approval_chain", block.line)
@@ -400,13 +415,21 @@ def parse_standard(path: Path, agency: Agency, display_name: str | None = None) 
         actor = reader.text(item, "actor", procedure_heading)
         if actor and agency.role(actor) is None:
             known = ", ".join(role.id for role in agency.roles)
-            reader.problem(item.key_lines["actor"], f"peran '{actor}' tidak ada di roles pada _agency.yml (yang ada: {known})", procedure_heading)
+            reader.problem(
+                item.key_lines["actor"],
+                f"peran '{actor}' tidak ada di roles pada _agency.yml (yang ada: {known})",
+                procedure_heading,
+            )
         steps.append(Step(actor, reader.text(item, "step", procedure_heading)))
     duration = _duration(reader, data) if "duration" in data else Duration(unit="hari")
-    channels = _channels(reader, data, "complaint_channels", COMPONENT_HEADINGS["complaints"]) if "complaint_channels" in data else ()
+    channels = (
+        _channels(reader, data, "complaint_channels", COMPONENT_HEADINGS["complaints"])
+        if "complaint_channels" in data
+        else ()
+    )
     online = _online(reader, data, tuple(steps), agency) if "online" in data else None
     body_line = text[: match.end()].count("\n") + 1
-    components = _split_body(reader, text[match.end():], body_line)
+    components = _split_body(reader, text[match.end() :], body_line)
     order = reader.integer(data, "order", minimum=1) if "order" in data else None
     reader.raise_if_any()
     return Standard(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from chalicelib.catalogue import load_catalogue
 from chalicelib.standards import InvalidStandardError
+
 from sitegen.quality import warnings
 
 

@@ -22,7 +22,7 @@ _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().-]+$")
 
 
 @dataclass(frozen=True)
-class Warning:
+class QualityWarning:
     file: str
     line: int
     message: str
@@ -67,26 +67,30 @@ def _text_of(standard: Standard, key: str) -> str:
     return standard.components[key].text
 
 
-def warnings(catalogue: Catalogue, today: date) -> list[Warning]:
-    found: list[Warning] = []
+def warnings(catalogue: Catalogue, today: date) -> list[QualityWarning]:
+    found: list[QualityWarning] = []
     for agency in catalogue.agencies:
         for channel in agency.complaint_channels:
             problem = channel_problem(channel)
             if problem:
-                found.append(Warning(agency.source, 1, f"saluran pengaduan: {problem}"))
+                found.append(QualityWarning(agency.source, 1, f"saluran pengaduan: {problem}"))
     seen: dict[tuple[str, str], Standard] = {}
     for standard in catalogue.standards:
         for channel in standard.complaint_channels:
             problem = channel_problem(channel)
             if problem:
-                found.append(Warning(standard.source, 1, problem, COMPONENT_HEADINGS["complaints"]))
+                found.append(QualityWarning(standard.source, 1, problem, COMPONENT_HEADINGS["complaints"]))
         for key in COMPONENT_HEADINGS:
             component = standard.components[key]
             for year in implausible_years(component.text, today):
-                found.append(Warning(standard.source, component.line, f"tahun '{year}' tidak mungkin benar", component.heading))
+                found.append(
+                    QualityWarning(standard.source, component.line, f"tahun '{year}' tidak mungkin benar", component.heading)
+                )
         for step in standard.procedure:
             for year in implausible_years(step.text, today):
-                found.append(Warning(standard.source, 1, f"tahun '{year}' tidak mungkin benar", COMPONENT_HEADINGS["procedure"]))
+                found.append(
+                    QualityWarning(standard.source, 1, f"tahun '{year}' tidak mungkin benar", COMPONENT_HEADINGS["procedure"])
+                )
         for key in (*SERVICE_SPECIFIC, "procedure"):
             text = re.sub(r"\s+", " ", _text_of(standard, key)).strip().casefold()
             if not text:
@@ -94,13 +98,14 @@ def warnings(catalogue: Catalogue, today: date) -> list[Warning]:
             original = seen.setdefault((key, text), standard)
             if original is not standard:
                 found.append(
-                    Warning(
+                    QualityWarning(
                         standard.source,
                         standard.components[key].line,
-                        f"teksnya sama persis dengan layanan '{original.title}' ({original.source}); periksa apakah tersalin",
+                        f"teksnya sama persis dengan layanan '{original.title}' ({original.source}); "
+                        "periksa apakah tersalin",
                         COMPONENT_HEADINGS[key],
                     )
                 )
         if standard.document_date and not FIRST_PLAUSIBLE_YEAR <= standard.document_date.year <= today.year + 1:
-            found.append(Warning(standard.source, 1, f"tanggal dokumen {standard.document_date} tidak mungkin benar"))
+            found.append(QualityWarning(standard.source, 1, f"tanggal dokumen {standard.document_date} tidak mungkin benar"))
     return found

@@ -1,0 +1,221 @@
+"""The parser reads valid files and names the file, line and component of every problem."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from chalicelib.schema import COMPONENT_HEADINGS
+from chalicelib.standards import InvalidStandardError, parse_agency, parse_standard
+
+from tests.functions.standard_files import AGENCY_YAML, FRONT_MATTER, body, write_agency, write_standard
+
+
+def problems_of(root: Path, front_matter: str = FRONT_MATTER, body_text: str | None = None) -> list[str]:
+    agency = parse_agency(write_agency(root), "dinas-contoh/_agency.yml")
+    path = write_standard(root, front_matter=front_matter, body_text=body_text)
+    with pytest.raises(InvalidStandardError) as raised:
+        parse_standard(path, agency, "dinas-contoh/layanan-contoh.md")
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_a_valid_standard_is_read_with_all_its_facts(tmp_path: Path) -> None:
+    agency = parse_agency(write_agency(tmp_path))
+    standard = parse_standard(write_standard(tmp_path), agency)
+
+    assert standard.key == "dinas-contoh/layanan-contoh"
+    assert standard.title == "Layanan Contoh"
+    assert standard.document_number == "001/DCT/2025"
+    assert standard.document_date == date(2025, 1, 10)
+    assert (standard.duration.value, standard.duration.unit) == (20, "menit")
+    assert standard.fee_idr == 0
+    assert [step.actor for step in standard.procedure] == ["pemohon", "petugas", "kepala-dinas"]
+    assert set(standard.components) == set(COMPONENT_HEADINGS)
+    assert standard.components["requirements"].items == ("Fotokopi KTP-el.", "Pas foto 3 x 4.")
+    assert standard.online is None
+
+
+def test_a_range_duration_and_a_fee_in_rupiah_are_read(tmp_path: Path) -> None:
+    front = FRONT_MATTER.replace("  value: 20\n  unit: menit", "  min: 1\n  max: 3\n  unit: hari kerja")
+    front = front.replace("fee: 0", "fee: 150000")
+    agency = parse_agency(write_agency(tmp_path))
+    standard = parse_standard(write_standard(tmp_path, front_matter=front), agency)
+
+    assert (standard.duration.min, standard.duration.max, standard.duration.unit) == (1, 3, "hari kerja")
+    assert standard.duration.longest == 3
+    assert standard.fee_idr == 150000
+
+
+def test_an_unknown_key_is_named_with_its_line(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER + "biaya: 0\n")
+
+    assert problems == [
+        "dinas-contoh/layanan-contoh.md:17: kunci tidak dikenal 'biaya' (yang dikenal: complaint_channels, "
+        "document, duration, fee, online, order, procedure, title)"
+    ]
+
+
+def test_a_missing_component_is_named_by_its_official_heading(tmp_path: Path) -> None:
+    text = body().replace("## Jaminan Pelayanan\n\nTeks Jaminan Pelayanan.\n", "")
+
+    problems = problems_of(tmp_path, body_text=text)
+
+    assert len(problems) == 1
+    assert "[Jaminan Pelayanan] komponen tidak ada; tambahkan judul '## Jaminan Pelayanan'" in problems[0]
+
+
+def test_an_empty_component_is_named_with_the_line_of_its_heading(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, body_text=body(product=""))
+
+    assert problems == ["dinas-contoh/layanan-contoh.md:36: [Produk Pelayanan] komponen kosong"]
+
+
+def test_an_unknown_heading_lists_the_official_ones(tmp_path: Path) -> None:
+    text = body().replace("## Dasar Hukum", "## Landasan Hukum")
+
+    problems = problems_of(tmp_path, body_text=text)
+
+    assert any("judul komponen 'Landasan Hukum' tidak dikenal" in p and "Dasar Hukum" in p for p in problems)
+    assert any("[Dasar Hukum] komponen tidak ada" in p for p in problems)
+
+
+def test_a_heading_written_twice_is_an_error(tmp_path: Path) -> None:
+    text = body() + "\n## Biaya/Tarif\n\nRp 5.000\n"
+
+    problems = problems_of(tmp_path, body_text=text)
+
+    assert problems == ["dinas-contoh/layanan-contoh.md:76: [Biaya/Tarif] komponen ditulis dua kali"]
+
+
+def test_a_malformed_duration_names_the_component(tmp_path: Path) -> None:
+    front = FRONT_MATTER.replace("unit: menit", "unit: minggu")
+
+    problems = problems_of(tmp_path, front)
+
+    assert problems == [
+        "dinas-contoh/layanan-contoh.md:8: [Jangka Waktu Penyelesaian] satuan 'minggu' tidak dikenal "
+        "(yang dikenal: menit, jam, hari, hari kerja)"
+    ]
+
+
+def test_a_range_whose_max_is_below_its_min_is_an_error(tmp_path: Path) -> None:
+    front = FRONT_MATTER.replace("  value: 20\n", "  min: 5\n  max: 2\n")
+
+    problems = problems_of(tmp_path, front)
+
+    assert problems == [
+        "dinas-contoh/layanan-contoh.md:8: [Jangka Waktu Penyelesaian] 'max' (2) lebih kecil dari 'min' (5)"
+    ]
+
+
+def test_a_fee_that_is_not_a_whole_number_of_rupiah_is_an_error(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER.replace("fee: 0", "fee: Gratis"))
+
+    assert problems == [
+        "dinas-contoh/layanan-contoh.md:9: [Biaya/Tarif] 'fee' harus berupa bilangan bulat ≥ 0, bukan 'Gratis'"
+    ]
+
+
+def test_a_malformed_date_is_an_error(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER.replace("2025-01-10", "10 Januari 2025"))
+
+    assert problems == ["dinas-contoh/layanan-contoh.md:5: 'date' harus berformat TTTT-BB-HH, bukan '10 Januari 2025'"]
+
+
+def test_a_step_by_an_unknown_role_names_the_known_ones(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER.replace("actor: petugas\n", "actor: satpam\n"))
+
+    assert problems == [
+        "dinas-contoh/layanan-contoh.md:13: [Sistem, Mekanisme, dan Prosedur] peran 'satpam' tidak ada di roles "
+        "pada _agency.yml (yang ada: pemohon, petugas, kepala-dinas)"
+    ]
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER.replace("fee: 0", "fee: [0"))
+
+    assert len(problems) == 1
+    assert problems[0].startswith("dinas-contoh/layanan-contoh.md:1") and "YAML tidak dapat dibaca" in problems[0]
+
+
+def test_a_file_without_front_matter_is_an_error(tmp_path: Path) -> None:
+    agency = parse_agency(write_agency(tmp_path))
+    path = tmp_path / "dinas-contoh" / "tanpa.md"
+    path.write_text(body(), encoding="utf-8")
+
+    with pytest.raises(InvalidStandardError, match="front matter YAML"):
+        parse_standard(path, agency)
+
+
+ONLINE = """\
+online:
+  approval_chain: [petugas, kepala-dinas]
+  fields:
+    - name: nama
+      label: Nama lengkap
+      type: text
+    - name: keperluan
+      label: Keperluan
+      type: choice
+      choices: [Bekerja, Sekolah]
+      required: false
+"""
+
+
+def test_an_online_form_is_read_with_its_fields_and_chain(tmp_path: Path) -> None:
+    agency = parse_agency(write_agency(tmp_path))
+    standard = parse_standard(write_standard(tmp_path, front_matter=FRONT_MATTER + ONLINE), agency)
+
+    assert standard.online is not None
+    assert standard.online.approval_chain == ("petugas", "kepala-dinas")
+    assert [(f.name, f.type, f.required) for f in standard.online.fields] == [
+        ("nama", "text", True),
+        ("keperluan", "choice", False),
+    ]
+    assert standard.online.fields[1].choices == ("Bekerja", "Sekolah")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("type: text", "type: paragraf"), "jenis isian 'paragraf' tidak dikenal"),
+        (("      choices: [Bekerja, Sekolah]\n", ""), "isian 'keperluan' berjenis choice harus punya 'choices'"),
+        (("name: nama", "name: Nama Lengkap"), "nama isian 'Nama Lengkap' harus huruf kecil"),
+        (("[petugas, kepala-dinas]", "[petugas, bupati]"), "peran 'bupati' di approval_chain tidak ada di roles"),
+        (("[petugas, kepala-dinas]", "[pemohon]"), "peran 'pemohon' adalah pemohon, bukan petugas"),
+        (("[petugas, kepala-dinas]", "[petugas, petugas]"), "approval_chain memuat peran yang sama dua kali"),
+    ],
+)
+def test_a_malformed_online_form_is_an_error(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    problems = problems_of(tmp_path, FRONT_MATTER + ONLINE.replace(*change))
+
+    assert any(message in problem for problem in problems), problems
+
+
+def test_an_approver_who_does_no_step_of_the_procedure_is_an_error(tmp_path: Path) -> None:
+    agency_text = AGENCY_YAML + "  - id: sekretaris\n    name: Sekretaris Dinas\n"
+    agency = parse_agency(write_agency(tmp_path, text=agency_text))
+    front = FRONT_MATTER + ONLINE.replace("[petugas, kepala-dinas]", "[sekretaris]")
+    path = write_standard(tmp_path, front_matter=front)
+
+    with pytest.raises(InvalidStandardError, match="'sekretaris' di approval_chain tidak melakukan satu pun langkah"):
+        parse_standard(path, agency)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("code: DCT", "code: dct1"), "'code' harus 2–6 huruf kapital, bukan 'dct1'"),
+        (("type: whatsapp", "type: surel"), "jenis saluran 'surel' tidak dikenal"),
+        (("address: Jl. Contoh No. 1\n", ""), "kunci wajib 'address' tidak ada"),
+        (("    applicant: true\n", "    applicant: ya\n"), "'applicant' harus true atau false"),
+    ],
+)
+def test_a_malformed_agency_file_is_an_error(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    path = write_agency(tmp_path, text=AGENCY_YAML.replace(*change))
+
+    with pytest.raises(InvalidStandardError) as raised:
+        parse_agency(path)
+
+    assert any(message in str(problem) for problem in raised.value.problems), raised.value.problems

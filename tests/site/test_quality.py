@@ -1,0 +1,97 @@
+"""The checker warns about the quality problems the seed documents really have."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from chalicelib.catalogue import load_catalogue
+from chalicelib.schema import Channel
+from sitegen.__main__ import main
+from sitegen.quality import channel_problem, implausible_years, phone_digits, warnings
+
+from tests.functions.standard_files import AGENCY_YAML, FRONT_MATTER, body, write_agency, write_standard
+
+TODAY = date(2026, 11, 22)
+STANDARDS = Path(__file__).resolve().parents[2] / "standards"
+
+
+def test_a_typo_year_like_20014_is_implausible() -> None:
+    assert implausible_years("UU No.39 Tahun 20014 tentang Penempatan", TODAY) == ["20014"]
+    assert implausible_years("UU No 13 Tahun 2003; thn 2017", TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [
+        ("082158948200", "082158948200"),
+        ("(0561) 732523", "0561732523"),
+        ("+62 822-5560-0445", "082255600445"),
+        ("0822 5560 0445", "082255600445"),
+        ("Klungkung Mesadu", None),
+        ("12", None),
+    ],
+)
+def test_phone_numbers_written_the_usual_ways_are_understood(value: str, digits: str | None) -> None:
+    assert phone_digits(value) == digits
+
+
+@pytest.mark.parametrize(
+    ("channel", "problem"),
+    [
+        (Channel("email", "dinsos@kalbarprov.go.id"), None),
+        (Channel("email", "dinsos at kalbarprov"), "alamat email 'dinsos at kalbarprov' tidak sah"),
+        (Channel("whatsapp", "0821-ABC"), "nomor telepon '0821-ABC' tidak sah"),
+        (Channel("website", "dinsos.kalbarprov.go.id"), "alamat situs 'dinsos.kalbarprov.go.id' bukan URL yang sah"),
+        (Channel("social", "https://www.instagram.com/dinsospm/", "Instagram"), None),
+        (Channel("social", "dinsos_Provkalbar", "Instagram"), None),
+        (
+            Channel("social", "Dinas Sosial Provinsi kalbar", "Facebook"),
+            "akun media sosial 'Dinas Sosial Provinsi kalbar'",
+        ),
+        (Channel("in_person", "Datang ke kantor dinas"), None),
+    ],
+)
+def test_a_channel_that_cannot_be_linked_is_reported(channel: Channel, problem: str | None) -> None:
+    found = channel_problem(channel)
+    assert (found is None) if problem is None else (found is not None and found.startswith(problem))
+
+
+def test_the_seed_defects_are_reported_as_warnings() -> None:
+    found = [str(w) for w in warnings(load_catalogue(STANDARDS), TODAY)]
+
+    assert any("id-ctki.md" in w and "[Dasar Hukum] tahun '20014' tidak mungkin benar" in w for w in found)
+    assert any(
+        "rekomendasi-pendirian-lpk.md" in w and "sama persis dengan layanan 'Pelayanan Tanda Daftar BKK'" in w
+        for w in found
+    )
+    assert any("dinsos-kalbar/_agency.yml" in w and "tidak dapat ditautkan" in w for w in found)
+
+
+def test_text_copied_from_another_service_is_reported_once_against_the_first(tmp_path: Path) -> None:
+    write_agency(tmp_path)
+    write_standard(tmp_path, name="asli", front_matter=FRONT_MATTER, body_text=body(product="Surat Keterangan X."))
+    write_standard(
+        tmp_path,
+        name="salinan",
+        front_matter=FRONT_MATTER.replace("Layanan Contoh", "Salinan"),
+        body_text=body(product="Surat  keterangan X."),
+    )
+
+    found = [w for w in warnings(load_catalogue(tmp_path), TODAY) if "[Produk Pelayanan]" in str(w)]
+
+    assert len(found) == 1 and found[0].file.endswith("salinan.md")
+
+
+def test_the_check_command_fails_on_errors_and_passes_with_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_agency(tmp_path, text=AGENCY_YAML.replace("pengaduan@contoh.go.id", "pengaduan(at)contoh"))
+    write_standard(tmp_path)
+    assert main(["check", str(tmp_path)]) == 0
+    assert "1 peringatan" in capsys.readouterr().out
+
+    write_standard(tmp_path, name="rusak", front_matter="title: Rusak\n")
+    assert main(["check", str(tmp_path)]) == 1
+    assert "KESALAHAN" in capsys.readouterr().err
