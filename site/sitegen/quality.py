@@ -84,12 +84,16 @@ def warnings(catalogue: Catalogue, today: date) -> list[QualityWarning]:
             component = standard.components[key]
             for year in implausible_years(component.text, today):
                 found.append(
-                    QualityWarning(standard.source, component.line, f"tahun '{year}' tidak mungkin benar", component.heading)
+                    QualityWarning(
+                        standard.source, component.line, f"tahun '{year}' tidak mungkin benar", component.heading
+                    )
                 )
         for step in standard.procedure:
             for year in implausible_years(step.text, today):
                 found.append(
-                    QualityWarning(standard.source, 1, f"tahun '{year}' tidak mungkin benar", COMPONENT_HEADINGS["procedure"])
+                    QualityWarning(
+                        standard.source, 1, f"tahun '{year}' tidak mungkin benar", COMPONENT_HEADINGS["procedure"]
+                    )
                 )
         for key in (*SERVICE_SPECIFIC, "procedure"):
             text = re.sub(r"\s+", " ", _text_of(standard, key)).strip().casefold()
@@ -107,5 +111,7 @@ def warnings(catalogue: Catalogue, today: date) -> list[QualityWarning]:
                     )
                 )
         if standard.document_date and not FIRST_PLAUSIBLE_YEAR <= standard.document_date.year <= today.year + 1:
-            found.append(QualityWarning(standard.source, 1, f"tanggal dokumen {standard.document_date} tidak mungkin benar"))
+            found.append(
+                QualityWarning(standard.source, 1, f"tanggal dokumen {standard.document_date} tidak mungkin benar")
+            )
     return found
