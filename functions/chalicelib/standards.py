@@ -368,6 +368,10 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
                 name, reader.text(item, "label"), kind, required is not False, reader.text(item, "hint"), tuple(choices)
             )
         )
+    emails = [f for f in fields if f.type == "email"]
+    if fields and (len(emails) != 1 or not emails[0].required):
+        # The applicant's receipt, status link and decision are sent to this address.
+        reader.problem(block.line, "formulir harus punya tepat satu isian berjenis email yang wajib diisi (required)")
     chain = block.get("approval_chain")
     chain_line = block.key_lines.get("approval_chain", block.line)
     if not isinstance(chain, list) or not chain or not all(isinstance(r, str) for r in chain):

@@ -155,6 +155,9 @@ online:
     - name: nama
       label: Nama lengkap
       type: text
+    - name: email
+      label: Email
+      type: email
     - name: keperluan
       label: Keperluan
       type: choice
@@ -171,9 +174,10 @@ def test_an_online_form_is_read_with_its_fields_and_chain(tmp_path: Path) -> Non
     assert standard.online.approval_chain == ("petugas", "kepala-dinas")
     assert [(f.name, f.type, f.required) for f in standard.online.fields] == [
         ("nama", "text", True),
+        ("email", "email", True),
         ("keperluan", "choice", False),
     ]
-    assert standard.online.fields[1].choices == ("Bekerja", "Sekolah")
+    assert standard.online.fields[2].choices == ("Bekerja", "Sekolah")
 
 
 @pytest.mark.parametrize(
@@ -185,6 +189,7 @@ def test_an_online_form_is_read_with_its_fields_and_chain(tmp_path: Path) -> Non
         (("[petugas, kepala-dinas]", "[petugas, bupati]"), "peran 'bupati' di approval_chain tidak ada di roles"),
         (("[petugas, kepala-dinas]", "[pemohon]"), "peran 'pemohon' adalah pemohon, bukan petugas"),
         (("[petugas, kepala-dinas]", "[petugas, petugas]"), "approval_chain memuat peran yang sama dua kali"),
+        (("type: email", "type: text"), "harus punya tepat satu isian berjenis email"),
     ],
 )
 def test_a_malformed_online_form_is_an_error(tmp_path: Path, change: tuple[str, str], message: str) -> None:
