@@ -66,6 +66,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def _die_with_parent() -> None:
     """Runs in the child before exec: the kernel sends SIGTERM to java if this Python process dies.
 
@@ -136,6 +145,9 @@ class DynamoDBLocal:
             return self
         if self.db_path is not None:
             self.db_path.mkdir(parents=True, exist_ok=True)
+        if self._requested_port and not port_is_free(self._requested_port):
+            # Checked up front: the readiness probe would otherwise mistake whoever holds it for our java.
+            raise DynamoDBLocalError(f"port {self._requested_port} is in use: choose another one for DynamoDB Local")
         # A free port can be taken between our probe and java's bind: retry with another one then.
         attempts = 1 if self._requested_port else 3
         for attempt in range(attempts):
