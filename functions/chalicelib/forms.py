@@ -1,0 +1,138 @@
+"""The online application form of a standard, as an HTML fragment.
+
+The site build puts it on /<agency>/<service>/ajukan/; the API renders it again, with the
+applicant's values and the server's errors, when JavaScript is off. Depends on jinja2 and the
+schema only, so that both can import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from chalicelib.schema import Agency, FormField, Standard
+
+SUBMIT_URL = "/api/submissions"
+# Error keys that are not field names.
+REQUIREMENTS_KEY = "persyaratan"
+CONSENT_KEY = "persetujuan_data"
+FORM_KEY = "_form"
+CHECKED = "ya"
+# A choice with more options than this is a <select>; fewer read better as radio buttons.
+MAX_RADIO_CHOICES = 6
+
+# Browsers fill these from the applicant's saved details; names follow the seed forms.
+_AUTOCOMPLETE_BY_NAME = {
+    "nama": "name",
+    "nama_lengkap": "name",
+    "alamat": "street-address",
+    "tanggal_lahir": "bday",
+}
+_AUTOCOMPLETE_BY_TYPE = {"email": "email", "phone": "tel", "nik": "off"}
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    message: str
+    target: str  # the id of the control the message is about, or "" when it is about the whole form
+
+
+def field_id(name: str) -> str:
+    return f"isian-{name.replace('_', '-')}"
+
+
+def requirement_name(number: int) -> str:
+    return f"persyaratan_{number}"
+
+
+def autocomplete(field: FormField) -> str:
+    return _AUTOCOMPLETE_BY_NAME.get(field.name) or _AUTOCOMPLETE_BY_TYPE.get(field.type, "")
+
+
+def uses_radios(field: FormField) -> bool:
+    return field.type == "choice" and len(field.choices) <= MAX_RADIO_CHOICES
+
+
+def control_id(field: FormField) -> str:
+    """The id an error link jumps to: the input, or the first radio button of a group."""
+    return f"{field_id(field.name)}-1" if uses_radios(field) else field_id(field.name)
+
+
+def _is_checked(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in (CHECKED, "true", "on"))
+
+
+def _summary(standard: Standard, errors: Mapping[str, str]) -> list[SummaryItem]:
+    """Errors in the order of the form, so the summary reads top to bottom like the page."""
+    assert standard.online is not None
+    order: list[tuple[str, str]] = [(FORM_KEY, "")]
+    order += [(f.name, control_id(f)) for f in standard.online.fields]
+    order += [(REQUIREMENTS_KEY, f"{field_id(REQUIREMENTS_KEY)}-1"), (CONSENT_KEY, field_id(CONSENT_KEY))]
+    known = {key for key, _ in order}
+    items = [SummaryItem(errors[key], target) for key, target in order if errors.get(key)]
+    # Keys the page has no control for (e.g. an unknown field) are still reported, without a link.
+    items += [SummaryItem(message, "") for key, message in errors.items() if key not in known and message]
+    return items
+
+
+def _one_line(value: object) -> markupsafe.Markup:
+    """Escaped, with line breaks as character references: the fragment then has no blank lines that
+    carry meaning, and a textarea still gets its lines back (the parser decodes them)."""
+    text = str(markupsafe.escape(value)).replace("\r", "&#13;").replace("\n", "&#10;")
+    return markupsafe.Markup(text)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["one_line"] = _one_line
+    return environment
+
+
+def render_form(
+    standard: Standard,
+    agency: Agency,
+    values: Mapping[str, object] | None = None,
+    errors: Mapping[str, str] | None = None,
+    idempotency_key: str = "",
+) -> str:
+    """The <form> for a standard that accepts online applications (raises ValueError otherwise)."""
+    if standard.online is None:
+        raise ValueError(f"{standard.key} tidak menerima permohonan online")
+    values = values or {}
+    errors = errors or {}
+    roles = [agency.role(role_id) for role_id in standard.online.approval_chain]
+    html: str = _environment().get_template("form.html").render(
+        standard=standard,
+        agency=agency,
+        fields=standard.online.fields,
+        requirements=standard.components["requirements"].items,
+        approvers=[role.name if role else role_id for role, role_id in zip(roles, standard.online.approval_chain, strict=True)],
+        values={key: "" if value is None else str(value) for key, value in values.items()},
+        checked={key for key, value in values.items() if _is_checked(value)},
+        errors=errors,
+        summary=_summary(standard, errors),
+        idempotency_key=idempotency_key,
+        submit_url=SUBMIT_URL,
+        field_id=field_id,
+        control_id=control_id,
+        requirement_name=requirement_name,
+        autocomplete=autocomplete,
+        uses_radios=uses_radios,
+        requirements_key=REQUIREMENTS_KEY,
+        consent_key=CONSENT_KEY,
+        checked_value=CHECKED,
+    )
+    # No blank lines: the site embeds the fragment in Markdown, where a blank line can end an HTML block.
+    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"

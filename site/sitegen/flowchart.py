@@ -1,0 +1,41 @@
+"""A Mermaid flowchart of a procedure, one lane (subgraph) per role, generated from its steps."""
+
+from __future__ import annotations
+
+from chalicelib.schema import Agency, Standard
+
+# Mermaid reads these characters as syntax inside a quoted label; its entity codes are safe.
+_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
+
+
+def mermaid_text(text: str) -> str:
+    return "".join(_ENTITIES.get(char, char) for char in " ".join(text.split()))
+
+
+def lanes(standard: Standard) -> list[str]:
+    """The roles of the procedure, in the order they first act."""
+    return list(dict.fromkeys(step.actor for step in standard.procedure))
+
+
+def flowchart_source(standard: Standard, agency: Agency) -> str:
+    roles = lanes(standard)
+    names = [role.name if (role := agency.role(role_id)) else role_id for role_id in roles]
+    lines = [
+        "flowchart TB",
+        f"  accTitle: Bagan alur {mermaid_text(standard.title)}",
+        f"  accDescr: {len(standard.procedure)} langkah oleh {len(roles)} pelaksana: {mermaid_text(', '.join(names))}",
+    ]
+    for lane_number, (role_id, name) in enumerate(zip(roles, names, strict=True), start=1):
+        lines.append(f'  subgraph lajur{lane_number}["{mermaid_text(name)}"]')
+        lines.append("    direction TB")
+        for number, step in enumerate(standard.procedure, start=1):
+            if step.actor == role_id:
+                lines.append(f'    langkah{number}["{number}. {mermaid_text(step.text)}"]')
+        lines.append("  end")
+    # Applicant lanes look different from officer lanes, so the reader sees whose turn it is.
+    applicants = [f"lajur{n}" for n, role_id in enumerate(roles, start=1) if (r := agency.role(role_id)) and r.applicant]
+    lines.extend(f"  langkah{n} --> langkah{n + 1}" for n in range(1, len(standard.procedure)))
+    if applicants:
+        lines.append("  classDef pemohon fill:#fff8e1,stroke:#8a6d00")
+        lines.append(f"  class {','.join(applicants)} pemohon")
+    return "\n".join(lines)

@@ -1,0 +1,306 @@
+"""The Markdown of every page of the site, generated from the catalogue.
+
+Pages are Markdown with raw HTML where the structure matters (checklists, steps, channels); the
+theme turns them into pages. Page front matter tells the override in site/overrides/main.html
+which scripts a page needs (`flowchart`, `form`), so that no page loads what it does not use.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import yaml
+
+from chalicelib.catalogue import Catalogue
+from chalicelib.forms import render_form
+from chalicelib.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
+from sitegen import formatting
+from sitegen.channels import channel_href
+from sitegen.flowchart import flowchart_source, lanes
+
+ONLINE_LINK_TEXT = "Ajukan permohonan online"
+DELIVERY_HEADING = "Komponen Penyampaian Pelayanan"
+MANAGEMENT_HEADING = "Komponen Pengelolaan Pelayanan"
+# Space kept for a flowchart before mermaid draws it, per step, so the page does not jump.
+FLOWCHART_REM_PER_STEP = 8.5
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs dir, e.g. "dinsos-kalbar/lk3/index.md"
+    markdown: str
+
+
+def agency_path(agency: Agency) -> str:
+    return f"{agency.id}/index.md"
+
+
+def service_path(standard: Standard) -> str:
+    return f"{standard.agency_id}/{standard.id}/index.md"
+
+
+def form_path(standard: Standard) -> str:
+    return f"{standard.agency_id}/{standard.id}/ajukan.md"
+
+
+def _front_matter(meta: dict[str, object], body: str) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _description(text: str) -> str:
+    """One line for <meta name="description">: search engines and link previews show it."""
+    return " ".join(text.split())[:160]
+
+
+def home_page(catalogue: Catalogue) -> Page:
+    rows = []
+    for agency in catalogue.agencies:
+        count = len(catalogue.standards_of(agency.id))
+        rows.append(
+            f'<li markdown="span">[{_e(agency.name)}]({agency_path(agency)})'
+            f'<span class="daftar-instansi__jumlah">{count} layanan</span></li>'
+        )
+    body = f"""# Standar Pelayanan Publik
+
+Standar pelayanan memuat persyaratan, prosedur, waktu, biaya, produk, dan cara menyampaikan pengaduan
+untuk setiap layanan, sesuai Peraturan Menteri PANRB Nomor 15 Tahun 2014.
+
+<form class="cari-beranda" action="." method="get" role="search">
+<label class="cari-beranda__label" for="cari-beranda">Cari layanan, persyaratan, atau instansi</label>
+<div class="cari-beranda__baris">
+<input class="cari-beranda__masukan" id="cari-beranda" name="q" type="search" autocomplete="off" placeholder="mis. paspor, pencari kerja">
+<button class="tombol tombol--utama" type="submit">Cari</button>
+</div>
+</form>
+
+## Instansi
+
+<ul class="daftar-instansi" markdown>
+{chr(10).join(rows)}
+</ul>
+"""
+    meta = {"title": "Beranda", "description": "Standar pelayanan publik instansi pemerintah daerah.", "hide": ["toc"]}
+    return Page("index.md", _front_matter(meta, body))
+
+
+def _channel_item(channel: Channel) -> str:
+    href = channel_href(channel)
+    value = f'<a href="{_e(href)}">{_e(channel.value)}</a>' if href else _e(channel.value)
+    return f'<li><span class="saluran__jenis">{_e(channel.type_label)}</span> <span class="saluran__nilai">{value}</span></li>'
+
+
+def _channel_list(channels: tuple[Channel, ...]) -> str:
+    return '<ul class="saluran">\n' + "\n".join(_channel_item(c) for c in channels) + "\n</ul>"
+
+
+def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
+    services = []
+    for standard in catalogue.standards_of(agency.id):
+        online = ' <span class="lencana">Bisa diajukan online</span>' if standard.online else ""
+        services.append(
+            f'<li markdown="span">[{_e(standard.title)}](../{service_path(standard)})'
+            f'<span class="daftar-layanan__ringkas">{_e(formatting.duration(standard.duration))} · '
+            f"{_e(formatting.fee(standard.fee_idr))}</span>{online}</li>"
+        )
+    body = f"""# {_e(agency.name)}
+
+<dl class="dokumen" markdown>
+<dt>Singkatan</dt>
+<dd>{_e(agency.short_name)}</dd>
+<dt>Alamat</dt>
+<dd>{_e(agency.address)}</dd>
+</dl>
+
+## Layanan
+
+<ul class="daftar-layanan" markdown>
+{chr(10).join(services)}
+</ul>
+
+## Maklumat Pelayanan
+
+<figure class="maklumat">
+<blockquote class="maklumat__teks"><p>{_e(agency.maklumat.text)}</p></blockquote>
+<figcaption class="maklumat__penanda">{_e(agency.maklumat.signatory)}</figcaption>
+</figure>
+
+## Pengaduan, saran, dan masukan
+
+{_channel_list(agency.complaint_channels)}
+"""
+    meta = {"title": agency.name, "description": _description(f"Standar pelayanan {agency.name}: {agency.address}")}
+    return Page(agency_path(agency), _front_matter(meta, body))
+
+
+def _section(component: Component, content: str) -> str:
+    """One component: a heading and its content, in a box that prints as one row of the standard."""
+    return (
+        f'<section class="komponen komponen--{component.key.replace("_", "-")}" markdown>\n\n'
+        f"### {component.heading}\n\n"
+        f'<div class="komponen__isi" markdown>\n\n{content.strip()}\n\n</div>\n\n</section>'
+    )
+
+
+def _original(component: Component) -> str:
+    """The source's wording of a component, kept as Markdown."""
+    return component.text
+
+
+def _requirements(component: Component) -> str:
+    if not component.items:
+        return _original(component)
+    items = "\n".join(
+        f'<li markdown="span"><label><input type="checkbox" class="daftar-periksa__kotak"> {_e(item)}</label></li>'
+        for item in component.items
+    )
+    return (
+        '<p class="komponen__petunjuk">Centang berkas yang sudah Anda siapkan '
+        "(hanya di perangkat Anda, tidak dikirim).</p>\n\n"
+        f'<ul class="daftar-periksa" markdown>\n{items}\n</ul>'
+    )
+
+
+def _procedure(standard: Standard, agency: Agency) -> str:
+    steps = []
+    for step in standard.procedure:
+        role = agency.role(step.actor)
+        name = role.name if role else step.actor
+        steps.append(
+            f'<li class="langkah"><p class="langkah__teks">{_e(step.text)}</p>'
+            f'<p class="langkah__pelaksana">Pelaksana: <strong>{_e(name)}</strong></p></li>'
+        )
+    note = standard.components["procedure"].text
+    # Reserve roughly the drawn height so the page does not jump when the diagram appears.
+    height = math.ceil(len(standard.procedure) * FLOWCHART_REM_PER_STEP)
+    source = _e(flowchart_source(standard, agency))
+    figure = (
+        f'<figure class="alur" style="min-height:{height}rem">\n'
+        f'<pre class="alur__sumber" hidden data-search-exclude>{source}</pre>\n'
+        f"<figcaption>Bagan alur: {len(standard.procedure)} langkah, satu lajur untuk setiap pelaksana "
+        f"({len(lanes(standard))} pelaksana).</figcaption>\n</figure>"
+    )
+    parts = ['<ol class="prosedur">\n' + "\n".join(steps) + "\n</ol>"]
+    if note:
+        parts.append(note)
+    parts.append(figure)
+    return "\n\n".join(parts)
+
+
+def _summary(text: str, component: Component) -> str:
+    """A parsed fact (fee, duration) in bold, then the source's own wording."""
+    return f'<p class="komponen__ringkas"><strong>{_e(text)}</strong></p>\n\n{_original(component)}'
+
+
+def _complaints(catalogue: Catalogue, standard: Standard) -> str:
+    return f"{_channel_list(catalogue.channels_of(standard))}\n\n{_original(standard.components['complaints'])}"
+
+
+def service_page(catalogue: Catalogue, standard: Standard) -> Page:
+    agency = catalogue.agency(standard.agency_id)
+    components = standard.components
+    content = {
+        "requirements": _requirements(components["requirements"]),
+        "procedure": _procedure(standard, agency),
+        "duration": _summary(formatting.duration(standard.duration), components["duration"]),
+        "fee": _summary(formatting.fee(standard.fee_idr), components["fee"]),
+        "complaints": _complaints(catalogue, standard),
+    }
+    delivery = "\n\n".join(_section(components[k], content.get(k) or _original(components[k])) for k in SERVICE_DELIVERY)
+    management = "\n\n".join(_section(components[k], _original(components[k])) for k in MANAGEMENT)
+    document = []
+    if standard.document_number:
+        document.append(f"<dt>Nomor dokumen</dt>\n<dd>{_e(standard.document_number)}</dd>")
+    if standard.document_date:
+        document.append(f"<dt>Tanggal</dt>\n<dd>{formatting.long_date(standard.document_date)}</dd>")
+    online = f"\n[{ONLINE_LINK_TEXT}](ajukan.md){{ .tombol .tombol--utama .aksi-online }}\n" if standard.online else ""
+    body = f"""# {_e(standard.title)}
+
+<dl class="dokumen" markdown>
+<dt>Instansi</dt>
+<dd markdown="span">[{_e(agency.name)}](../index.md)</dd>
+{chr(10).join(document)}
+</dl>
+{online}
+## {DELIVERY_HEADING}
+
+{delivery}
+
+## {MANAGEMENT_HEADING}
+
+{management}
+
+<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">
+<h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>
+<blockquote class="maklumat__teks"><p>{_e(agency.maklumat.text)}</p></blockquote>
+<p class="maklumat__penanda">{_e(agency.maklumat.signatory)}</p>
+</aside>
+"""
+    meta: dict[str, object] = {
+        "title": standard.title,
+        "description": _description(f"Standar pelayanan {standard.title}, {agency.name}."),
+        "flowchart": True,
+    }
+    return Page(service_path(standard), _front_matter(meta, body))
+
+
+def form_page(catalogue: Catalogue, standard: Standard) -> Page:
+    assert standard.online is not None
+    agency = catalogue.agency(standard.agency_id)
+    chain = [role.name if (role := agency.role(r)) else r for r in standard.online.approval_chain]
+    steps = "\n".join(f"<li>{_e(name)}</li>" for name in chain)
+    body = f"""# {ONLINE_LINK_TEXT}
+
+<p class="subjudul">{_e(standard.title)} · {_e(agency.short_name)}</p>
+
+<div class="sebelum-mulai" markdown>
+Isi formulir ini untuk mengajukan permohonan. Setelah terkirim, Anda mendapat **nomor permohonan** dan
+tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.
+
+<dl class="dokumen">
+<dt>Jangka waktu</dt>
+<dd>{_e(formatting.duration(standard.duration))}</dd>
+<dt>Biaya</dt>
+<dd>{_e(formatting.fee(standard.fee_idr))}</dd>
+</dl>
+
+Permohonan diperiksa berurutan oleh:
+
+<ol class="rantai">
+{steps}
+</ol>
+
+[Baca standar pelayanannya](index.md)
+</div>
+
+{render_form(standard, agency)}
+"""
+    meta = {
+        "title": f"{ONLINE_LINK_TEXT}: {standard.title}",
+        "description": _description(f"Formulir permohonan online {standard.title}, {agency.name}."),
+        "form": True,
+        "search": {"exclude": True},
+        "hide": ["toc"],
+    }
+    return Page(form_path(standard), _front_matter(meta, body))
+
+
+def all_pages(catalogue: Catalogue) -> list[Page]:
+    pages = [home_page(catalogue)]
+    pages += [agency_page(catalogue, agency) for agency in catalogue.agencies]
+    for standard in catalogue.standards:
+        pages.append(service_page(catalogue, standard))
+        if standard.online:
+            pages.append(form_page(catalogue, standard))
+    return pages
+
+
+def nav(catalogue: Catalogue) -> list[dict[str, str]]:
+    """Home and the agencies only: service pages are reached from their agency's page, so a page's
+    navigation does not grow with the number of services."""
+    return [{"Beranda": "index.md"}] + [{agency.short_name: agency_path(agency)} for agency in catalogue.agencies]
