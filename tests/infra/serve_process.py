@@ -1,0 +1,127 @@
+"""Run the real `python -m infra.local.serve` as a child process, as a developer would, for tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CODE_PATHS = [PROJECT_ROOT / "functions", PROJECT_ROOT / "site", PROJECT_ROOT]
+READY_LINE = "Press Ctrl-C to stop."
+SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
+
+
+class ServeProcess:
+    """One serve on a free port (port 0), its state in var_dir, its console output kept in a file."""
+
+    def __init__(self, var_dir: Path, site_dir: Path, standards: Path | None = None) -> None:
+        self.var_dir = var_dir
+        self.site_dir = site_dir
+        self.standards = standards
+        self.log_path = var_dir.parent / f"{var_dir.name}-serve.log"
+        self.url = ""
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def command(self) -> list[str]:
+        command = [sys.executable, "-m", "infra.local.serve", "--port", "0"]
+        command += ["--var-dir", str(self.var_dir), "--site-dir", str(self.site_dir)]
+        if self.standards is not None:
+            command += ["--standards", str(self.standards)]
+        return command
+
+    def start(self, timeout: float = 90.0) -> ServeProcess:
+        environment = dict(os.environ)
+        paths = [str(path) for path in CODE_PATHS]
+        if environment.get("PYTHONPATH"):
+            paths.insert(0, environment["PYTHONPATH"])
+        environment["PYTHONPATH"] = os.pathsep.join(paths)
+        environment["PYTHONUNBUFFERED"] = "1"
+        self._log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            self.command(),
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            output = self.output()
+            if self._process.poll() is not None:
+                raise RuntimeError(f"serve exited with code {self._process.returncode}:\n{output}")
+            found = SITE_LINE.search(output)
+            if READY_LINE in output and found:
+                self.url = found.group(1)
+                return self
+            time.sleep(0.1)
+        self.stop(signal.SIGKILL)
+        raise RuntimeError(f"serve was not ready after {timeout:.0f} s:\n{self.output()}")
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def wait_for_output(self, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{text!r} not printed by serve after {timeout:.0f} s:\n{self.output()}")
+            time.sleep(0.1)
+
+    def stop(self, how: signal.Signals = signal.SIGINT, timeout: float = 30.0) -> int:
+        """Send the signal (Ctrl-C by default) and return serve's exit code."""
+        process, self._process = self._process, None
+        code = 0
+        if process is not None:
+            if process.poll() is None:
+                process.send_signal(how)
+            try:
+                code = process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return code
+
+    def java_pids(self) -> list[int]:
+        """DynamoDB Local processes still running on this serve's data folder."""
+        marker = str(self.var_dir / "dynamodb").encode()
+        found: list[int] = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+                state = (entry / "stat").read_text().split(") ", 1)[1][:1]
+            except (OSError, IndexError):
+                continue
+            if b"DynamoDBLocal.jar" in cmdline and marker in cmdline and state != "Z":
+                found.append(int(entry.name))
+        return found
+
+    def __enter__(self) -> ServeProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

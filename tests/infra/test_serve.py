@@ -1,0 +1,140 @@
+"""`make serve` as a developer runs it: one origin for site and API, edits show, Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
+
+pytestmark = [
+    pytest.mark.integration,
+    # Until the API lands serve has nothing to load at /api/. TODO: drop once functions/app.py is in.
+    pytest.mark.skipif(not (PROJECT_ROOT / "functions" / "app.py").exists(), reason="functions/app.py not written yet"),
+]
+
+STANDARD = Path("disperinaker-klungkung") / "rekomendasi-paspor.md"
+PAGE = "/disperinaker-klungkung/rekomendasi-paspor/"
+
+
+def get(url: str, method: str = "GET") -> tuple[int, Message, bytes]:
+    """Status, headers (case-insensitive) and body; error statuses are answers too."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def standards(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of standards/: the watch test edits it, never the real one."""
+    copy = tmp_path_factory.mktemp("standards") / "standards"
+    shutil.copytree(PROJECT_ROOT / "standards", copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory: pytest.TempPathFactory, standards: Path) -> Iterator[ServeProcess]:
+    root = tmp_path_factory.mktemp("serve")
+    process = ServeProcess(root / "var", root / "site", standards).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def test_the_site_is_served_at_the_root(serve: ServeProcess) -> None:
+    status, headers, body = get(serve.url + "/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<html" in body
+
+
+def test_a_folder_serves_its_index_and_assets_have_their_types(serve: ServeProcess) -> None:
+    status, _, body = get(serve.url + PAGE)
+    assert status == 200 and b"Rekomendasi Paspor" in body
+    assert get(serve.url + "/data/standards.json")[1]["Content-Type"] == "application/json; charset=utf-8"
+    css = next((serve.site_dir / "assets" / "stylesheets").glob("*.css")).name
+    assert get(f"{serve.url}/assets/stylesheets/{css}")[1]["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_a_missing_page_is_a_404_with_the_site_page(serve: ServeProcess) -> None:
+    status, headers, _ = get(serve.url + "/tidak-ada/")
+    assert status == 404
+    assert headers["Content-Type"].startswith("text/html")
+
+
+def test_the_api_answers_on_the_same_origin(serve: ServeProcess) -> None:
+    status, headers, body = get(serve.url + "/api/openapi.json")
+    assert status == 200, body
+    assert headers["Content-Type"].startswith("application/json")
+    assert "openapi" in json.loads(body)
+
+
+def test_head_on_the_api_sends_no_body(serve: ServeProcess) -> None:
+    status, _, body = get(serve.url + "/api/openapi.json", method="HEAD")
+    assert body == b""
+    assert status in (200, 405)  # HEAD is the app's choice per route; the gateway only must not send a body
+
+
+def test_the_site_is_read_only(serve: ServeProcess) -> None:
+    assert get(serve.url + "/", method="POST")[0] == 405
+
+
+def test_state_lives_in_the_var_folder(serve: ServeProcess) -> None:
+    assert (serve.var_dir / "dynamodb" / "shared-local-instance.db").is_file()
+    assert (serve.var_dir / "secret").stat().st_mode & 0o077 == 0  # only the owner reads the secret
+    assert "Mail " in serve.output() and str(serve.var_dir / "mail") in serve.output()
+
+
+def test_an_edited_standard_shows_without_a_restart(serve: ServeProcess, standards: Path) -> None:
+    source = standards / STANDARD
+    text = source.read_text(encoding="utf-8")
+    assert "\ntitle: Pelayanan Rekomendasi Paspor\n" in text
+    source.write_text(
+        text.replace("\ntitle: Pelayanan Rekomendasi Paspor\n", "\ntitle: Pelayanan Rekomendasi Paspor Kilat\n"),
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + 30
+    while b"Paspor Kilat" not in get(serve.url + PAGE)[2]:
+        assert time.monotonic() < deadline, serve.output()
+        time.sleep(0.2)
+
+
+def test_a_second_serve_on_the_same_var_folder_is_refused(serve: ServeProcess) -> None:
+    second = subprocess.run(
+        [sys.executable, "-m", "infra.local.serve", "--port", "0", "--var-dir", str(serve.var_dir)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 1
+    assert "already using" in second.stderr
+
+
+def test_ctrl_c_stops_everything_and_exits_0(tmp_path: Path) -> None:
+    process = ServeProcess(tmp_path / "var", tmp_path / "site").start()
+    assert len(process.java_pids()) == 1
+
+    started = time.monotonic()
+    code = process.stop(signal.SIGINT)
+
+    assert code == 0, process.output()
+    assert time.monotonic() - started < 15
+    assert process.java_pids() == []
+    assert "Stopped" in process.output()
