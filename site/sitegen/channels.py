@@ -5,10 +5,27 @@ from __future__ import annotations
 from chalicelib.schema import Channel
 from sitegen.quality import channel_problem, phone_digits
 
+# A bare account name links to its network's profile page when the label names the network.
+SOCIAL_PROFILES = {
+    "instagram": "https://www.instagram.com/{}/",
+    "facebook": "https://www.facebook.com/{}",
+    "twitter": "https://x.com/{}",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "youtube": "https://www.youtube.com/@{}",
+}
+
 
 def international(digits: str) -> str:
     """'082158948200' -> '6282158948200' (the form wa.me and tel: links need)."""
     return "62" + digits[1:]
+
+
+def _social(channel: Channel, value: str) -> str | None:
+    if value.startswith(("http://", "https://")):
+        return value
+    label = channel.label.casefold()
+    network = next((name for name in SOCIAL_PROFILES if name in label), None)
+    return SOCIAL_PROFILES[network].format(value.lstrip("@")) if network else None
 
 
 def channel_href(channel: Channel) -> str | None:
@@ -19,13 +36,15 @@ def channel_href(channel: Channel) -> str | None:
     digits = phone_digits(value)
     if channel.type == "email":
         return f"mailto:{value}"
-    if channel.type == "phone" and digits:
+    # A fax number is listed as a phone, but calling it reaches a machine.
+    if channel.type == "phone" and digits and "fax" not in channel.label.casefold():
         return f"tel:+{international(digits)}"
     if channel.type == "whatsapp" and digits:
         return f"https://wa.me/{international(digits)}"
     if channel.type == "telegram" and digits:
         return f"https://t.me/+{international(digits)}"
-    if channel.type in ("website", "social") and value.startswith(("http://", "https://")):
+    if channel.type == "website":
         return value
-    # A bare social handle names no network we could link to; postal, box, in person and app are text.
-    return None
+    if channel.type == "social":
+        return _social(channel, value)
+    return None  # postal, box, in person and app are read, not followed

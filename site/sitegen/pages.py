@@ -23,8 +23,9 @@ from sitegen.flowchart import flowchart_source, lanes
 ONLINE_LINK_TEXT = "Ajukan permohonan online"
 DELIVERY_HEADING = "Komponen Penyampaian Pelayanan"
 MANAGEMENT_HEADING = "Komponen Pengelolaan Pelayanan"
-# Space kept for a flowchart before mermaid draws it, per step, so the page does not jump.
-FLOWCHART_REM_PER_STEP = 8.5
+# Space kept for a flowchart until mermaid has drawn it, so the page jumps less. Drawn heights vary
+# with how often the lane changes; this is about the least seen (rem per step), so no gap is left.
+FLOWCHART_REM_PER_STEP = 4.5
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,9 @@ def _section(component: Component, content: str) -> str:
 
 
 def _original(component: Component) -> str:
-    """The source's wording of a component, kept as Markdown."""
-    return component.text
+    """The source's wording of a component, kept as Markdown. In its own block: a Markdown list
+    right after a raw HTML list would otherwise be merged into it."""
+    return f'<div class="komponen__teks" markdown>\n\n{component.text}\n\n</div>' if component.text else ""
 
 
 def _requirements(component: Component) -> str:
@@ -175,9 +177,9 @@ def _procedure(standard: Standard, agency: Agency) -> str:
             f'<li class="langkah"><p class="langkah__teks">{_e(step.text)}</p>'
             f'<p class="langkah__pelaksana">Pelaksana: <strong>{_e(name)}</strong></p></li>'
         )
-    note = standard.components["procedure"].text
+    note = _original(standard.components["procedure"])
     # Reserve roughly the drawn height so the page does not jump when the diagram appears.
-    height = math.ceil(len(standard.procedure) * FLOWCHART_REM_PER_STEP)
+    height = math.ceil(3 + len(standard.procedure) * FLOWCHART_REM_PER_STEP)
     source = _e(flowchart_source(standard, agency))
     figure = (
         f'<figure class="alur" style="min-height:{height}rem">\n'

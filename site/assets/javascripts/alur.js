@@ -3,6 +3,7 @@
 // would fetch it from a CDN; our sources use another class, so the theme never sees them.)
 (function () {
   "use strict";
+  var MIN_SCALE = 0.8;
   var sources = document.querySelectorAll("pre.alur__sumber");
   if (!sources.length || !window.mermaid) return;
   window.mermaid.initialize({
@@ -11,7 +12,7 @@
     theme: "base",
     fontFamily: "inherit",
     themeVariables: {
-      fontSize: "15px",
+      fontSize: "16px",
       primaryColor: "#e8eef7",
       primaryBorderColor: "#1d4e89",
       primaryTextColor: "#1a1a1a",
@@ -28,10 +29,20 @@
       var drawing = document.createElement("div");
       drawing.className = "alur__gambar";
       drawing.innerHTML = result.svg;
+      // Shrink a wide diagram to fit a phone only down to a readable size; beyond that it scrolls
+      // sideways, in a region the keyboard can reach.
+      var svg = drawing.querySelector("svg");
+      var width = svg && svg.viewBox && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
+      if (width) svg.style.minWidth = Math.round(width * MIN_SCALE) + "px";
+      drawing.setAttribute("tabindex", "0");
+      drawing.setAttribute("role", "region");
+      drawing.setAttribute("aria-label", "Bagan alur, dapat digeser ke samping");
       source.replaceWith(drawing);
+      figure.style.minHeight = "";  // the drawing now holds the space the estimate kept
       figure.classList.add("alur--siap");
     }, function () {
       // The numbered steps above say the same; a diagram that fails to draw is left out.
+      figure.style.minHeight = "";
       figure.classList.add("alur--gagal");
     });
   });
