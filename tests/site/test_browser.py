@@ -1,0 +1,185 @@
+"""The built site in a real headless Chromium, served on 127.0.0.1, with every request recorded."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser import chromium, serve_directory
+from tests.site.conftest import PASPOR
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Route
+
+pytestmark = pytest.mark.browser
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+class Recorded:
+    """A browser context that notes every URL the page asks for."""
+
+    def __init__(self, browser: Browser, width: int) -> None:
+        self.context: BrowserContext = browser.new_context(viewport={"width": width, "height": 844})
+        self.urls: list[str] = []
+        self.context.on("request", lambda request: self.urls.append(request.url))
+        self.page: Page = self.context.new_page()
+
+    def other_hosts(self) -> list[str]:
+        return [url for url in self.urls if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname != "127.0.0.1"]
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Recorded]:
+    recorded = Recorded(browser, 390)
+    yield recorded
+    recorded.context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Recorded]:
+    recorded = Recorded(browser, 1280)
+    yield recorded
+    recorded.context.close()
+
+
+def test_a_service_page_shows_requirements_and_a_drawn_flowchart_and_asks_no_other_host(
+    phone: Recorded, base_url: str
+) -> None:
+    page = phone.page
+    page.goto(f"{base_url}/{PASPOR}/")
+    requirement = page.get_by_label("1 lbr Fotocopy KTP")
+    assert requirement.is_visible()
+    requirement.check()
+    assert requirement.is_checked()
+    drawing = page.locator("figure.alur .alur__gambar svg")
+    drawing.wait_for(timeout=15000)
+    assert page.locator("figure.alur .alur__gambar svg g.cluster").count() == 5
+    assert "Petugas Antar Kerja" in (drawing.text_content() or "")
+    page.wait_for_load_state("networkidle")
+    assert any("/assets/vendor/mermaid-" in url for url in phone.urls)
+    assert phone.other_hosts() == []
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("paspor", "/disperinaker-klungkung/rekomendasi-paspor/"),
+        ("pencari kerja", "/disperinaker-klungkung/kartu-pencari-kerja/"),
+        ("persyaratan", "/"),
+        ("pengaduan", "/"),
+    ],
+)
+def test_search_finds_indonesian_words(desktop: Recorded, base_url: str, words: str, expected: str) -> None:
+    page = desktop.page
+    page.goto(f"{base_url}/")
+    page.locator("input.md-search__input").click()
+    # Like a person, type once the index has loaded (the theme then says "type to start searching").
+    page.locator(".md-search-result__meta").filter(has_text="Ketik untuk mulai pencarian").wait_for(timeout=10000)
+    page.locator("input.md-search__input").press_sequentially(words)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10000)
+    assert expected in (first.get_attribute("href") or "")
+    assert desktop.other_hosts() == []
+
+
+def test_the_home_search_box_opens_the_sites_search(desktop: Recorded, base_url: str) -> None:
+    page = desktop.page
+    page.goto(f"{base_url}/")
+    page.get_by_label("Cari layanan, persyaratan, atau instansi", exact=True).fill("paspor")
+    page.get_by_role("button", name="Cari", exact=True).click()
+    page.locator(".md-search-result__item a").first.wait_for(timeout=10000)
+    assert "rekomendasi-paspor" in (page.locator(".md-search-result__item a").first.get_attribute("href") or "")
+
+
+def test_printing_shows_the_standard_without_the_sites_chrome(desktop: Recorded, base_url: str) -> None:
+    page = desktop.page
+    page.goto(f"{base_url}/{PASPOR}/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".aksi-online"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    displays = page.locator("section.komponen").evaluate_all("els => els.map(e => getComputedStyle(e).display)")
+    assert displays == ["grid"] * 14
+
+
+def _fill_form(page: Page) -> None:
+    page.get_by_label("Nama lengkap", exact=True).fill("Ni Luh Putu Sari")
+    page.get_by_label("NIK", exact=True).fill("5105014101900001")
+    page.get_by_label("Tempat lahir", exact=True).fill("Semarapura")
+    page.get_by_label("Tanggal lahir", exact=True).fill("1990-01-01")
+    page.get_by_label("Alamat", exact=True).fill("Jl. Gajah Mada No. 1\nSemarapura")
+    page.get_by_label("Nomor telepon/HP", exact=True).fill("081234567890")
+    page.get_by_label("Email", exact=True).fill("sari@example.id")
+    page.get_by_label("Negara tujuan penempatan", exact=True).fill("Jepang")
+    page.get_by_label("Nama perusahaan penempatan (P3MI)", exact=True).fill("PT Contoh Penempatan")
+    for box in page.locator("input[name^='persyaratan_']").all():
+        box.check()
+    page.locator("input[name='persetujuan_data']").check()
+
+
+def test_the_form_checks_locally_then_sends_json_and_shows_the_servers_errors(phone: Recorded, base_url: str) -> None:
+    page = phone.page
+    pending: list[Route] = []
+    page.route("**/api/submissions", lambda route: pending.append(route))
+    page.goto(f"{base_url}/{PASPOR}/ajukan/")
+    key = page.locator("input[name='idempotency_key']").input_value()
+    assert UUID.match(key)
+
+    page.get_by_role("button", name="Kirim permohonan").click()
+    summary = page.locator("#ringkasan-galat")
+    assert summary.is_visible()
+    assert summary.evaluate("el => el === document.activeElement")
+    assert "Nama lengkap wajib diisi." in summary.inner_text()
+    assert " ".join((page.locator("#isian-nik-galat").text_content() or "").split()) == "Galat: NIK wajib diisi."
+    assert pending == []  # nothing is sent while required answers are missing
+
+    _fill_form(page)
+    page.get_by_role("button", name="Kirim permohonan").click()
+    page.wait_for_function("document.querySelector('[data-kirim]').disabled")
+    assert len(pending) == 1
+    request = pending[0].request
+    assert request.method == "POST"
+    assert request.headers["content-type"] == "application/json"
+    body: dict[str, Any] = json.loads(request.post_data or "{}")
+    assert body["service"] == PASPOR
+    assert body["fields"]["nik"] == "5105014101900001"
+    assert body["fields"]["alamat"] == "Jl. Gajah Mada No. 1\nSemarapura"
+    assert body["requirements_confirmed"] == [True] * 11
+    assert body["consent"] is True
+    assert body["idempotency_key"] == key
+    assert body["website"] == ""
+    pending.pop().fulfill(
+        status=422, content_type="application/json",
+        body=json.dumps({"errors": {"nik": "Kode provinsi NIK tidak dikenal.", "_form": "Periksa lagi isian Anda."}}),
+    )
+    page.locator("#isian-nik-galat").filter(has_text="Kode provinsi NIK tidak dikenal.").wait_for()
+    assert page.locator("#isian-nik").get_attribute("aria-invalid") == "true"
+    assert "Periksa lagi isian Anda." in summary.inner_text()
+    assert page.locator("[data-kirim]").is_enabled()
+
+    page.get_by_role("button", name="Kirim permohonan").click()
+    page.wait_for_function("document.querySelector('[data-kirim]').disabled")
+    assert json.loads(pending[0].request.post_data or "{}")["idempotency_key"] == key  # a retry is the same submission
+    pending.pop().fulfill(
+        status=201, content_type="application/json",
+        body=json.dumps({"reference": "DPTK-2025-000001", "status_url": "/api/status/DPTK-2025-000001?key=rahasia"}),
+    )
+    page.wait_for_url(f"{base_url}/api/status/DPTK-2025-000001?key=rahasia")
+    assert phone.other_hosts() == []

@@ -1,0 +1,34 @@
+"""The Mermaid source of a procedure: a lane per role, steps in order, safe labels."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from chalicelib.catalogue import Catalogue
+from chalicelib.schema import Step
+from sitegen.flowchart import flowchart_source, lanes, mermaid_text
+
+
+def test_each_role_gets_one_lane_in_the_order_it_first_acts(catalogue: Catalogue) -> None:
+    standard = catalogue.find("dinsospm-tarakan/pmbs")
+    assert standard is not None
+    source = flowchart_source(standard, catalogue.agency("dinsospm-tarakan"))
+    assert lanes(standard) == ["pemohon", "petugas-penerima-pengaduan", "kepala-bidang-sosial", "pekerja-sosial"]
+    assert source.count("subgraph ") == 4
+    assert source.index('subgraph lajur1["Pemohon"]') < source.index('subgraph lajur2["Petugas Penerima Pengaduan"]')
+    # The applicant's lane holds steps 1-4 and 8: a lane per role, not per step.
+    lane = source.split('subgraph lajur1["Pemohon"]')[1].split("  end")[0]
+    assert [f"langkah{n}[" in lane for n in range(1, 9)] == [True] * 4 + [False] * 3 + [True]
+    assert [line.strip() for line in source.splitlines() if "-->" in line] == [
+        f"langkah{n} --> langkah{n + 1}" for n in range(1, 8)
+    ]
+    assert "class lajur1 pemohon" in source
+
+
+def test_labels_cannot_break_out_of_their_quotes(catalogue: Catalogue) -> None:
+    assert mermaid_text('Isi "formulir" <A> #1\n baru') == "Isi #quot;formulir#quot; #lt;A#gt; #35;1 baru"
+    standard = catalogue.find("dinsospm-tarakan/pmbs")
+    assert standard is not None
+    tricky = dataclasses.replace(standard, procedure=(Step("pemohon", 'Klik "Kirim"]; end'),))
+    source = flowchart_source(tricky, catalogue.agency("dinsospm-tarakan"))
+    assert 'langkah1["1. Klik #quot;Kirim#quot;]; end"]' in source

@@ -1,0 +1,166 @@
+"""The built pages say what the standards say, in the order and form citizens need."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from chalicelib.catalogue import Catalogue, service_url
+from chalicelib.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
+from tests.site.conftest import PASPOR, article, page
+
+
+def _section(content: str, key: str) -> str:
+    match = re.search(rf'<section class="komponen komponen--{key.replace("_", "-")}">(.*?)</section>', content, re.DOTALL)
+    assert match, f"no section {key}"
+    return match.group(1)
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def test_every_page_is_in_indonesian(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        assert '<html lang="id"' in path.read_text(encoding="utf-8"), path
+
+
+def test_service_page_has_the_fourteen_headings_in_order_with_service_delivery_first(site: Path) -> None:
+    content = article(page(site, PASPOR))
+    headings = [html.unescape(h) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", content)]
+    assert headings == [COMPONENT_HEADINGS[key] for key in (*SERVICE_DELIVERY, *MANAGEMENT)]
+    groups = [html.unescape(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", content)]
+    assert groups[:2] == ["Komponen Penyampaian Pelayanan", "Komponen Pengelolaan Pelayanan"]
+    assert content.index("Komponen Penyampaian") < content.index("Persyaratan Pelayanan")
+    assert content.index("Komponen Pengelolaan") < content.index(">Dasar Hukum<")
+
+
+def test_every_service_page_has_all_fourteen_components(site: Path, catalogue: Catalogue) -> None:
+    for standard in catalogue.standards:
+        content = article(page(site, service_url(standard)))
+        assert content.count('<section class="komponen ') == 14, standard.key
+
+
+def test_requirements_are_a_checklist_of_the_standards_items(site: Path, catalogue: Catalogue) -> None:
+    standard = catalogue.find(PASPOR)
+    assert standard is not None
+    requirements = _section(article(page(site, PASPOR)), "requirements")
+    labels = re.findall(r'<label><input type="checkbox" class="daftar-periksa__kotak">(.*?)</label>', requirements)
+    assert [_text(label) for label in labels] == list(standard.components["requirements"].items)
+    assert len(labels) == 11
+
+
+def test_procedure_is_numbered_steps_each_naming_its_role(site: Path, catalogue: Catalogue) -> None:
+    standard = catalogue.find(PASPOR)
+    assert standard is not None
+    agency = catalogue.agency(standard.agency_id)
+    procedure = _section(article(page(site, PASPOR)), "procedure")
+    steps = re.findall(r'<li class="langkah">(.*?)</li>', procedure, re.DOTALL)
+    assert len(steps) == len(standard.procedure) == 5
+    for step, expected in zip(steps, standard.procedure, strict=True):
+        role = agency.role(expected.actor)
+        assert role is not None
+        assert expected.text in _text(step)
+        assert f"Pelaksana: {role.name}" in _text(step)
+    assert '<ol class="prosedur">' in procedure
+
+
+def test_a_free_service_shows_gratis(site: Path) -> None:
+    fee = _section(article(page(site, PASPOR)), "fee")
+    assert '<p class="komponen__ringkas"><strong>Gratis</strong></p>' in fee
+
+
+def test_duration_shows_the_parsed_range_and_the_original_wording(site: Path) -> None:
+    duration = _text(_section(article(page(site, "dinsospm-tarakan/pmbs")), "duration"))
+    assert duration == "Jangka Waktu Penyelesaian 1–3 hari 1 – 3 Hari"
+
+
+def test_document_number_and_date_are_shown(site: Path) -> None:
+    facts = _text(article(page(site, "dinsospm-tarakan/pmbs")).split("</dl>")[0])
+    assert "Nomor dokumen 000.8.3.2/0.3.19/DINSOPM" in facts
+    assert "Tanggal 10 Januari 2025" in facts
+
+
+def test_complaint_channels_are_working_links(site: Path) -> None:
+    complaints = _section(article(page(site, "dinsos-kalbar/lk3")), "complaints")
+    assert '<a href="tel:+62561732523">(0561) 732523</a>' in complaints
+    assert '<a href="mailto:dinsos@kalbarprov.go.id">dinsos@kalbarprov.go.id</a>' in complaints
+    assert '<a href="https://wa.me/6282158948200">082158948200</a>' in complaints
+    assert '<a href="https://t.me/+6282158948200">082158948200</a>' in complaints
+    assert '<a href="http://dinsos.kalbarprov.go.id/">' in complaints
+
+
+def test_channels_that_cannot_be_linked_are_shown_as_text(site: Path) -> None:
+    complaints = _section(article(page(site, "dinsos-kalbar/lk3")), "complaints")
+    # A Facebook page name is not an address, and a fax number is not for calling.
+    assert '<span class="saluran__nilai">Dinas Sosial Provinsi kalbar</span>' in complaints
+    assert '<span class="saluran__nilai">(0561) 732524</span>' in complaints
+
+
+def test_the_flowchart_has_one_lane_per_role_generated_from_the_steps(site: Path, catalogue: Catalogue) -> None:
+    for standard in catalogue.standards:
+        agency = catalogue.agency(standard.agency_id)
+        match = re.search(r'<pre class="alur__sumber"[^>]*>(.*?)</pre>', page(site, service_url(standard)), re.DOTALL)
+        assert match, standard.key
+        source = html.unescape(match.group(1))
+        assert source.startswith("flowchart TB")
+        lanes = re.findall(r'subgraph \w+\["(.*?)"\]', source)
+        roles = list(dict.fromkeys(step.actor for step in standard.procedure))
+        assert lanes == [role.name if (role := agency.role(r)) else r for r in roles], standard.key
+        assert source.count(" --> ") == len(standard.procedure) - 1
+
+
+def test_mermaid_is_loaded_only_on_pages_with_a_diagram(site: Path) -> None:
+    with_diagram = 0
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        has_diagram = 'class="alur__sumber"' in text
+        loads_mermaid = re.search(r'<script src="[^"]*assets/vendor/mermaid-[\d.]+\.min\.js"', text) is not None
+        assert has_diagram == loads_mermaid, path
+        with_diagram += has_diagram
+    assert with_diagram == 8
+    assert len(list((site / "assets" / "vendor").glob("mermaid-*.min.js"))) == 1
+
+
+def test_the_online_link_appears_exactly_on_services_that_accept_applications(site: Path, catalogue: Catalogue) -> None:
+    for standard in catalogue.standards:
+        text = article(page(site, service_url(standard)))
+        link = '<a class="tombol tombol--utama aksi-online" href="ajukan/">Ajukan permohonan online</a>'
+        assert (link in text) == (standard.online is not None), standard.key
+    assert sum(s.online is not None for s in catalogue.standards) >= 4
+
+
+def test_home_has_search_and_lists_every_agency(site: Path, catalogue: Catalogue) -> None:
+    content = article(page(site, "/"))
+    assert re.search(r'<form class="cari-beranda"[^>]*role="search"', content)
+    assert '<input class="cari-beranda__masukan" id="cari-beranda" name="q"' in content
+    for agency in catalogue.agencies:
+        assert f'<a href="{agency.id}/">{html.escape(agency.name)}</a>' in content
+
+
+def test_agency_page_has_its_pledge_address_channels_and_services(site: Path, catalogue: Catalogue) -> None:
+    agency = catalogue.agency("disperinaker-klungkung")
+    content = article(page(site, agency.id))
+    text = _text(content)
+    assert "Maklumat Pelayanan" in text
+    assert agency.maklumat.text in text
+    assert agency.maklumat.signatory in text
+    assert agency.address in text
+    assert '<a href="mailto:disperinakerklungkung@gmail.com">' in content
+    services = re.findall(r'<a href="([^"]+)/">', content.split('class="daftar-layanan"')[1].split("</ul>")[0])
+    assert services == [s.id for s in catalogue.standards_of(agency.id)]
+
+
+def test_the_navigation_lists_agencies_not_services(site: Path) -> None:
+    sidebar = page(site, PASPOR).split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
+    assert "Disperinaker Klungkung" in sidebar
+    assert "Rekomendasi Paspor" not in sidebar
+
+
+def test_the_print_stylesheet_is_linked_and_hides_the_chrome(site: Path) -> None:
+    assert 'href="../../assets/stylesheets/layanan.css"' in page(site, PASPOR)
+    css = (site / "assets" / "stylesheets" / "layanan.css").read_text(encoding="utf-8")
+    print_rules = css.split("@media print")[1]
+    for chrome in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".aksi-online"):
+        assert chrome in print_rules
