@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from chalicelib.catalogue import load_catalogue, open_data
 from chalicelib.standards import InvalidStandardError
+
 from sitegen.pages import all_pages, nav
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.schema import Channel
+
 from sitegen.quality import channel_problem, phone_digits
 
 # A bare account name links to its network's profile page when the label names the network.

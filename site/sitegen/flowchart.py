@@ -33,7 +33,9 @@ def flowchart_source(standard: Standard, agency: Agency) -> str:
                 lines.append(f'    langkah{number}["{number}. {mermaid_text(step.text)}"]')
         lines.append("  end")
     # Applicant lanes look different from officer lanes, so the reader sees whose turn it is.
-    applicants = [f"lajur{n}" for n, role_id in enumerate(roles, start=1) if (r := agency.role(role_id)) and r.applicant]
+    applicants = [
+        f"lajur{n}" for n, role_id in enumerate(roles, start=1) if (role := agency.role(role_id)) and role.applicant
+    ]
     lines.extend(f"  langkah{n} --> langkah{n + 1}" for n in range(1, len(standard.procedure)))
     if applicants:
         lines.append("  classDef pemohon fill:#fff8e1,stroke:#8a6d00")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
-
 from chalicelib.catalogue import Catalogue
 from chalicelib.forms import render_form
 from chalicelib.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
+
 from sitegen import formatting
 from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_source, lanes
@@ -46,7 +47,7 @@ def form_path(standard: Standard) -> str:
     return f"{standard.agency_id}/{standard.id}/ajukan.md"
 
 
-def _front_matter(meta: dict[str, object], body: str) -> str:
+def _front_matter(meta: Mapping[str, object], body: str) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
 
 
@@ -75,7 +76,8 @@ untuk setiap layanan, sesuai Peraturan Menteri PANRB Nomor 15 Tahun 2014.
 <form class="cari-beranda" action="." method="get" role="search">
 <label class="cari-beranda__label" for="cari-beranda">Cari layanan, persyaratan, atau instansi</label>
 <div class="cari-beranda__baris">
-<input class="cari-beranda__masukan" id="cari-beranda" name="q" type="search" autocomplete="off" placeholder="mis. paspor, pencari kerja">
+<input class="cari-beranda__masukan" id="cari-beranda" name="q" type="search" autocomplete="off"
+ placeholder="mis. paspor, pencari kerja">
 <button class="tombol tombol--utama" type="submit">Cari</button>
 </div>
 </form>
@@ -93,7 +95,8 @@ untuk setiap layanan, sesuai Peraturan Menteri PANRB Nomor 15 Tahun 2014.
 def _channel_item(channel: Channel) -> str:
     href = channel_href(channel)
     value = f'<a href="{_e(href)}">{_e(channel.value)}</a>' if href else _e(channel.value)
-    return f'<li><span class="saluran__jenis">{_e(channel.type_label)}</span> <span class="saluran__nilai">{value}</span></li>'
+    kind = f'<span class="saluran__jenis">{_e(channel.type_label)}</span>'
+    return f'<li>{kind} <span class="saluran__nilai">{value}</span></li>'
 
 
 def _channel_list(channels: tuple[Channel, ...]) -> str:
@@ -213,7 +216,9 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
         "fee": _summary(formatting.fee(standard.fee_idr), components["fee"]),
         "complaints": _complaints(catalogue, standard),
     }
-    delivery = "\n\n".join(_section(components[k], content.get(k) or _original(components[k])) for k in SERVICE_DELIVERY)
+    delivery = "\n\n".join(
+        _section(components[k], content.get(k) or _original(components[k])) for k in SERVICE_DELIVERY
+    )
     management = "\n\n".join(_section(components[k], _original(components[k])) for k in MANAGEMENT)
     document = []
     if standard.document_number:

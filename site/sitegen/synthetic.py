@@ -11,7 +11,6 @@ import random
 from pathlib import Path
 
 import yaml
-
 from chalicelib.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
 
 ROLES = (
@@ -22,7 +21,7 @@ ROLES = (
     {"id": "kepala-bidang", "name": "Kepala Bidang Pelayanan"},
     {"id": "kepala-dinas", "name": "Kepala Dinas"},
 )
-OFFICERS = tuple(role["id"] for role in ROLES if not role.get("applicant"))
+OFFICERS = tuple(str(role["id"]) for role in ROLES if not role.get("applicant"))
 SUBJECTS = (
     "Izin Usaha Mikro", "Surat Keterangan Domisili", "Rekomendasi Beasiswa", "Izin Keramaian",
     "Surat Keterangan Tidak Mampu", "Pendaftaran Koperasi", "Izin Praktik Bidan", "Kartu Kuning",
@@ -82,10 +81,13 @@ def service_markdown(number: int, rng: random.Random) -> str:
     subject = rng.choice(SUBJECTS)
     title = f"Pelayanan {subject} {number:04d}"
     officers = rng.sample(OFFICERS, rng.randint(1, 4))
-    steps = [{"actor": "pemohon", "step": f"Pemohon mengajukan permohonan {subject} ({number:04d}) beserta persyaratannya."}]
+    first = f"Pemohon mengajukan permohonan {subject} ({number:04d}) beserta persyaratannya."
+    steps = [{"actor": "pemohon", "step": first}]
     steps += [{"actor": officer, "step": f"{_role_name(officer)} {rng.choice(ACTIONS)}."} for officer in officers]
     steps.append({"actor": "pemohon", "step": f"Pemohon menerima {subject}."})
-    duration = rng.choice([{"value": rng.randint(10, 60), "unit": "menit"}, {"min": 1, "max": rng.randint(2, 14), "unit": "hari kerja"}])
+    duration: dict[str, str | int] = rng.choice(
+        [{"value": rng.randint(10, 60), "unit": "menit"}, {"min": 1, "max": rng.randint(2, 14), "unit": "hari kerja"}]
+    )
     fee = rng.choice([0, 0, 0, 25000, 150000])
     front: dict[str, object] = {
         "title": title,

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from chalicelib.catalogue import Catalogue, load_catalogue
 from sitegen.build import build_site
 

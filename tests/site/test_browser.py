@@ -43,7 +43,8 @@ class Recorded:
         self.page: Page = self.context.new_page()
 
     def other_hosts(self) -> list[str]:
-        return [url for url in self.urls if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname != "127.0.0.1"]
+        parsed = [urlparse(url) for url in self.urls]
+        return [url.geturl() for url in parsed if url.scheme not in ("data", "blob") and url.hostname != "127.0.0.1"]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from chalicelib.schema import Channel
 from sitegen.channels import channel_href
 

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from chalicelib.catalogue import Catalogue, form_url
 from chalicelib.forms import render_form
 from chalicelib.schema import FormField, OnlineForm, Standard
+
 from tests.site.conftest import PASPOR, article, page
 
 KARTU = "disperinaker-klungkung/kartu-pencari-kerja"
@@ -92,7 +92,8 @@ def test_each_field_type_gets_the_right_control(catalogue: Catalogue) -> None:
     assert 'type="date"' in _tag(fragment, "tanggal_lahir")
     assert _tag(fragment, "alamat").startswith("<textarea") and 'maxlength="2000"' in _tag(fragment, "alamat")
     assert 'type="radio"' in _tag(fragment, "jenis_kelamin")
-    assert re.search(r'<fieldset class="isian__kelompok"[^>]*>\s*<legend class="isian__label">Jenis kelamin</legend>', fragment)
+    legend = r'<fieldset class="isian__kelompok"[^>]*>\s*<legend class="isian__label">Jenis kelamin</legend>'
+    assert re.search(legend, fragment)
     assert 'autocomplete="name"' in _tag(fragment, "nama") and 'maxlength="200"' in _tag(fragment, "nama")
     keahlian = _tag(fragment, "keahlian")
     assert "required" not in keahlian
@@ -107,7 +108,8 @@ def test_long_choices_are_a_select_and_checkbox_and_number_fields_render(catalog
         FormField("bersedia", "Saya bersedia dihubungi", "checkbox", required=False),
     )
     standard = dataclasses.replace(base, online=OnlineForm(fields, ("petugas-antar-kerja",)))
-    fragment = render_form(standard, catalogue.agency("disperinaker-klungkung"), values={"bersedia": "ya", "kecamatan": "Kecamatan 3"})
+    values = {"bersedia": "ya", "kecamatan": "Kecamatan 3"}
+    fragment = render_form(standard, catalogue.agency("disperinaker-klungkung"), values=values)
     assert _tag(fragment, "kecamatan").startswith("<select")
     assert '<option value="Kecamatan 3" selected>' in fragment
     assert 'inputmode="decimal"' in _tag(fragment, "jumlah")
@@ -175,7 +177,8 @@ def test_values_are_filled_in_again_and_html_in_them_is_escaped(catalogue: Catal
 
 
 def test_the_fragment_has_no_blank_lines_so_markdown_keeps_it_whole(catalogue: Catalogue) -> None:
-    fragment = render_form(_standard(catalogue, KARTU), catalogue.agency("disperinaker-klungkung"), values={"alamat": "a\n\nb"})
+    agency = catalogue.agency("disperinaker-klungkung")
+    fragment = render_form(_standard(catalogue, KARTU), agency, values={"alamat": "a\n\nb"})
     assert all(line.strip() for line in fragment.splitlines())
 
 

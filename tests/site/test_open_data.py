@@ -18,7 +18,9 @@ def _service(open_data: dict[str, Any], service_id: str) -> dict[str, Any]:
     return found
 
 
-def test_open_data_lists_the_eight_services_each_with_exactly_the_fourteen_components(open_data: dict[str, Any]) -> None:
+def test_open_data_lists_the_eight_services_each_with_exactly_the_fourteen_components(
+    open_data: dict[str, Any],
+) -> None:
     services = open_data["services"]
     assert len(services) == 8
     for service in services:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from chalicelib.catalogue import Catalogue, service_url
 from chalicelib.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
+
 from tests.site.conftest import PASPOR, article, page
 
 
 def _section(content: str, key: str) -> str:
-    match = re.search(rf'<section class="komponen komponen--{key.replace("_", "-")}">(.*?)</section>', content, re.DOTALL)
+    css_class = "komponen--" + key.replace("_", "-")
+    match = re.search(rf'<section class="komponen {css_class}">(.*?)</section>', content, re.DOTALL)
     assert match, f"no section {key}"
     return match.group(1)
 

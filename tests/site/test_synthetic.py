@@ -10,6 +10,7 @@ from chalicelib.catalogue import load_catalogue, service_url
 from sitegen.build import build_site
 from sitegen.quality import warnings
 from sitegen.synthetic import generate
+
 from tests.site.conftest import PASPOR, STANDARDS, page
 
 MANY = 200
