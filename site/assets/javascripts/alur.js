@@ -6,6 +6,7 @@
   var MIN_SCALE = 0.8;
   var sources = document.querySelectorAll("pre.alur__sumber");
   if (!sources.length || !window.mermaid) return;
+  var narrow = sources[0].parentNode.clientWidth < 600;
   window.mermaid.initialize({
     startOnLoad: false,
     securityLevel: "strict",
@@ -21,7 +22,11 @@
       clusterBorder: "#7a8799",
       titleColor: "#1a1a1a"
     },
-    flowchart: { useMaxWidth: true, htmlLabels: true, wrappingWidth: 220, padding: 10 }
+    // Narrower boxes on a phone, so that two lanes side by side still fit the screen.
+    flowchart: {
+      useMaxWidth: true, htmlLabels: true, wrappingWidth: narrow ? 180 : 220, padding: 8,
+      nodeSpacing: narrow ? 24 : 40, rankSpacing: 36, diagramPadding: 4
+    }
   });
   sources.forEach(function (source, index) {
     var figure = source.parentNode;
@@ -38,6 +43,15 @@
       drawing.setAttribute("role", "region");
       drawing.setAttribute("aria-label", "Bagan alur, dapat digeser ke samping");
       source.replaceWith(drawing);
+      // When it scrolls, start where the procedure starts: step 1, centred.
+      var first = svg && svg.querySelector("g.node[id*='-langkah1-']");
+      if (first && drawing.scrollWidth > drawing.clientWidth) {
+        var box = first.getBoundingClientRect();
+        var frame = drawing.getBoundingClientRect();
+        drawing.scrollLeft = box.left - frame.left - (drawing.clientWidth - box.width) / 2;
+        var caption = figure.querySelector("figcaption");
+        if (caption) caption.appendChild(document.createTextNode(" Geser bagan ke samping untuk melihat semuanya."));
+      }
       figure.style.minHeight = "";  // the drawing now holds the space the estimate kept
       figure.classList.add("alur--siap");
     }, function () {
