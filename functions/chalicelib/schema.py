@@ -74,6 +74,9 @@ FIELD_MAX_LENGTH: dict[str, int] = {
     "checkbox": 5,
 }
 
+# Names the application form itself uses: a declared field may not take them.
+RESERVED_FIELD_NAMES = re.compile(r"^(?:website|service|idempotency_key|persetujuan_data|persyaratan_\d+)$")
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 AGENCY_CODE = re.compile(r"^[A-Z]{2,6}$")

@@ -22,6 +22,7 @@ from chalicelib.schema import (
     DURATION_UNITS,
     FIELD_NAME,
     FIELD_TYPES,
+    RESERVED_FIELD_NAMES,
     SLUG,
     Agency,
     Channel,
@@ -346,6 +347,8 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
         line = item.key_lines.get("name", item.line)
         if name and not FIELD_NAME.match(name):
             reader.problem(line, f"nama isian '{name}' harus huruf kecil, angka dan '_', diawali huruf")
+        if name and RESERVED_FIELD_NAMES.match(name):
+            reader.problem(line, f"nama isian '{name}' sudah dipakai formulir itu sendiri; pilih nama lain")
         if name in {f.name for f in fields}:
             reader.problem(line, f"nama isian '{name}' ditulis dua kali")
         if kind and kind not in FIELD_TYPES:

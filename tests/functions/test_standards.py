@@ -190,6 +190,7 @@ def test_an_online_form_is_read_with_its_fields_and_chain(tmp_path: Path) -> Non
         (("[petugas, kepala-dinas]", "[pemohon]"), "peran 'pemohon' adalah pemohon, bukan petugas"),
         (("[petugas, kepala-dinas]", "[petugas, petugas]"), "approval_chain memuat peran yang sama dua kali"),
         (("type: email", "type: text"), "harus punya tepat satu isian berjenis email"),
+        (("name: nama", "name: website"), "nama isian 'website' sudah dipakai formulir itu sendiri"),
     ],
 )
 def test_a_malformed_online_form_is_an_error(tmp_path: Path, change: tuple[str, str], message: str) -> None:
