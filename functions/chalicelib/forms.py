@@ -113,26 +113,33 @@ def render_form(
     values = values or {}
     errors = errors or {}
     roles = [agency.role(role_id) for role_id in standard.online.approval_chain]
-    html: str = _environment().get_template("form.html").render(
-        standard=standard,
-        agency=agency,
-        fields=standard.online.fields,
-        requirements=standard.components["requirements"].items,
-        approvers=[role.name if role else role_id for role, role_id in zip(roles, standard.online.approval_chain, strict=True)],
-        values={key: "" if value is None else str(value) for key, value in values.items()},
-        checked={key for key, value in values.items() if _is_checked(value)},
-        errors=errors,
-        summary=_summary(standard, errors),
-        idempotency_key=idempotency_key,
-        submit_url=SUBMIT_URL,
-        field_id=field_id,
-        control_id=control_id,
-        requirement_name=requirement_name,
-        autocomplete=autocomplete,
-        uses_radios=uses_radios,
-        requirements_key=REQUIREMENTS_KEY,
-        consent_key=CONSENT_KEY,
-        checked_value=CHECKED,
+    html: str = (
+        _environment()
+        .get_template("form.html")
+        .render(
+            standard=standard,
+            agency=agency,
+            fields=standard.online.fields,
+            requirements=standard.components["requirements"].items,
+            approvers=[
+                role.name if role else role_id
+                for role, role_id in zip(roles, standard.online.approval_chain, strict=True)
+            ],
+            values={key: "" if value is None else str(value) for key, value in values.items()},
+            checked={key for key, value in values.items() if _is_checked(value)},
+            errors=errors,
+            summary=_summary(standard, errors),
+            idempotency_key=idempotency_key,
+            submit_url=SUBMIT_URL,
+            field_id=field_id,
+            control_id=control_id,
+            requirement_name=requirement_name,
+            autocomplete=autocomplete,
+            uses_radios=uses_radios,
+            requirements_key=REQUIREMENTS_KEY,
+            consent_key=CONSENT_KEY,
+            checked_value=CHECKED,
+        )
     )
     # No blank lines: the site embeds the fragment in Markdown, where a blank line can end an HTML block.
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
