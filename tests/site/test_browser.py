@@ -61,7 +61,7 @@ def desktop(browser: Browser) -> Iterator[Recorded]:
     recorded.context.close()
 
 
-def test_a_service_page_shows_requirements_and_a_drawn_flowchart_and_asks_no_other_host(
+def test_a_service_page_shows_requirements_and_draws_its_flowchart_when_reached_asking_no_other_host(
     phone: Recorded, base_url: str
 ) -> None:
     page = phone.page
@@ -70,6 +70,9 @@ def test_a_service_page_shows_requirements_and_a_drawn_flowchart_and_asks_no_oth
     assert requirement.is_visible()
     requirement.check()
     assert requirement.is_checked()
+    page.wait_for_load_state("networkidle")
+    assert not any("/assets/vendor/mermaid-" in url for url in phone.urls), "mermaid loaded before it was needed"
+    page.locator("figure.alur").scroll_into_view_if_needed()
     drawing = page.locator("figure.alur .alur__gambar svg")
     drawing.wait_for(timeout=15000)
     assert page.locator("figure.alur .alur__gambar svg g.cluster").count() == 5
