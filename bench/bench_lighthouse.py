@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
-from bench.static_server import serve  # noqa: E402
 from sitegen.build import build_site  # noqa: E402
+
+from bench.static_server import serve  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.8.2"
 TOOLS = ROOT / "build" / "tools" / "lighthouse"
@@ -37,8 +38,17 @@ def lighthouse_binary() -> Path:
     if not binary.exists():
         TOOLS.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(TOOLS),
-             f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+                str(TOOLS),
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
             check=True,
         )
     return binary
@@ -47,8 +57,15 @@ def lighthouse_binary() -> Path:
 def audit(binary: Path, url: str, report: Path) -> dict[str, int]:
     env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
     subprocess.run(
-        [str(binary), url, "--quiet", "--output=json", f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}",
-         f"--only-categories={','.join(CATEGORIES)}"],
+        [
+            str(binary),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
         check=True,
         env=env,
     )
@@ -67,7 +84,9 @@ def main() -> None:
                 results[name] = audit(binary, base + path, Path(scratch) / f"{name}.json")
                 print(f"{name:8} {path:55} " + "  ".join(f"{c} {s:3}" for c, s in results[name].items()), flush=True)
     output = ROOT / "bench" / "results" / "lighthouse.json"
-    output.write_text(json.dumps({"lighthouse": LIGHTHOUSE_VERSION, "pages": PAGES, "scores": results}, indent=2) + "\n")
+    output.write_text(
+        json.dumps({"lighthouse": LIGHTHOUSE_VERSION, "pages": PAGES, "scores": results}, indent=2) + "\n"
+    )
     print(f"written {output.relative_to(ROOT)}")
 
 
