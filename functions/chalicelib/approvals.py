@@ -1,0 +1,303 @@
+"""Officers' decisions by emailed link: show the application (never changing anything), approve, reject with
+a reason, and send a fresh link when one has expired.
+
+A link carries a 256-bit token bound to one submission, one step and one officer; the table keeps only
+its hash. Deciding uses the token and moves the submission on in one transaction, conditional on the
+token being unused and unexpired and on the submission still being at the version the officer saw, so a
+replayed request, a double click or two officers at once decide a step exactly once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chalicelib import tokens
+from chalicelib.clock import Clock
+from chalicelib.deadlines import Zone
+from chalicelib.officers import Directory
+from chalicelib.randomness import TokenSource
+from chalicelib.records import (
+    APPROVED,
+    DECISION,
+    DECISIONS,
+    LINK_RENEWED,
+    REJECTED,
+    REVIEW_REQUEST,
+    STEP_APPROVED,
+    STEP_REJECTED,
+    TOKEN_DECIDE,
+    TOKEN_RENEW,
+    ApprovalToken,
+    ClientInfo,
+    Event,
+    OutboxMessage,
+    StepChange,
+    Submission,
+)
+from chalicelib.storage import ConflictError, Store
+from chalicelib.validation import ValidationError
+
+APPROVE = "approve"
+REJECT = "reject"
+REASON_KEY = "reason"
+MAX_REASON_LENGTH = 1000
+ATTEMPTS = 4  # re-read and retry after a collision; a real conflict explains itself on the re-read
+
+# Review states
+OPEN = "open"
+DECIDED = "decided"
+EXPIRED = "expired"
+UNKNOWN = "unknown"
+
+
+class ApprovalError(Exception):
+    """Base of the errors a decision can meet."""
+
+
+class UnknownLinkError(ApprovalError):
+    """No such token: mistyped, forged, or deleted long after it expired."""
+
+
+class ForgedRequestError(ApprovalError):
+    """The form token is missing or wrong, or the request came from another site."""
+
+
+class LinkStateError(ApprovalError):
+    """The link cannot do that now; `view` says why (decided: by whom and when; expired: since when)."""
+
+    def __init__(self, view: ReviewView) -> None:
+        super().__init__(view.state)
+        self.view = view
+
+
+class AlreadyDecidedError(LinkStateError):
+    pass
+
+
+class ExpiredLinkError(LinkStateError):
+    pass
+
+
+class NoOfficerError(ApprovalError):
+    """Nobody in the officer directory holds the role that must act next."""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    state: str
+    zone: Zone
+    token: ApprovalToken | None = None
+    submission: Submission | None = None
+    events: tuple[Event, ...] = ()
+    form_token: str = ""
+
+    @property
+    def decision(self) -> Event | None:
+        """The event that decided this link's step, whoever made it."""
+        if self.token is None:
+            return None
+        step = self.token.step
+        return next((e for e in self.events if e.kind in DECISIONS and e.step == step), None)
+
+    @property
+    def decided_by_this_link(self) -> bool:
+        return self.token is not None and self.token.used_at is not None
+
+    @property
+    def renewed(self) -> Event | None:
+        if self.token is None or self.token.renewed_at is None:
+            return None
+        return next((e for e in self.events if e.kind == LINK_RENEWED and e.at == self.token.renewed_at), None)
+
+    @property
+    def can_renew(self) -> bool:
+        return self.state == EXPIRED and self.token is not None and self.token.renewed_at is None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    submission: Submission
+    event: Event
+    notified: tuple[str, ...]  # who gets mail because of it
+
+
+def issue_review_requests(
+    submission: Submission,
+    step: int,
+    recipients: tuple[str, ...],
+    *,
+    seq: int,
+    first_index: int,
+    now: datetime,
+    nonces: TokenSource,
+    secret: bytes,
+    ttl_days: int,
+) -> tuple[tuple[ApprovalToken, ...], tuple[OutboxMessage, ...]]:
+    """One token and one queued mail per officer of the step: each link names who used it."""
+    issued: list[ApprovalToken] = []
+    queued: list[OutboxMessage] = []
+    for index, email in enumerate(recipients, start=first_index):
+        nonce = nonces.token()
+        token_hash = tokens.hash_token(tokens.derive(secret, tokens.REVIEW, nonce))
+        issued.append(ApprovalToken(token_hash, submission.reference, step, email, now, tokens.expiry(now, ttl_days)))
+        queued.append(
+            OutboxMessage(submission.reference, seq, index, REVIEW_REQUEST, email, now, now, step, token_nonce=nonce)
+        )
+    return tuple(issued), tuple(queued)
+
+
+def clean_reason(raw: str) -> str:
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise ValidationError({REASON_KEY: "Alasan penolakan wajib diisi: pemohon akan membacanya."})
+    if len(text) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            {REASON_KEY: f"Alasan penolakan terlalu panjang (paling banyak {MAX_REASON_LENGTH} karakter)."}
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text):
+        raise ValidationError({REASON_KEY: "Alasan penolakan memuat karakter yang tidak diizinkan."})
+    return text
+
+
+@dataclass(frozen=True)
+class ApprovalService:
+    store: Store
+    directory: Callable[[], Directory]
+    clock: Clock
+    nonces: TokenSource
+    secret: bytes
+    token_ttl_days: int
+
+    def review(self, raw_token: str) -> ReviewView:
+        """What the link shows. Reads only: mail scanners fetch every link, some more than once."""
+        if not tokens.is_well_formed(raw_token):
+            return ReviewView(UNKNOWN, self.directory().zone(""))
+        token_hash = tokens.hash_token(raw_token)
+        token = self.store.get_token(token_hash)
+        submission = self.store.get_submission(token.reference) if token else None
+        if token is None or submission is None:
+            return ReviewView(UNKNOWN, self.directory().zone(""))
+        zone = self.directory().zone(submission.agency_id)
+        events = tuple(self.store.events(submission.reference))
+        if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
+            state = DECIDED
+        elif token.is_expired(self.clock.now()):
+            state = EXPIRED
+        else:
+            state = OPEN
+        form_token = tokens.form_token(self.secret, token_hash) if state in (OPEN, EXPIRED) else ""
+        return ReviewView(state, zone, token, submission, events, form_token)
+
+    def decide(self, raw_token: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
+        self._check_form_token(raw_token, form_token)
+        if decision not in (APPROVE, REJECT):
+            raise ValidationError({"decision": "Pilih setujui atau tolak."})
+        reason = clean_reason(reason) if decision == REJECT else ""
+        for _ in range(ATTEMPTS):
+            view = self._usable(raw_token, OPEN)
+            assert view.token is not None and view.submission is not None
+            change, notified = self._decision(view.token, view.submission, decision, reason, client)
+            try:
+                self.store.apply_step_change(change)
+            except ConflictError:
+                continue  # re-read: the next round reports who won, or tries again after a mere collision
+            return Outcome(change.submission, change.event, notified)
+        raise ConflictError("the step kept changing while deciding", retryable=True)
+
+    def renew(self, raw_token: str, form_token: str, client: ClientInfo) -> Outcome:
+        """A fresh link for an expired one, to its officer (or the role's current officers if they left)."""
+        self._check_form_token(raw_token, form_token)
+        for _ in range(ATTEMPTS):
+            view = self._usable(raw_token, EXPIRED)
+            assert view.token is not None and view.submission is not None
+            if not view.can_renew:
+                raise ExpiredLinkError(view)
+            token, submission = view.token, view.submission
+            officers = self.directory().officers(submission.agency_id, submission.chain[token.step - 1])
+            recipients = (token.officer_email,) if token.officer_email in officers else officers
+            if not recipients:
+                raise NoOfficerError(submission.chain[token.step - 1])
+            now = self.clock.now()
+            seq = submission.version + 1
+            issued, queued = issue_review_requests(
+                submission, token.step, recipients, seq=seq, first_index=0, now=now,
+                nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,
+            )  # fmt: skip
+            event = Event(
+                seq, LINK_RENEWED, now, token.step, token.officer_email, submission.role_name(token.step), "", client
+            )
+            updated = replace(submission, version=seq, updated_at=now)
+            change = StepChange(
+                submission.reference,
+                submission.version,
+                token.token_hash,
+                TOKEN_RENEW,
+                now,
+                updated,
+                event,
+                issued,
+                queued,
+            )
+            try:
+                self.store.apply_step_change(change)
+            except ConflictError:
+                continue
+            return Outcome(updated, event, recipients)
+        raise ConflictError("the step kept changing while renewing", retryable=True)
+
+    def _check_form_token(self, raw_token: str, form_token: str) -> str:
+        if not tokens.is_well_formed(raw_token):
+            raise UnknownLinkError(raw_token[:50])
+        token_hash = tokens.hash_token(raw_token)
+        if not form_token or not tokens.form_token_is_valid(self.secret, token_hash, form_token[:100]):
+            raise ForgedRequestError("form token missing or wrong")
+        return token_hash
+
+    def _usable(self, raw_token: str, wanted: str) -> ReviewView:
+        view = self.review(raw_token)
+        if view.state == UNKNOWN:
+            raise UnknownLinkError(raw_token[:50])
+        if view.state == DECIDED:
+            raise AlreadyDecidedError(view)
+        if view.state != wanted:
+            raise ExpiredLinkError(view) if view.state == EXPIRED else AlreadyDecidedError(view)
+        return view
+
+    def _decision(
+        self, token: ApprovalToken, submission: Submission, decision: str, reason: str, client: ClientInfo
+    ) -> tuple[StepChange, tuple[str, ...]]:
+        now = self.clock.now()
+        step, seq = token.step, submission.version + 1
+        kind = STEP_APPROVED if decision == APPROVE else STEP_REJECTED
+        event = Event(seq, kind, now, step, token.officer_email, submission.role_name(step), reason, client)
+        issued: tuple[ApprovalToken, ...] = ()
+        queued: tuple[OutboxMessage, ...]
+        if decision == APPROVE and step < submission.steps:
+            updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
+            officers = self.directory().officers(submission.agency_id, submission.chain[step])
+            # With nobody listed the decision still counts; the next step waits for the directory to be fixed.
+            issued, queued = issue_review_requests(
+                updated, step + 1, officers, seq=seq, first_index=0, now=now,
+                nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,
+            )  # fmt: skip
+        else:
+            status = APPROVED if decision == APPROVE else REJECTED
+            updated = replace(submission, status=status, version=seq, updated_at=now, decision_reason=reason)
+            queued = (
+                OutboxMessage(submission.reference, seq, 0, DECISION, submission.applicant_email, now, now, step),
+            )
+        change = StepChange(
+            submission.reference,
+            submission.version,
+            token.token_hash,
+            TOKEN_DECIDE,
+            now,
+            updated,
+            event,
+            issued,
+            queued,
+        )
+        return change, tuple(message.to for message in queued)

@@ -1,0 +1,135 @@
+"""Sending one email: the interface, SES (boto3 sesv2) for AWS, SMTP for local use and agencies' own
+servers, and an in-memory fake for tests.
+
+Both real adapters send the same MIME message (plain text + HTML alternative), built here. Header values
+never carry CR or LF: subjects are flattened and addresses are validated, so no text from an applicant
+can add a header (Bcc, say) to a message.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import threading
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any, Protocol
+
+from chalicelib.validation import normalise_email
+
+SMTP_TIMEOUT_SECONDS = 10.0
+MAX_SUBJECT_LENGTH = 200
+
+
+class MailError(Exception):
+    """The message was not accepted for delivery; the outbox retries it later."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str  # stable per outbox message: a resend after a crash carries the same id
+
+    def __post_init__(self) -> None:
+        if normalise_email(self.to) is None:
+            raise ValueError(f"not a valid recipient: {self.to!r}")
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> None:
+        """Hand the message to the mail system; MailError when it was not accepted."""
+        ...
+
+
+def header_safe(value: str, limit: int = MAX_SUBJECT_LENGTH) -> str:
+    """One line, bounded: CR, LF and other line breaks become spaces."""
+    return " ".join(value.split())[:limit]
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = header_safe(sender, 320)
+    message["To"] = email.to
+    message["Subject"] = header_safe(email.subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = header_safe(email.message_id, 250)
+    message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to a notification address
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+class SmtpMailer:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str = "",
+        password: str = "",
+        timeout: float = SMTP_TIMEOUT_SECONDS,
+    ) -> None:
+        self._host, self._port, self._sender = host, port, sender
+        self._starttls, self._username, self._password = starttls, username, password
+        self._timeout = timeout
+
+    def send(self, email: Email) -> None:
+        message = build_message(email, self._sender)
+        try:
+            with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
+                if self._starttls:
+                    smtp.starttls()
+                if self._username:
+                    smtp.login(self._username, self._password)
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            raise MailError(f"SMTP {self._host}:{self._port}: {error}") from error
+
+
+class SesMailer:
+    """Amazon SES v2. The sender's identity must be verified in the region (and out of the sandbox)."""
+
+    def __init__(self, client: Any, sender: str, configuration_set: str = "") -> None:
+        self._client = client
+        self._sender = sender
+        self._configuration_set = configuration_set
+
+    def send(self, email: Email) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [email.to]},
+            "Content": {"Raw": {"Data": build_message(email, self._sender).as_bytes()}},
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            self._client.send_email(**request)
+        except (BotoCoreError, ClientError) as error:
+            raise MailError(f"SES: {error}") from error
+
+
+class FakeMailer:
+    """Keeps what it is given; `down` makes every send fail as a mail server outage would."""
+
+    def __init__(self) -> None:
+        self.sent: list[Email] = []
+        self.down = False
+        self.attempts = 0
+        self._lock = threading.Lock()
+
+    def send(self, email: Email) -> None:
+        with self._lock:
+            self.attempts += 1
+            if self.down:
+                raise MailError("fake mail server is down")
+            self.sent.append(email)
+
+    def to(self, address: str) -> list[Email]:
+        return [email for email in self.sent if email.to == address]

@@ -1,0 +1,160 @@
+"""An in-memory Store with the same conditions as DynamoStore, for unit tests (and nothing else).
+
+One lock makes each operation atomic, as a transaction is; the conditions mirror storage.py's condition
+expressions one for one, and the shared contract tests run against both implementations.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+from chalicelib.records import (
+    FAILED,
+    PENDING,
+    SENT,
+    TOKEN_DECIDE,
+    TOKEN_RENEW,
+    ApprovalToken,
+    Event,
+    IdempotencyRecord,
+    NewSubmission,
+    OutboxMessage,
+    StepChange,
+    Submission,
+)
+from chalicelib.references import counter_name, format_reference
+from chalicelib.storage import ConflictError, DuplicateRequestError
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.submissions: dict[str, Submission] = {}
+        self.event_log: dict[str, dict[int, Event]] = {}
+        self.tokens: dict[str, ApprovalToken] = {}
+        self.idempotency: dict[str, IdempotencyRecord] = {}
+        self.counters: dict[str, int] = {}
+        self.outbox: dict[str, OutboxMessage] = {}
+        self.transactions = 0  # successful writes of state changes, for tests that count them
+
+    def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None:
+        with self._lock:
+            return self.idempotency.get(key_hash)
+
+    def create_submission(self, new: NewSubmission) -> Submission:
+        with self._lock:
+            existing = self.idempotency.get(new.idempotency_hash)
+            if existing is not None:
+                raise DuplicateRequestError(existing.reference)
+            counter = counter_name(new.submission.agency_code, new.year)
+            sequence = self.counters.get(counter, 0) + 1
+            reference = format_reference(new.submission.agency_code, new.year, sequence)
+            tokens = [replace(t, reference=reference) for t in new.tokens]
+            messages = [replace(m, reference=reference) for m in new.outbox]
+            if reference in self.submissions or any(t.token_hash in self.tokens for t in tokens):
+                raise ConflictError("item exists")
+            submission = replace(new.submission, reference=reference)
+            self.counters[counter] = sequence
+            self.idempotency[new.idempotency_hash] = IdempotencyRecord(reference, new.content_hash)
+            self.submissions[reference] = submission
+            self.event_log[reference] = {new.event.seq: new.event}
+            self.tokens.update((t.token_hash, t) for t in tokens)
+            self.outbox.update((m.id, m) for m in messages)
+            self.transactions += 1
+            return submission
+
+    def get_submission(self, reference: str) -> Submission | None:
+        with self._lock:
+            return self.submissions.get(reference)
+
+    def events(self, reference: str) -> list[Event]:
+        with self._lock:
+            return [event for _, event in sorted(self.event_log.get(reference, {}).items())]
+
+    def get_token(self, token_hash: str) -> ApprovalToken | None:
+        with self._lock:
+            return self.tokens.get(token_hash)
+
+    def apply_step_change(self, change: StepChange) -> None:
+        with self._lock:
+            token = self.tokens.get(change.token_hash)
+            if token is None or token.reference != change.reference:
+                raise ConflictError("token missing")
+            if change.token_use == TOKEN_DECIDE:
+                if token.used_at is not None or change.at >= token.expires_at:
+                    raise ConflictError("token used or expired")
+                used = replace(token, used_at=change.at)
+            elif change.token_use == TOKEN_RENEW:
+                if token.used_at or token.renewed_at or change.at < token.expires_at:
+                    raise ConflictError("token not renewable")
+                used = replace(token, renewed_at=change.at)
+            else:
+                raise ValueError(f"unknown token use {change.token_use!r}")
+            current = self.submissions.get(change.reference)
+            if current is None or current.version != change.expected_version:
+                raise ConflictError("submission changed")
+            events = self.event_log.setdefault(change.reference, {})
+            if change.event.seq in events:
+                raise ConflictError("event exists")
+            if any(t.token_hash in self.tokens for t in change.tokens):
+                raise ConflictError("token exists")
+            if any(m.id in self.outbox for m in change.outbox):
+                raise ConflictError("outbox message exists")
+            self.tokens[token.token_hash] = used
+            self.submissions[change.reference] = change.submission
+            events[change.event.seq] = change.event
+            self.tokens.update((t.token_hash, t) for t in change.tokens)
+            self.outbox.update((m.id, m) for m in change.outbox)
+            self.transactions += 1
+
+    def outbox_of(self, reference: str) -> list[OutboxMessage]:
+        with self._lock:
+            return sorted((m for m in self.outbox.values() if m.reference == reference), key=lambda m: m.id)
+
+    def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        with self._lock:
+            due = [m for m in self.outbox.values() if m.status == PENDING and m.next_attempt_at <= now]
+            return sorted(due, key=lambda m: (m.next_attempt_at, m.id))[:limit]
+
+    def claim_outbox(
+        self, message: OutboxMessage, lease_id: str, now: datetime, lease_until: datetime
+    ) -> OutboxMessage | None:
+        with self._lock:
+            current = self.outbox.get(message.id)
+            if current is None or current.status != PENDING or current.next_attempt_at > now:
+                return None
+            if current.lease_until is not None and current.lease_until > now:
+                return None
+            claimed = replace(current, lease_id=lease_id, lease_until=lease_until, attempts=current.attempts + 1)
+            self.outbox[message.id] = claimed
+            return claimed
+
+    def complete_outbox(self, message: OutboxMessage, lease_id: str, now: datetime) -> bool:
+        with self._lock:
+            current = self.outbox.get(message.id)
+            if current is None or current.lease_id != lease_id:
+                return False
+            self.outbox[message.id] = replace(
+                current, status=SENT, sent_at=now, token_nonce="", lease_id="", lease_until=None
+            )
+            return True
+
+    def retry_outbox(
+        self, message: OutboxMessage, lease_id: str, next_attempt_at: datetime, error: str, give_up: bool
+    ) -> bool:
+        with self._lock:
+            current = self.outbox.get(message.id)
+            if current is None or current.lease_id != lease_id:
+                return False
+            if give_up:
+                updated = replace(
+                    current, status=FAILED, last_error=error, token_nonce="", lease_id="", lease_until=None
+                )
+            else:
+                updated = replace(
+                    current, next_attempt_at=next_attempt_at, last_error=error, lease_id="", lease_until=None
+                )
+            self.outbox[message.id] = updated
+            return True

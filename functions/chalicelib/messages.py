@@ -1,0 +1,136 @@
+"""The three emails, written from jinja2 templates at send time (templates/mail/, Indonesian, text + HTML).
+
+Messages are composed when the outbox sends them, not when they are queued: the queue holds no copy of
+a message, no personal data and no link, only what to write (kind, recipient, step, token nonce).
+Applicants' mails carry no copy of their personal data either: the reference, the service, what
+happens next, the status link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from chalicelib import tokens
+from chalicelib.catalogue import Catalogue, service_url
+from chalicelib.deadlines import describe_duration, format_datetime
+from chalicelib.mail import Email
+from chalicelib.officers import Directory
+from chalicelib.records import APPROVED, DECISION, RECEIPT, REVIEW_REQUEST, OutboxMessage, Submission
+from chalicelib.schema import Channel
+from chalicelib.storage import Store
+
+API_ROOT = "/api"  # where CloudFront (and `make serve`) route the API on the site's origin
+
+
+class CompositionError(Exception):
+    """The message cannot be written (its submission or token is gone): retrying will not help."""
+
+
+def status_path(reference: str, key: str) -> str:
+    return f"{API_ROOT}/status/{reference}?key={key}"
+
+
+def review_path(token: str) -> str:
+    return f"{API_ROOT}/review/{token}"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class MailComposer:
+    base_url: str
+    secret: bytes
+    store: Store
+    catalogue: Callable[[], Catalogue]
+    directory: Callable[[], Directory]
+
+    def compose(self, message: OutboxMessage) -> Email:
+        submission = self.store.get_submission(message.reference)
+        if submission is None:
+            raise CompositionError(f"submission {message.reference} not found")
+        zone = self.directory().zone(submission.agency_id)
+        key = tokens.derive(self.secret, tokens.STATUS, submission.status_nonce)
+        context: dict[str, Any] = {
+            "s": submission,
+            "status_url": self.base_url + status_path(submission.reference, key),
+            "due": format_datetime(submission.due_at, zone) if submission.due_at else "",
+            "submitted": format_datetime(submission.created_at, zone),
+            "channels": self._channels(submission),
+            "service_url": "",
+            "duration": "",
+            "product": "",
+        }
+        standard = self.catalogue().find(submission.service)
+        if standard is not None:
+            context["service_url"] = self.base_url + service_url(standard)
+            context["duration"] = describe_duration(standard.duration)
+            context["product"] = standard.components["product"].text.strip()
+        if message.kind == RECEIPT:
+            subject = f"Permohonan {submission.reference} diterima: {submission.title}"
+        elif message.kind == REVIEW_REQUEST:
+            subject, extra = self._review(message, submission)
+            context.update(extra)
+            context["expires"] = format_datetime(extra["expires_at"], zone)
+        elif message.kind == DECISION:
+            outcome = "disetujui" if submission.status == APPROVED else "ditolak"
+            subject = f"Permohonan {submission.reference} {outcome}: {submission.title}"
+            context["approved"] = submission.status == APPROVED
+        else:
+            raise CompositionError(f"unknown message kind {message.kind!r}")
+        context["subject"] = subject
+        templates = environment()
+        return Email(
+            to=message.to,
+            subject=subject,
+            text=templates.get_template(f"mail/{message.kind}.txt").render(context),
+            html=templates.get_template(f"mail/{message.kind}.html").render(context),
+            message_id=self._message_id(message),
+        )
+
+    def _review(self, message: OutboxMessage, submission: Submission) -> tuple[str, dict[str, Any]]:
+        if not message.token_nonce:
+            raise CompositionError(f"outbox {message.id} has no token nonce")
+        token = tokens.derive(self.secret, tokens.REVIEW, message.token_nonce)
+        record = self.store.get_token(tokens.hash_token(token))
+        if record is None:
+            raise CompositionError(f"outbox {message.id}: its approval token is not stored")
+        subject = (
+            f"Mohon persetujuan {submission.reference}: {submission.title}"
+            f" (langkah {message.step} dari {submission.steps})"
+        )
+        return subject, {
+            "step": message.step,
+            "role_name": submission.role_name(message.step),
+            "review_url": self.base_url + review_path(token),
+            "expires_at": record.expires_at,
+        }
+
+    def _channels(self, submission: Submission) -> list[Channel]:
+        catalogue = self.catalogue()
+        standard = catalogue.find(submission.service)
+        if standard is not None:
+            return list(catalogue.channels_of(standard))
+        agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
+        return list(agency.complaint_channels) if agency else []
+
+    def _message_id(self, message: OutboxMessage) -> str:
+        digest = hashlib.sha256(message.id.encode()).hexdigest()[:32]
+        host = self.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "layanan"
+        return f"<{digest}@{host}>"

@@ -1,0 +1,82 @@
+"""Delivering queued mail: a mail outage never loses or blocks a submission, and each message goes out once.
+
+Messages are queued in the transaction of the change that causes them (storage.py). A sender then:
+claims a due message with a conditional update (a lease: no second sender touches it meanwhile), composes
+and sends it, and marks it sent while still holding the lease. A failure sets the next attempt with
+exponential backoff; after MAX_ATTEMPTS it is given up and listed for operations (gsi1pk=OUTBOX#GAGAL).
+
+"Once" holds for every failure except one: a sender that dies after the mail server accepted the message
+and before marking it sent leaves a lease that expires, and the message is sent again, with the same
+Message-ID. SMTP offers no way to make that window zero.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.clock import Clock
+from chalicelib.mail import Mailer, MailError
+from chalicelib.messages import CompositionError, MailComposer
+from chalicelib.randomness import TokenSource
+from chalicelib.records import OutboxMessage
+from chalicelib.storage import Store
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # far longer than one SMTP or SES call (10 s timeout)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+MAX_ATTEMPTS = 12  # about seven hours of retries
+BATCH = 25
+MAX_ERROR_LENGTH = 500
+
+
+def next_attempt(now: datetime, attempts: int) -> datetime:
+    """1, 2, 4, ... minutes after the attempt that failed, at most an hour."""
+    doublings = min(max(attempts - 1, 0), 10)
+    delay = min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+    return now + delay
+
+
+@dataclass(frozen=True)
+class OutboxSender:
+    store: Store
+    mailer: Mailer
+    composer: MailComposer
+    clock: Clock
+    lease_ids: TokenSource
+
+    def deliver(self, limit: int = BATCH) -> int:
+        """Send the messages that are due; the number sent."""
+        sent = 0
+        for message in self.store.due_outbox(self.clock.now(), limit):
+            if self.deliver_one(message):
+                sent += 1
+        return sent
+
+    def deliver_one(self, message: OutboxMessage) -> bool:
+        lease_id = self.lease_ids.token()
+        now = self.clock.now()
+        claimed = self.store.claim_outbox(message, lease_id, now, now + LEASE)
+        if claimed is None:
+            return False  # another sender has it, or it was sent meanwhile
+        try:
+            email = self.composer.compose(claimed)
+        except CompositionError as error:
+            log.error("outbox %s cannot be composed, giving up: %s", claimed.id, error)
+            self.store.retry_outbox(claimed, lease_id, now, str(error)[:MAX_ERROR_LENGTH], give_up=True)
+            return False
+        try:
+            self.mailer.send(email)
+        except MailError as error:
+            give_up = claimed.attempts >= MAX_ATTEMPTS
+            log.warning(
+                "outbox %s attempt %d failed%s: %s", claimed.id, claimed.attempts, " (giving up)" * give_up, error
+            )
+            later = next_attempt(self.clock.now(), claimed.attempts)
+            self.store.retry_outbox(claimed, lease_id, later, str(error)[:MAX_ERROR_LENGTH], give_up=give_up)
+            return False
+        self.store.complete_outbox(claimed, lease_id, self.clock.now())
+        return True

@@ -1,0 +1,152 @@
+"""The API's HTML pages (Indonesian, readable on a phone, no script): the applicant's status page, the
+officer's review page, the form again with its errors when JavaScript is off, and short notices.
+
+Every page is sent with HEADERS: never cached or indexed (the URLs carry secrets), not framed, and a
+Referrer-Policy that keeps the secret URL from leaking to other sites while forms still send Origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chalicelib.approvals import DECIDED, EXPIRED, OPEN, REJECT, ReviewView
+from chalicelib.catalogue import Catalogue, service_url
+from chalicelib.deadlines import Zone, format_datetime
+from chalicelib.forms import CHECKED, CONSENT_KEY, render_form, requirement_name
+from chalicelib.messages import API_ROOT, environment
+from chalicelib.records import (
+    APPROVED,
+    DECISIONS,
+    LINK_RENEWED,
+    REJECTED,
+    STEP_APPROVED,
+    STEP_REJECTED,
+    SUBMITTED,
+    Event,
+)
+from chalicelib.schema import Channel
+from chalicelib.submissions import StatusView
+from chalicelib.timeline import STATUS_LABELS, progress
+from chalicelib.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
+
+HEADERS: dict[str, str] = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+EVENT_LABELS = {
+    SUBMITTED: "Permohonan diajukan",
+    STEP_APPROVED: "Disetujui",
+    STEP_REJECTED: "Ditolak",
+    LINK_RENEWED: "Tautan persetujuan baru dikirim",
+}
+
+
+def _render(template: str, **context: Any) -> str:
+    return environment().get_template(f"pages/{template}").render(**context)
+
+
+def _when(zone: Zone) -> Any:
+    def when(moment: datetime | None) -> str:
+        return format_datetime(moment, zone) if moment else ""
+
+    return when
+
+
+def status_page(view: StatusView, catalogue: Catalogue) -> str:
+    s = view.submission
+    standard = catalogue.find(s.service)
+    if standard is not None:
+        channels, service_link = catalogue.channels_of(standard), service_url(standard)
+    else:  # the standard was withdrawn since: the agency's channels still apply
+        agency = next((a for a in catalogue.agencies if a.id == s.agency_id), None)
+        channels, service_link = (agency.complaint_channels if agency else ()), ""
+    return _render(
+        "status.html",
+        title=f"Status permohonan {s.reference}",
+        s=s,
+        status_label=STATUS_LABELS[s.status],
+        approved=s.status == APPROVED,
+        rejected=s.status == REJECTED,
+        rows=progress(s, view.events),
+        when=_when(view.zone),
+        channels=channels,
+        service_link=service_link,
+    )
+
+
+def review_page(
+    view: ReviewView,
+    raw_token: str,
+    *,
+    errors: Mapping[str, str] | None = None,
+    reason: str = "",
+    channels: tuple[Channel, ...] = (),
+) -> str:
+    s, token = view.submission, view.token
+    decision: Event | None = view.decision
+    return _render(
+        "review.html",
+        title=f"Permohonan {s.reference}" if s else "Tautan persetujuan",
+        view=view,
+        s=s,
+        token=token,
+        state=view.state,
+        OPEN=OPEN,
+        DECIDED=DECIDED,
+        EXPIRED=EXPIRED,
+        decision=decision,
+        decision_label=_decision_label(decision),
+        rows=progress(s, view.events) if s else [],
+        history=[e for e in view.events if e.kind in DECISIONS or e.kind == LINK_RENEWED],
+        event_labels=EVENT_LABELS,
+        when=_when(view.zone),
+        action=f"{API_ROOT}/review/{raw_token}",
+        errors=errors or {},
+        reason=reason,
+        reject=REJECT,
+        channels=channels,
+        status_label=STATUS_LABELS[s.status] if s else "",
+    )
+
+
+def _decision_label(decision: Event | None) -> str:
+    if decision is None:
+        return ""
+    return "menyetujui" if decision.kind == STEP_APPROVED else "menolak"
+
+
+def form_page(application: Application, catalogue: Catalogue, errors: Mapping[str, str]) -> str | None:
+    """The application form again, with what was sent and the server's errors (the no-JavaScript path);
+    None when the service is unknown, so there is no form to show."""
+    standard = catalogue.find(application.service[:MAX_SERVICE_LENGTH])
+    if standard is None or standard.online is None:
+        return None
+    agency = catalogue.agency(standard.agency_id)
+    values: dict[str, object] = {name: value for name, value in application.fields.items() if isinstance(value, str)}
+    values.update({requirement_name(number): CHECKED for number in application.requirements_confirmed})
+    if application.consent:
+        values[CONSENT_KEY] = CHECKED
+    return _render(
+        "form.html",
+        title=f"Perbaiki permohonan: {standard.title}",
+        standard=standard,
+        agency=agency,
+        form=render_form(standard, agency, values, errors, application.idempotency_key[:MAX_IDEMPOTENCY_KEY_LENGTH]),
+        service_link=service_url(standard),
+    )
+
+
+def notice_page(title: str, paragraphs: list[str], links: list[tuple[str, str]] | None = None) -> str:
+    """A short page: what happened and what to do next. `links` are (text, href) pairs."""
+    return _render("notice.html", title=title, paragraphs=paragraphs, links=links or [])

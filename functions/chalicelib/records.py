@@ -1,0 +1,179 @@
+"""What the table holds, as plain values: a submission, its events, approval tokens, outbox messages.
+
+storage.py turns them into DynamoDB items and back; memory_store.py keeps them in dictionaries.
+Everything a page or mail needs is copied into the submission when it is made (service title, agency,
+the chain's role names, the field labels), so editing a standard never changes an application in flight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Submission states, as the applicant reads them.
+IN_PROGRESS = "diproses"
+APPROVED = "disetujui"
+REJECTED = "ditolak"
+FINAL_STATES = frozenset({APPROVED, REJECTED})
+
+# Event kinds: the audit trail.
+SUBMITTED = "diajukan"
+STEP_APPROVED = "disetujui"
+STEP_REJECTED = "ditolak"
+LINK_RENEWED = "tautan_baru"
+DECISIONS = frozenset({STEP_APPROVED, STEP_REJECTED})
+
+APPLICANT = "pemohon"  # the actor of the submission event
+
+# Outbox message kinds.
+RECEIPT = "tanda_terima"
+REVIEW_REQUEST = "permintaan_persetujuan"
+DECISION = "keputusan"
+
+# Outbox message states.
+PENDING = "menunggu"
+SENT = "terkirim"
+FAILED = "gagal"
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Where a request came from, for the audit trail. Lengths are bounded by the caller."""
+
+    ip: str = ""
+    user_agent: str = ""
+    forwarded_for: str = ""
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    name: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    reference: str  # "" until storage allocates it
+    service: str  # the standard's key, agency/service
+    title: str
+    agency_id: str
+    agency_name: str
+    agency_code: str
+    chain: tuple[str, ...]  # role ids, in order
+    chain_names: tuple[str, ...]
+    fields: tuple[FieldValue, ...]
+    requirements: tuple[str, ...]  # the persyaratan the applicant confirmed having
+    applicant_email: str
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    status_key_hash: str
+    status_nonce: str  # lets the server rebuild the status link for a replayed request and the receipt
+    status: str = IN_PROGRESS
+    current_step: int = 1  # 1-based; once decided, the step that decided it
+    version: int = 1  # bumped by every change; events are numbered by it
+    decision_reason: str = ""
+
+    @property
+    def steps(self) -> int:
+        return len(self.chain)
+
+    def role_name(self, step: int) -> str:
+        return self.chain_names[step - 1]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int  # the submission's version this event made
+    kind: str
+    at: datetime
+    step: int  # 0 for the submission itself
+    actor: str  # an officer's email address, or APPLICANT
+    role_name: str = ""
+    reason: str = ""
+    client: ClientInfo = field(default_factory=ClientInfo)
+
+
+@dataclass(frozen=True)
+class ApprovalToken:
+    token_hash: str  # SHA-256 of the link's token: the token itself is never stored
+    reference: str
+    step: int
+    officer_email: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    renewed_at: datetime | None = None
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    reference: str
+    seq: int  # the submission version that queued it
+    index: int  # its place among the messages of that version
+    kind: str
+    to: str
+    created_at: datetime
+    next_attempt_at: datetime
+    step: int = 0
+    token_nonce: str = ""  # review requests: what the link's token is derived from; dropped once sent
+    status: str = PENDING
+    attempts: int = 0
+    lease_id: str = ""
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.reference}/{self.seq:05d}/{self.index:02d}"
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """Everything the first transaction writes; storage fills in the reference."""
+
+    submission: Submission
+    event: Event
+    tokens: tuple[ApprovalToken, ...]
+    outbox: tuple[OutboxMessage, ...]
+    idempotency_hash: str
+    content_hash: str
+    year: int  # of the reference number
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    reference: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """One decision or link renewal: everything its transaction writes, and what it expects to find.
+
+    The submission must still be at `expected_version`; the token must be usable for `token_use`
+    ("decide": not used, not expired; "renew": expired, not yet renewed).
+    """
+
+    reference: str
+    expected_version: int
+    token_hash: str
+    token_use: str
+    at: datetime
+    submission: Submission  # the new state, version expected_version + 1
+    event: Event
+    tokens: tuple[ApprovalToken, ...] = ()
+    outbox: tuple[OutboxMessage, ...] = ()
+
+
+TOKEN_DECIDE = "decide"
+TOKEN_RENEW = "renew"

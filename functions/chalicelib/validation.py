@@ -1,0 +1,316 @@
+"""An application checked against its standard's form: every value normalised, every problem named.
+
+Each message is Indonesian and names the field by its label, as the form shows it; the error keys are
+the field names, plus `persyaratan`, `persetujuan_data`, `service` and `_form` (forms.py's keys), so the
+page and the JSON client put each message next to the right control.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from chalicelib.catalogue import Catalogue
+from chalicelib.forms import CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY
+from chalicelib.schema import FormField, Standard
+
+SERVICE_KEY = "service"
+MAX_SERVICE_LENGTH = 100
+MAX_FIELDS = 60  # more values than any form has fields is not an application
+MAX_NAME_LENGTH = 64
+MAX_IDEMPOTENCY_KEY_LENGTH = 100
+
+# Kode provinsi as Dukcapil issues them in NIKs (Kepmendagri 100.1.1-6117/2022, incl. the 2022 Papua split).
+PROVINCES: dict[str, str] = {
+    "11": "Aceh",
+    "12": "Sumatera Utara",
+    "13": "Sumatera Barat",
+    "14": "Riau",
+    "15": "Jambi",
+    "16": "Sumatera Selatan",
+    "17": "Bengkulu",
+    "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau",
+    "31": "DKI Jakarta",
+    "32": "Jawa Barat",
+    "33": "Jawa Tengah",
+    "34": "DI Yogyakarta",
+    "35": "Jawa Timur",
+    "36": "Banten",
+    "51": "Bali",
+    "52": "Nusa Tenggara Barat",
+    "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat",
+    "62": "Kalimantan Tengah",
+    "63": "Kalimantan Selatan",
+    "64": "Kalimantan Timur",
+    "65": "Kalimantan Utara",
+    "71": "Sulawesi Utara",
+    "72": "Sulawesi Tengah",
+    "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara",
+    "75": "Gorontalo",
+    "76": "Sulawesi Barat",
+    "81": "Maluku",
+    "82": "Maluku Utara",
+    "91": "Papua",
+    "92": "Papua Barat",
+    "93": "Papua Selatan",
+    "94": "Papua Tengah",
+    "95": "Papua Pegunungan",
+    "96": "Papua Barat Daya",
+}
+WOMEN_DAY_OFFSET = 40  # a woman's NIK adds 40 to her day of birth
+
+_CHECKED = ("ya", "true", "on", "1")
+_NIK = re.compile(r"^\d{16}$")
+_PHONE_JUNK = re.compile(r"[\s\-().]")
+_NATIONAL_NUMBER = re.compile(r"^[1-9]\d{6,11}$")  # after +62: 7 to 12 digits (landline or mobile)
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_TOP_LEVEL = re.compile(r"^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d{1,15}(?:[.,]\d{1,6})?$")
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+# Raw input longer than this many times the field's limit is refused before any normalising work.
+_RAW_SLACK = 2
+
+
+class ValidationError(Exception):
+    """The application cannot be accepted as sent; `errors` maps each key to its Indonesian message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = dict(errors)
+
+
+class FieldError(ValueError):
+    """One value is wrong; the message is ready to show."""
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the applicant sent, as parsed from the form post or the JSON body, before any checking."""
+
+    service: str
+    fields: Mapping[str, object]
+    requirements_confirmed: frozenset[int] = frozenset()  # 1-based numbers of the ticked persyaratan
+    consent: bool = False
+    idempotency_key: str = ""
+    honeypot: str = ""
+    # Problems found while parsing (a value sent twice, a list item of the wrong type), by error key.
+    parse_errors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CleanApplication:
+    standard: Standard
+    values: tuple[tuple[str, str], ...]  # (field name, normalised value) in the form's order; empty ones left out
+    applicant_email: str
+
+    def value(self, name: str) -> str:
+        return next((value for key, value in self.values if key == name), "")
+
+
+def validate_application(catalogue: Catalogue, application: Application) -> CleanApplication:
+    """The normalised application, or ValidationError listing every problem at once."""
+    standard = catalogue.find(application.service) if len(application.service) <= MAX_SERVICE_LENGTH else None
+    if standard is None or standard.online is None:
+        raise ValidationError({SERVICE_KEY: "Layanan tidak dikenal atau tidak menerima permohonan online."})
+    errors: dict[str, str] = dict(application.parse_errors)
+    values: list[tuple[str, str]] = []
+    for form_field in standard.online.fields:
+        try:
+            value = clean_value(form_field, application.fields.get(form_field.name))
+        except FieldError as error:
+            errors.setdefault(form_field.name, str(error))
+            continue
+        if value:
+            values.append((form_field.name, value))
+    for name in application.fields:
+        if standard.online.field(name) is None:
+            shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "…"
+            errors.setdefault(name[:MAX_NAME_LENGTH], f"Isian '{shown}' tidak dikenal untuk layanan ini.")
+    requirements = standard.components["requirements"].items
+    expected = frozenset(range(1, len(requirements) + 1))
+    if application.requirements_confirmed - expected:
+        errors.setdefault(REQUIREMENTS_KEY, f"Layanan ini hanya punya {len(requirements)} persyaratan.")
+    elif application.requirements_confirmed != expected:
+        errors.setdefault(REQUIREMENTS_KEY, "Centang semua persyaratan; siapkan dulu berkas yang belum ada.")
+    if not application.consent:
+        errors.setdefault(CONSENT_KEY, "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.")
+    if len(application.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        errors.setdefault(FORM_KEY, "Kunci pengiriman terlalu panjang; muat ulang halaman formulir.")
+    if errors:
+        raise ValidationError(errors)
+    email_field = next(f for f in standard.online.fields if f.type == "email")  # the parser requires one
+    return CleanApplication(standard, tuple(values), dict(values)[email_field.name])
+
+
+def clean_value(form_field: FormField, raw: object) -> str:
+    """The value to store ('' when absent and allowed), or FieldError with the message to show."""
+    label = form_field.label
+    if form_field.type == "checkbox":
+        checked = raw is True or (isinstance(raw, str) and raw.strip().lower() in _CHECKED)
+        if not checked and raw not in (None, False, "") and not (isinstance(raw, str) and not raw.strip()):
+            raise FieldError(f"{label}: centang atau kosongkan.")
+        if form_field.required and not checked:
+            raise FieldError(f"Centang {label.lower()} untuk melanjutkan.")
+        return "ya" if checked else ""
+    if form_field.type == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = repr(raw) if isinstance(raw, float) else str(raw)
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise FieldError(f"{label} harus berupa teks.")
+    if len(raw) > form_field.max_length * _RAW_SLACK + 20:
+        raise FieldError(f"{label} terlalu panjang (paling banyak {form_field.max_length} karakter).")
+    text = _normalise_text(raw, multiline=form_field.type == "long_text")
+    if not text:
+        if form_field.required:
+            raise FieldError(_required_message(form_field))
+        return ""
+    if _has_control_characters(text, multiline=form_field.type == "long_text"):
+        raise FieldError(f"{label} memuat karakter yang tidak diizinkan.")
+    checker = _CHECKERS.get(form_field.type)
+    value = checker(form_field, text) if checker else text
+    if len(value) > form_field.max_length:
+        raise FieldError(f"{label} terlalu panjang (paling banyak {form_field.max_length} karakter).")
+    return value
+
+
+def _required_message(form_field: FormField) -> str:
+    if form_field.type == "choice":
+        return f"Pilih {form_field.label.lower()}."
+    return f"{form_field.label} wajib diisi."
+
+
+def _normalise_text(raw: str, *, multiline: bool) -> str:
+    """NFC (one code point per letter, so lengths mean what they say), trimmed; one line unless long text."""
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return " ".join(text.split())
+
+
+def _has_control_characters(text: str, *, multiline: bool) -> bool:
+    allowed = {"\n", "\t"} if multiline else set()
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in allowed for ch in text)
+
+
+def check_nik(form_field: FormField, text: str) -> str:
+    label = form_field.label
+    nik = text.replace(" ", "")
+    if not _NIK.match(nik):
+        raise FieldError(f"{label} harus 16 digit angka.")
+    if nik[:2] not in PROVINCES:
+        raise FieldError(f"{label} tidak sah: kode provinsi {nik[:2]} tidak dikenal.")
+    if nik_birth_date(nik) is None:
+        raise FieldError(f"{label} tidak sah: digit ke-7 sampai ke-12 ({nik[6:12]}) bukan tanggal lahir yang ada.")
+    if nik[12:] == "0000":
+        raise FieldError(f"{label} tidak sah: nomor urut (4 digit terakhir) tidak boleh 0000.")
+    return nik
+
+
+def nik_birth_date(nik: str, today: date | None = None) -> date | None:
+    """The birth date a NIK encodes (DDMMYY, day + 40 for women), or None when there is no such date.
+
+    The year has two digits: the century is the one that does not put the birth in the future.
+    """
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if day > WOMEN_DAY_OFFSET:
+        day -= WOMEN_DAY_OFFSET
+    today = today or date.today()
+    century = 2000 if 2000 + year <= today.year else 1900
+    try:
+        return date(century + year, month, day)
+    except ValueError:
+        return None
+
+
+def nik_is_female(nik: str) -> bool:
+    return int(nik[6:8]) > WOMEN_DAY_OFFSET
+
+
+def normalise_phone(text: str) -> str | None:
+    """An Indonesian number in E.164 (+62...), from the ways people write it: 0812-3456-7890, 62812..., +62 812..."""
+    compact = _PHONE_JUNK.sub("", text)
+    if compact.startswith("+62"):
+        national = compact[3:]
+    elif compact.startswith("62"):
+        national = compact[2:]
+    elif compact.startswith("0"):
+        national = compact[1:]
+    else:
+        return None
+    return f"+62{national}" if _NATIONAL_NUMBER.match(national) else None
+
+
+def check_phone(form_field: FormField, text: str) -> str:
+    phone = normalise_phone(text)
+    if phone is None:
+        raise FieldError(
+            f"{form_field.label} tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890 atau +62 812 3456 7890."
+        )
+    return phone
+
+
+def normalise_email(text: str) -> str | None:
+    """The address with its domain in lower case, or None. ASCII only: no mail server of ours sends SMTPUTF8."""
+    if len(text) > 254 or text.count("@") != 1:
+        return None
+    local, domain = text.rsplit("@", 1)
+    if not local or len(local) > 64 or not _EMAIL_LOCAL.match(local):
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or not _TOP_LEVEL.match(labels[-1]):
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+def check_email(form_field: FormField, text: str) -> str:
+    email = normalise_email(text)
+    if email is None:
+        raise FieldError(f"{form_field.label} tidak sah, periksa lagi penulisannya (contoh: nama@contoh.id).")
+    return email
+
+
+def check_date(form_field: FormField, text: str) -> str:
+    message = f"{form_field.label} harus tanggal yang ada, ditulis TTTT-BB-HH (contoh: 1990-08-17)."
+    if not _ISO_DATE.match(text):
+        raise FieldError(message)
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(message) from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise FieldError(f"{form_field.label} harus antara tahun 1900 dan 2100.")
+    return value.isoformat()
+
+
+def check_number(form_field: FormField, text: str) -> str:
+    compact = text.replace(" ", "")
+    if not _NUMBER.match(compact):
+        raise FieldError(f"{form_field.label} harus berupa angka (contoh: 1500 atau 2,5).")
+    return compact.replace(",", ".")
+
+
+def check_choice(form_field: FormField, text: str) -> str:
+    if text not in form_field.choices:
+        raise FieldError(f"Pilih {form_field.label.lower()} dari pilihan yang tersedia.")
+    return text
+
+
+_CHECKERS = {
+    "nik": check_nik,
+    "phone": check_phone,
+    "email": check_email,
+    "date": check_date,
+    "number": check_number,
+    "choice": check_choice,
+}

@@ -1,0 +1,222 @@
+"""The composition root: the ONE place that reads the environment and builds the services.
+
+    LAYANAN_TABLE                 DynamoDB table (default "layanan")
+    LAYANAN_DYNAMODB_ENDPOINT     e.g. DynamoDB Local's URL; AWS's endpoint when unset
+    AWS_DEFAULT_REGION            default ap-southeast-3 (Jakarta)
+    LAYANAN_MAIL_TRANSPORT        "ses" (default on Lambda) or "smtp"
+    LAYANAN_SMTP_HOST / _PORT     for smtp (default 127.0.0.1:25); _STARTTLS=1, _USERNAME, _PASSWORD optional
+    LAYANAN_MAIL_FROM             the sender, e.g. "Disperinaker Klungkung <layanan@klungkungkab.go.id>"
+    LAYANAN_BASE_URL              the public origin, for links in mail (default http://127.0.0.1:8000)
+    LAYANAN_STANDARDS_DIR         standards/ (default: chalicelib/standards in a Lambda package, else the repo's)
+    LAYANAN_OFFICERS_FILE         officer directory as YAML ...
+    LAYANAN_OFFICERS_PARAMETER    ... or the SSM parameter holding it (production)
+    LAYANAN_SECRET                HMAC key of links and forms ...
+    LAYANAN_SECRET_PARAMETER      ... or the SSM SecureString holding it (production: keep it out of config)
+    LAYANAN_TOKEN_TTL_DAYS        how long an approval link works (default 7)
+
+Nothing is created at import: get_services() builds on first use and caches; tests call
+set_services() with fakes, and reset() drops the cache (`make serve` does after a standards edit).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chalicelib.approvals import ApprovalService
+from chalicelib.catalogue import Catalogue, load_catalogue
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.mail import Mailer, SesMailer, SmtpMailer
+from chalicelib.messages import MailComposer
+from chalicelib.officers import Directory, load_file, load_parameter
+from chalicelib.outbox import OutboxSender
+from chalicelib.randomness import SystemTokenSource, TokenSource
+from chalicelib.storage import DynamoStore, Store
+from chalicelib.submissions import SubmissionService
+from chalicelib.tokens import DEFAULT_TTL_DAYS
+
+HERE = Path(__file__).resolve().parent
+BUNDLED_STANDARDS = HERE / "standards"  # copied in by the deployment, gitignored
+REPO_STANDARDS = HERE.parents[1] / "standards"
+DEFAULT_REGION = "ap-southeast-3"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a usable deployment: the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table: str = "layanan"
+    dynamodb_endpoint: str = ""
+    region: str = DEFAULT_REGION
+    mail_transport: str = "ses"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Layanan <layanan@localhost>"
+    base_url: str = "http://127.0.0.1:8000"
+    standards_dir: Path = REPO_STANDARDS
+    officers_file: str = ""
+    officers_parameter: str = ""
+    secret: str = ""
+    secret_parameter: str = ""
+    token_ttl_days: int = DEFAULT_TTL_DAYS
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        standards = env.get("LAYANAN_STANDARDS_DIR") or str(
+            BUNDLED_STANDARDS if BUNDLED_STANDARDS.is_dir() else REPO_STANDARDS
+        )
+        standards_dir = Path(standards)
+        if not standards_dir.is_absolute():  # relative to the app (Lambda's task root), not the cwd
+            standards_dir = HERE.parent / standards_dir
+        try:
+            ttl = int(env.get("LAYANAN_TOKEN_TTL_DAYS") or DEFAULT_TTL_DAYS)
+            port = int(env.get("LAYANAN_SMTP_PORT") or 25)
+        except ValueError as error:
+            raise ConfigurationError(f"not a number: {error}") from None
+        if not 1 <= ttl <= 90:
+            raise ConfigurationError("LAYANAN_TOKEN_TTL_DAYS must be between 1 and 90")
+        transport = env.get("LAYANAN_MAIL_TRANSPORT") or "ses"
+        if transport not in ("ses", "smtp"):
+            raise ConfigurationError("LAYANAN_MAIL_TRANSPORT must be 'ses' or 'smtp'")
+        return cls(
+            table=env.get("LAYANAN_TABLE") or "layanan",
+            dynamodb_endpoint=env.get("LAYANAN_DYNAMODB_ENDPOINT", ""),
+            region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION,
+            mail_transport=transport,
+            smtp_host=env.get("LAYANAN_SMTP_HOST") or "127.0.0.1",
+            smtp_port=port,
+            smtp_starttls=env.get("LAYANAN_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+            smtp_username=env.get("LAYANAN_SMTP_USERNAME", ""),
+            smtp_password=env.get("LAYANAN_SMTP_PASSWORD", ""),
+            mail_from=env.get("LAYANAN_MAIL_FROM") or "Layanan <layanan@localhost>",
+            base_url=(env.get("LAYANAN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            standards_dir=standards_dir,
+            officers_file=env.get("LAYANAN_OFFICERS_FILE", ""),
+            officers_parameter=env.get("LAYANAN_OFFICERS_PARAMETER", ""),
+            secret=env.get("LAYANAN_SECRET", ""),
+            secret_parameter=env.get("LAYANAN_SECRET_PARAMETER", ""),
+            token_ttl_days=ttl,
+        )
+
+
+class _Lazy:
+    """A value built on first use and kept: the catalogue and directory are read once per process."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._value: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Any:
+        with self._lock:
+            if self._value is None:
+                self._value = self._build()
+            return self._value
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    mailer: Mailer
+    clock: Clock
+    nonces: TokenSource
+    secret: bytes
+    catalogue: Callable[[], Catalogue]
+    directory: Callable[[], Directory]
+    submissions: SubmissionService = field(init=False)
+    approvals: ApprovalService = field(init=False)
+    outbox: OutboxSender = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < MIN_SECRET_LENGTH:
+            raise ConfigurationError(f"the secret must have at least {MIN_SECRET_LENGTH} bytes")
+        ttl = self.settings.token_ttl_days
+        self.submissions = SubmissionService(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl
+        )
+        self.approvals = ApprovalService(self.store, self.directory, self.clock, self.nonces, self.secret, ttl)
+        composer = MailComposer(self.settings.base_url, self.secret, self.store, self.catalogue, self.directory)
+        self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
+
+    def deliver_outbox(self) -> int:
+        """Send the mail that is due; the number sent. Called by `make serve` and the scheduled Lambda."""
+        return self.outbox.deliver()
+
+
+def build_services(settings: Settings) -> Services:
+    import boto3
+
+    session = boto3.session.Session(region_name=settings.region)
+    dynamodb = session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint or None)
+    mailer: Mailer
+    if settings.mail_transport == "smtp":
+        mailer = SmtpMailer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.mail_from,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
+    else:
+        mailer = SesMailer(session.client("sesv2"), settings.mail_from)
+
+    def directory() -> Directory:
+        if settings.officers_file:
+            return load_file(Path(settings.officers_file))
+        if settings.officers_parameter:
+            return load_parameter(session.client("ssm"), settings.officers_parameter)
+        raise ConfigurationError("set LAYANAN_OFFICERS_FILE or LAYANAN_OFFICERS_PARAMETER")
+
+    secret = settings.secret
+    if not secret and settings.secret_parameter:
+        response = session.client("ssm").get_parameter(Name=settings.secret_parameter, WithDecryption=True)
+        secret = str(response["Parameter"]["Value"])
+    if not secret:
+        raise ConfigurationError("set LAYANAN_SECRET or LAYANAN_SECRET_PARAMETER (32 random bytes or more)")
+    return Services(
+        settings=settings,
+        store=DynamoStore(dynamodb, settings.table),
+        mailer=mailer,
+        clock=SystemClock(),
+        nonces=SystemTokenSource(),
+        secret=secret.encode("utf-8"),
+        catalogue=_Lazy(lambda: load_catalogue(settings.standards_dir)),
+        directory=_Lazy(directory),
+    )
+
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def get_services() -> Services:
+    global _services
+    with _lock:
+        if _services is None:
+            _services = build_services(Settings.from_environment())
+        return _services
+
+
+def set_services(services: Services | None) -> None:
+    """Tests install fakes here; None goes back to building from the environment."""
+    global _services
+    with _lock:
+        _services = services
+
+
+def reset() -> None:
+    """Forget everything built: the next request reads the environment, standards and directory again."""
+    set_services(None)
