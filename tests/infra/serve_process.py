@@ -29,6 +29,7 @@ class ServeProcess:
         self.url = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._start_offset = 0
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "infra.local.serve", "--port", "0"]
@@ -45,6 +46,7 @@ class ServeProcess:
         environment["PYTHONPATH"] = os.pathsep.join(paths)
         environment["PYTHONUNBUFFERED"] = "1"
         self._log = self.log_path.open("ab")
+        self._start_offset = self._log.tell()  # a restart appends to the log: read only this run's lines
         self._process = subprocess.Popen(
             self.command(),
             cwd=PROJECT_ROOT,
@@ -72,7 +74,12 @@ class ServeProcess:
         return self._process.pid
 
     def output(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+        """What this run of serve printed (stdout and stderr)."""
+        if not self.log_path.exists():
+            return ""
+        with self.log_path.open("rb") as log:
+            log.seek(self._start_offset)
+            return log.read().decode("utf-8", errors="replace")
 
     def wait_for_output(self, text: str, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

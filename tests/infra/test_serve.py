@@ -100,10 +100,25 @@ def test_state_lives_in_the_var_folder(serve: ServeProcess) -> None:
     assert "Mail " in serve.output() and str(serve.var_dir / "mail") in serve.output()
 
 
+def form_returned_with_errors(serve: ServeProcess) -> str:
+    """An incomplete no-JavaScript submission: the API renders the form again from its catalogue."""
+    incomplete = urllib.request.Request(
+        serve.url + "/api/submissions",
+        data=b"service=disperinaker-klungkung%2Frekomendasi-paspor",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(incomplete, timeout=10)
+    assert refused.value.code == 422
+    return str(refused.value.read().decode("utf-8"))
+
+
 def test_an_edited_standard_shows_without_a_restart(serve: ServeProcess, standards: Path) -> None:
     source = standards / STANDARD
     text = source.read_text(encoding="utf-8")
     assert "\ntitle: Pelayanan Rekomendasi Paspor\n" in text
+    assert "Paspor Kilat" not in form_returned_with_errors(serve)  # the API has loaded the catalogue
     source.write_text(
         text.replace("\ntitle: Pelayanan Rekomendasi Paspor\n", "\ntitle: Pelayanan Rekomendasi Paspor Kilat\n"),
         encoding="utf-8",
@@ -112,6 +127,9 @@ def test_an_edited_standard_shows_without_a_restart(serve: ServeProcess, standar
     while b"Paspor Kilat" not in get(serve.url + PAGE)[2]:
         assert time.monotonic() < deadline, serve.output()
         time.sleep(0.2)
+
+    # The API reads the catalogue again too: the form it sends back with errors carries the new title.
+    assert "Paspor Kilat" in form_returned_with_errors(serve)
 
 
 def test_a_second_serve_on_the_same_var_folder_is_refused(serve: ServeProcess) -> None:
