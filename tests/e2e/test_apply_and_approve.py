@@ -14,17 +14,12 @@ import pytest
 
 from infra.local.mail_catcher import MailFolder, links_in, text_of
 from tests.browser import chromium
-from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
+from tests.infra.serve_process import ServeProcess
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    # TODO: drop once functions/app.py is committed; until then serve has no API to load.
-    pytest.mark.skipif(not (PROJECT_ROOT / "functions" / "app.py").exists(), reason="functions/app.py not written yet"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 SERVICE_PAGE = "/disperinaker-klungkung/rekomendasi-paspor/"
 STEPS = 4

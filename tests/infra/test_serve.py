@@ -18,11 +18,7 @@ import pytest
 
 from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
 
-pytestmark = [
-    pytest.mark.integration,
-    # Until the API lands serve has nothing to load at /api/. TODO: drop once functions/app.py is in.
-    pytest.mark.skipif(not (PROJECT_ROOT / "functions" / "app.py").exists(), reason="functions/app.py not written yet"),
-]
+pytestmark = pytest.mark.integration
 
 STANDARD = Path("disperinaker-klungkung") / "rekomendasi-paspor.md"
 PAGE = "/disperinaker-klungkung/rekomendasi-paspor/"
