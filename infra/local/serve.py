@@ -184,6 +184,7 @@ def build_site(standards: Path, site_dir: Path) -> float:
     started = time.monotonic()
     staging = site_dir.with_name(site_dir.name + ".next")
     retired = site_dir.with_name(site_dir.name + ".old")
+    scratch = staging.with_name(staging.name + "-mkdocs")  # sitegen's work folder beside its output
     shutil.rmtree(staging, ignore_errors=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
@@ -195,6 +196,7 @@ def build_site(standards: Path, site_dir: Path) -> float:
         text=True,
         check=False,
     )
+    shutil.rmtree(scratch, ignore_errors=True)  # only sitegen's debugging aid; `make site` keeps its own
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         output = (result.stdout + result.stderr).strip()

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
 from pathlib import Path
 
@@ -84,6 +85,25 @@ def test_head_on_the_api_sends_no_body(serve: ServeProcess) -> None:
     status, _, body = get(serve.url + "/api/openapi.json", method="HEAD")
     assert body == b""
     assert status in (200, 405)  # HEAD is the app's choice per route; the gateway only must not send a body
+
+
+def test_parallel_requests_each_see_their_own_request(serve: ServeProcess) -> None:
+    # Chalice keeps the current request on the app object; serve makes it per thread, as chalice local does.
+    # The status route reads the Accept header after a DynamoDB call: were the request shared between
+    # threads, some answers would come in the other request's format.
+    url = serve.url + "/api/status/DPTK-2026-000999?key=" + "x" * 43
+    accepts = ["application/json", "text/html"] * 30
+
+    def fetch(accept: str) -> str:
+        request = urllib.request.Request(url, headers={"Accept": accept})
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(request, timeout=10)
+        assert missing.value.code == 404
+        return str(missing.value.headers["Content-Type"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        types = list(pool.map(fetch, accepts))
+    assert [kind.split(";")[0] for kind in types] == accepts
 
 
 def test_the_site_is_read_only(serve: ServeProcess) -> None:
