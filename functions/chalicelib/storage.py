@@ -37,6 +37,7 @@ applications a year); shard gsi1pk by a suffix if that ever changes.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -76,6 +77,8 @@ TOKEN_GRACE = timedelta(days=30)  # a used or expired link still explains itself
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 COUNTER_RETRIES = 25
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
+_EXPRESSION_KEYS = ("ConditionExpression", "UpdateExpression", "KeyConditionExpression")
+_NAME = re.compile(r"#(\w+)")
 
 TABLE_DEFINITION: dict[str, Any] = {
     "AttributeDefinitions": [
@@ -371,6 +374,15 @@ class DynamoStore:
     def _load(self, item: Mapping[str, Any]) -> dict[str, Any]:
         return {key: self._deserializer.deserialize(value) for key, value in item.items()}
 
+    @staticmethod
+    def _named(request: dict[str, Any]) -> dict[str, Any]:
+        """Attributes in expressions are written #name (many, like `status`, are reserved words): map them."""
+        text = " ".join(str(request.get(key, "")) for key in _EXPRESSION_KEYS)
+        names = {f"#{name}": name for name in _NAME.findall(text)}
+        if names:
+            request["ExpressionAttributeNames"] = names
+        return request
+
     def _values(self, **values: Any) -> dict[str, Any]:
         return {f":{name}": self._serializer.serialize(value) for name, value in values.items()}
 
@@ -381,7 +393,7 @@ class DynamoStore:
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         while True:
-            response = self._client.query(TableName=self._table, **kwargs)
+            response = self._client.query(**self._named({"TableName": self._table, **kwargs}))
             for item in response.get("Items", []):
                 yield self._load(item)
             if "LastEvaluatedKey" not in response:
@@ -392,12 +404,15 @@ class DynamoStore:
         put: dict[str, Any] = {"TableName": self._table, "Item": self._dump(item)}
         if condition:
             put["ConditionExpression"] = condition
-        return {"Put": put}
+        return {"Put": self._named(put)}
 
     def _transact(self, items: list[dict[str, Any]]) -> list[str] | None:
         """Run the transaction; None on success, else the cancellation reason code of each item."""
         if len(items) > MAX_TRANSACTION_ITEMS:
             raise StorageError(f"a transaction of {len(items)} items exceeds DynamoDB's {MAX_TRANSACTION_ITEMS}")
+        for item in items:
+            for request in item.values():
+                self._named(request)
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -425,7 +440,7 @@ class DynamoStore:
 
     def _partition(self, reference: str, prefix: str) -> Iterator[dict[str, Any]]:
         return self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
             ExpressionAttributeValues=self._values(pk=f"SUB#{reference}", prefix=prefix),
             ConsistentRead=True,
         )
@@ -459,13 +474,13 @@ class DynamoStore:
         counter_update: dict[str, Any] = {
             "TableName": self._table,
             "Key": self._dump(counter_key(submission.agency_code, new.year)),
-            "UpdateExpression": "SET seq = :next",
+            "UpdateExpression": "SET #seq = :next",
         }
         if last == 0:
-            counter_update["ConditionExpression"] = "attribute_not_exists(pk)"
+            counter_update["ConditionExpression"] = "attribute_not_exists(#pk)"
             counter_update["ExpressionAttributeValues"] = self._values(next=1)
         else:
-            counter_update["ConditionExpression"] = "seq = :last"
+            counter_update["ConditionExpression"] = "#seq = :last"
             counter_update["ExpressionAttributeValues"] = self._values(next=last + 1, last=last)
         idempotency = {
             **idempotency_key(new.idempotency_hash),
@@ -475,15 +490,15 @@ class DynamoStore:
         }
         items: list[dict[str, Any]] = [
             {"Update": counter_update},
-            self._put(idempotency, "attribute_not_exists(pk)"),
-            self._put(submission_item(submission), "attribute_not_exists(pk)"),
-            self._put(event_item(reference, new.event), "attribute_not_exists(pk)"),
+            self._put(idempotency, "attribute_not_exists(#pk)"),
+            self._put(submission_item(submission), "attribute_not_exists(#pk)"),
+            self._put(event_item(reference, new.event), "attribute_not_exists(#pk)"),
         ]
         items += [
-            self._put(token_item(replace(t, reference=reference)), "attribute_not_exists(pk)") for t in new.tokens
+            self._put(token_item(replace(t, reference=reference)), "attribute_not_exists(#pk)") for t in new.tokens
         ]
         items += [
-            self._put(outbox_item(replace(m, reference=reference)), "attribute_not_exists(pk)") for m in new.outbox
+            self._put(outbox_item(replace(m, reference=reference)), "attribute_not_exists(#pk)") for m in new.outbox
         ]
         return submission, items
 
@@ -491,17 +506,18 @@ class DynamoStore:
         now = timestamp(change.at)
         if change.token_use == TOKEN_DECIDE:
             token_update = {
-                "UpdateExpression": "SET used_at = :now",
+                "UpdateExpression": "SET #used_at = :now",
                 "ConditionExpression": (
-                    "attribute_exists(pk) AND reference = :ref AND attribute_not_exists(used_at) AND expires_at > :now"
+                    "attribute_exists(#pk) AND #reference = :ref"
+                    " AND attribute_not_exists(#used_at) AND #expires_at > :now"
                 ),
             }
         elif change.token_use == TOKEN_RENEW:
             token_update = {
-                "UpdateExpression": "SET renewed_at = :now",
+                "UpdateExpression": "SET #renewed_at = :now",
                 "ConditionExpression": (
-                    "attribute_exists(pk) AND reference = :ref AND attribute_not_exists(used_at)"
-                    " AND attribute_not_exists(renewed_at) AND expires_at <= :now"
+                    "attribute_exists(#pk) AND #reference = :ref AND attribute_not_exists(#used_at)"
+                    " AND attribute_not_exists(#renewed_at) AND #expires_at <= :now"
                 ),
             }
         else:
@@ -519,14 +535,14 @@ class DynamoStore:
                 "Put": {
                     "TableName": self._table,
                     "Item": self._dump(submission_item(change.submission)),
-                    "ConditionExpression": "version = :expected",
+                    "ConditionExpression": "#version = :expected",
                     "ExpressionAttributeValues": self._values(expected=change.expected_version),
                 }
             },
-            self._put(event_item(change.reference, change.event), "attribute_not_exists(pk)"),
+            self._put(event_item(change.reference, change.event), "attribute_not_exists(#pk)"),
         ]
-        items += [self._put(token_item(t), "attribute_not_exists(pk)") for t in change.tokens]
-        items += [self._put(outbox_item(m), "attribute_not_exists(pk)") for m in change.outbox]
+        items += [self._put(token_item(t), "attribute_not_exists(#pk)") for t in change.tokens]
+        items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in change.outbox]
         reasons = self._transact(items)
         if reasons is not None:
             collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
@@ -536,11 +552,15 @@ class DynamoStore:
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         # "$" sorts after "#": every sort key whose time part is <= now.
         response = self._client.query(
-            TableName=self._table,
-            IndexName=GSI,
-            KeyConditionExpression="gsi1pk = :pending AND gsi1sk <= :bound",
-            ExpressionAttributeValues=self._values(pending=OUTBOX_PENDING, bound=timestamp(now) + "$"),
-            Limit=limit,
+            **self._named(
+                {
+                    "TableName": self._table,
+                    "IndexName": GSI,
+                    "KeyConditionExpression": "#gsi1pk = :pending AND #gsi1sk <= :bound",
+                    "ExpressionAttributeValues": self._values(pending=OUTBOX_PENDING, bound=timestamp(now) + "$"),
+                    "Limit": limit,
+                }
+            )
         )
         return [outbox_from(self._load(item)) for item in response.get("Items", [])]
 
@@ -549,18 +569,23 @@ class DynamoStore:
     ) -> OutboxMessage | None:
         try:
             response = self._client.update_item(
-                TableName=self._table,
-                Key=self._dump(outbox_key(message)),
-                UpdateExpression="SET lease_id = :lease, lease_until = :until, attempts = attempts + :one",
-                ConditionExpression=(
-                    "#status = :pending AND next_attempt_at <= :now"
-                    " AND (attribute_not_exists(lease_until) OR lease_until <= :now)"
-                ),
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=self._values(
-                    lease=lease_id, until=timestamp(lease_until), one=1, pending=PENDING, now=timestamp(now)
-                ),
-                ReturnValues="ALL_NEW",
+                **self._named(
+                    {
+                        "TableName": self._table,
+                        "Key": self._dump(outbox_key(message)),
+                        "UpdateExpression": (
+                            "SET #lease_id = :lease, #lease_until = :until, #attempts = #attempts + :one"
+                        ),
+                        "ConditionExpression": (
+                            "#status = :pending AND #next_attempt_at <= :now"
+                            " AND (attribute_not_exists(#lease_until) OR #lease_until <= :now)"
+                        ),
+                        "ExpressionAttributeValues": self._values(
+                            lease=lease_id, until=timestamp(lease_until), one=1, pending=PENDING, now=timestamp(now)
+                        ),
+                        "ReturnValues": "ALL_NEW",
+                    }
+                )
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
@@ -572,7 +597,7 @@ class DynamoStore:
         return self._release(
             message,
             lease_id,
-            "SET #status = :sent, sent_at = :now REMOVE gsi1pk, gsi1sk, token_nonce, lease_id, lease_until",
+            "SET #status = :sent, #sent_at = :now REMOVE #gsi1pk, #gsi1sk, #token_nonce, #lease_id, #lease_until",
             self._values(sent=SENT, now=timestamp(now)),
         )
 
@@ -583,8 +608,8 @@ class DynamoStore:
             return self._release(
                 message,
                 lease_id,
-                "SET #status = :failed, last_error = :error, gsi1pk = :index, gsi1sk = :sort"
-                " REMOVE token_nonce, lease_id, lease_until",
+                "SET #status = :failed, #last_error = :error, #gsi1pk = :index, #gsi1sk = :sort"
+                " REMOVE #token_nonce, #lease_id, #lease_until",
                 self._values(
                     failed=FAILED, error=error, index=OUTBOX_FAILED, sort=outbox_sort(message, next_attempt_at)
                 ),
@@ -592,7 +617,7 @@ class DynamoStore:
         return self._release(
             message,
             lease_id,
-            "SET next_attempt_at = :next, gsi1sk = :sort, last_error = :error REMOVE lease_id, lease_until",
+            "SET #next_attempt_at = :next, #gsi1sk = :sort, #last_error = :error REMOVE #lease_id, #lease_until",
             self._values(next=timestamp(next_attempt_at), sort=outbox_sort(message, next_attempt_at), error=error),
         )
 
@@ -602,13 +627,11 @@ class DynamoStore:
             "TableName": self._table,
             "Key": self._dump(outbox_key(message)),
             "UpdateExpression": update,
-            "ConditionExpression": "lease_id = :holder",
+            "ConditionExpression": "#lease_id = :holder",
             "ExpressionAttributeValues": {**values, **self._values(holder=lease_id)},
         }
-        if "#status" in update:
-            request["ExpressionAttributeNames"] = {"#status": "status"}
         try:
-            self._client.update_item(**request)
+            self._client.update_item(**self._named(request))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 log.warning("outbox %s: lease %s lost before release", message.id, lease_id)

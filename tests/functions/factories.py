@@ -1,0 +1,202 @@
+"""Builders for the API's tests: valid applications, services on fakes, links taken from sent mail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+from chalicelib import tokens
+from chalicelib.catalogue import Catalogue, load_catalogue
+from chalicelib.clock import FakeClock
+from chalicelib.mail import Email, FakeMailer
+from chalicelib.officers import Directory, load_file
+from chalicelib.randomness import FakeTokenSource
+from chalicelib.records import ClientInfo
+from chalicelib.storage import Store
+from chalicelib.submissions import Receipt
+from chalicelib.validation import Application
+from chalicelib.wiring import Services, Settings
+
+REPO = Path(__file__).resolve().parents[2]
+STANDARDS = REPO / "standards"
+OFFICERS_SAMPLE = REPO / "infra" / "local" / "officers.sample.yml"
+SECRET = b"test-secret-test-secret-test-secret!"
+BASE_URL = "http://127.0.0.1:8000"
+
+PASPOR = "disperinaker-klungkung/rekomendasi-paspor"  # four steps
+LK3 = "dinsos-kalbar/lk3"  # one step
+KARTU_KUNING = "disperinaker-klungkung/kartu-pencari-kerja"  # has choice fields
+OFFICER_1 = "petugas.antarkerja@disperinaker-klungkung.example"
+OFFICER_2 = "kasi.penempatan@disperinaker-klungkung.example"
+OFFICER_3 = "kabid.penempatan@disperinaker-klungkung.example"
+OFFICER_4 = "kepala.dinas@disperinaker-klungkung.example"
+PASPOR_OFFICERS = (OFFICER_1, OFFICER_2, OFFICER_3, OFFICER_4)
+APPLICANT_EMAIL = "ayu.lestari@contoh.id"
+# Bali (51), Klungkung (05), a district (01), born 17-08-1990, a woman (17 + 40 = 57), serial 0001.
+NIK_WOMAN = "5105015708900001"
+NIK_MAN = "5105011708900002"
+CLIENT = ClientInfo("203.0.113.7", "Mozilla/5.0 (Linux; Android 14) Tes", "")
+
+_REVIEW_LINK = re.compile(r"https?://\S+/api/review/([A-Za-z0-9_-]{43})")
+_STATUS_LINK = re.compile(r"https?://\S+/api/status/[A-Z]+-\d{4}-\d+\?key=[A-Za-z0-9_-]{43}")
+
+_catalogue: Catalogue | None = None
+
+
+def catalogue() -> Catalogue:
+    global _catalogue
+    if _catalogue is None:
+        _catalogue = load_catalogue(STANDARDS)
+    return _catalogue
+
+
+def directory() -> Directory:
+    return load_file(OFFICERS_SAMPLE)
+
+
+def paspor_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "nama": "Ni Made Ayu Lestari",
+        "nik": NIK_WOMAN,
+        "tempat_lahir": "Semarapura",
+        "tanggal_lahir": "1990-08-17",
+        "alamat": "Jl. Gajah Mada No. 10\nSemarapura, Klungkung",
+        "telepon": "0812-3456-7890",
+        "email": APPLICANT_EMAIL,
+        "negara_tujuan": "Jepang",
+        "nama_perusahaan": "PT Bina Karya Mandiri",
+    }
+    fields.update(overrides)
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def lk3_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "nama": "Yohanes Antonius",
+        "nik": "6171011203850003",  # Pontianak
+        "telepon": "+62 811 567 890",
+        "email": "yohanes@contoh.id",
+        "alamat": "Jl. Ahmad Yani, Pontianak",
+        "permasalahan": "Konsultasi keluarga.",
+    }
+    fields.update(overrides)
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def requirement_count(service: str) -> int:
+    standard = catalogue().find(service)
+    return len(standard.components["requirements"].items) if standard else 0
+
+
+def application(service: str = PASPOR, fields: dict[str, Any] | None = None, **overrides: Any) -> Application:
+    if fields is None:
+        fields = lk3_fields() if service == LK3 else paspor_fields()
+    values: dict[str, Any] = {
+        "service": service,
+        "fields": fields,
+        "requirements_confirmed": frozenset(range(1, requirement_count(service) + 1)),
+        "consent": True,
+        "idempotency_key": "",
+        "honeypot": "",
+    }
+    values.update(overrides)
+    return Application(**values)
+
+
+def json_body(service: str = PASPOR, fields: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    if fields is None:
+        fields = lk3_fields() if service == LK3 else paspor_fields()
+    body: dict[str, Any] = {
+        "service": service,
+        "fields": fields,
+        "requirements_confirmed": [True] * requirement_count(service),
+        "consent": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def form_body(service: str = PASPOR, fields: dict[str, Any] | None = None, **extra: str) -> dict[str, str]:
+    """The pairs a browser posts from the site's form, JavaScript off."""
+    if fields is None:
+        fields = lk3_fields() if service == LK3 else paspor_fields()
+    pairs = {"service": service, "idempotency_key": "", "website": "", "persetujuan_data": "ya"}
+    pairs.update({f"persyaratan_{n}": "ya" for n in range(1, requirement_count(service) + 1)})
+    pairs.update({name: str(value) for name, value in fields.items()})
+    pairs.update(extra)
+    return pairs
+
+
+def make_services(
+    store: Store,
+    *,
+    clock: FakeClock | None = None,
+    mailer: Any = None,
+    directory_: Directory | None = None,
+    ttl_days: int = 7,
+) -> Services:
+    officers = directory_ or directory()
+    return Services(
+        settings=Settings(base_url=BASE_URL, token_ttl_days=ttl_days),
+        store=store,
+        mailer=mailer or FakeMailer(),
+        clock=clock or FakeClock(),
+        nonces=FakeTokenSource(),
+        secret=SECRET,
+        catalogue=catalogue,
+        directory=lambda: officers,
+    )
+
+
+def submit(services: Services, **overrides: Any) -> Receipt:
+    return services.submissions.submit(application(**overrides), CLIENT)
+
+
+def review_token(email: Email) -> str:
+    match = _REVIEW_LINK.search(email.text)
+    assert match, email.text
+    return match.group(1)
+
+
+def status_link(text: str) -> str:
+    match = _STATUS_LINK.search(text)
+    assert match, text
+    return match.group(0)
+
+
+def links_for(mailer: FakeMailer, address: str) -> list[str]:
+    return [review_token(email) for email in mailer.to(address)]
+
+
+def form_token(token: str) -> str:
+    return tokens.form_token(SECRET, tokens.hash_token(token))
+
+
+def decide(services: Services, token: str, decision: str = "approve", reason: str = "") -> Any:
+    return services.approvals.decide(token, decision, reason, form_token(token), CLIENT)
+
+
+def approve_all(services: Services, officers: tuple[str, ...]) -> None:
+    """Act as each officer in turn: deliver the mail, take the newest link, approve."""
+    mailer = services.mailer
+    assert isinstance(mailer, FakeMailer)
+    for officer in officers:
+        services.deliver_outbox()
+        decide(services, links_for(mailer, officer)[-1])
+    services.deliver_outbox()
+
+
+def dynamodb_client(endpoint: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+Factory = Callable[[], Store]

@@ -1,0 +1,325 @@
+"""The routes, through chalice's test client: status codes, content types, pages, and what they store."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from chalice.test import Client
+from chalicelib.clock import FakeClock
+from chalicelib.mail import FakeMailer
+from chalicelib.memory_store import MemoryStore
+from chalicelib.officers import Directory
+from chalicelib.records import APPROVED
+from chalicelib.wiring import Services
+
+from tests.functions.factories import (
+    APPLICANT_EMAIL,
+    BASE_URL,
+    LK3,
+    OFFICER_1,
+    OFFICER_2,
+    form_body,
+    json_body,
+    links_for,
+    paspor_fields,
+)
+
+JSON = {"content-type": "application/json", "accept": "application/json"}
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+SAME_ORIGIN = {**FORM, "origin": BASE_URL, "sec-fetch-site": "same-origin"}
+
+
+def post_json(client: Client, body: Any) -> Any:
+    return client.http.post("/submissions", headers=JSON, body=json.dumps(body).encode())
+
+
+def post_form(client: Client, pairs: dict[str, str]) -> Any:
+    return client.http.post("/submissions", headers=FORM, body=urlencode(pairs).encode())
+
+
+def page(response: Any) -> str:
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    return str(response.body.decode("utf-8"))
+
+
+def stored(services: Services) -> dict[str, Any]:
+    store = services.store
+    assert isinstance(store, MemoryStore)
+    return {
+        "submissions": dict(store.submissions),
+        "events": {k: dict(v) for k, v in store.event_log.items()},
+        "tokens": dict(store.tokens),
+        "outbox": dict(store.outbox),
+    }
+
+
+def officer_link(services: Services, officer: str = OFFICER_1) -> str:
+    services.deliver_outbox()
+    mailer = services.mailer
+    assert isinstance(mailer, FakeMailer)
+    return links_for(mailer, officer)[-1]
+
+
+def form_token_of(html: str) -> str:
+    match = re.search(r'name="form_token" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def submitted(client: Client, services: Services) -> str:
+    assert post_json(client, json_body()).status_code == 201
+    return officer_link(services)
+
+
+# --- submissions -----------------------------------------------------------------------------------------------
+
+
+def test_a_json_submission_answers_201_with_the_reference_and_status_url(client: Client) -> None:
+    response = post_json(client, json_body(idempotency_key="k1"))
+    assert response.status_code == 201
+    body = json.loads(response.body)
+    assert body["reference"] == "DPTK-2026-000001"
+    assert body["status_url"].startswith("/api/status/DPTK-2026-000001?key=")
+    assert body["next_step"] == "Petugas Antar Kerja" and body["steps"] == 4
+    assert body["expected_completion_text"] == "Senin, 12 Januari 2026 pukul 11.00 WITA"
+
+
+def test_a_repeated_json_submission_answers_200_with_the_same_submission(client: Client, services: Services) -> None:
+    first = json.loads(post_json(client, json_body(idempotency_key="k1")).body)
+    again = post_json(client, json_body(idempotency_key="k1"))
+    assert again.status_code == 200
+    assert json.loads(again.body) == first
+    assert len(stored(services)["submissions"]) == 1
+
+
+def test_a_plain_form_post_is_redirected_to_the_status_page(client: Client) -> None:
+    response = post_form(client, form_body())
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("/api/status/DPTK-2026-000001?key=")
+    html = page(client.http.get(location.removeprefix("/api")))
+    assert "DPTK-2026-000001" in html
+    assert "Petugas Antar Kerja" in html and "langkah 1 dari 4" in html
+
+
+def test_a_double_clicked_plain_form_is_one_submission(client: Client, services: Services) -> None:
+    first, second = post_form(client, form_body()), post_form(client, form_body())
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(stored(services)["submissions"]) == 1
+
+
+def test_json_errors_are_422_with_a_message_per_field(client: Client, services: Services) -> None:
+    response = post_json(client, json_body(fields=paspor_fields(nik="5105015708", telepon="12"), consent=False))
+    assert response.status_code == 422
+    errors = json.loads(response.body)["errors"]
+    assert set(errors) == {"nik", "telepon", "persetujuan_data"}
+    assert stored(services)["submissions"] == {}
+
+
+def test_a_form_with_errors_comes_back_with_the_values_and_an_error_summary(client: Client) -> None:
+    response = post_form(client, form_body(fields=paspor_fields(nik="5105015708"), persyaratan_3=""))
+    assert response.status_code == 422
+    html = page(response)
+    assert "Ada yang perlu diperbaiki" in html
+    assert "NIK harus 16 digit angka." in html
+    assert "Centang semua persyaratan" in html
+    assert 'value="Ni Made Ayu Lestari"' in html  # what the applicant typed is kept
+    assert 'value="5105015708"' in html
+    assert 'action="/api/submissions"' in html
+
+
+def test_a_form_for_an_unknown_service_is_a_422_page(client: Client) -> None:
+    response = post_form(client, {"service": "tidak/ada", "nama": "x"})
+    assert response.status_code == 422
+    assert "Layanan tidak dikenal" in page(response)
+
+
+def test_the_honeypot_looks_accepted_and_stores_nothing(client: Client, services: Services) -> None:
+    assert post_json(client, json_body(website="http://spam.example")).status_code == 202
+    assert post_form(client, form_body(website="http://spam.example")).status_code == 202
+    assert stored(services)["submissions"] == {}
+
+
+def test_bodies_that_are_not_applications_are_400_and_413(client: Client) -> None:
+    assert client.http.post("/submissions", headers=JSON, body=b"{bukan json").status_code == 400
+    assert client.http.post("/submissions", headers=JSON, body=b"[1, 2]").status_code == 400
+    huge = json.dumps(json_body(fields=paspor_fields(alamat="x" * 70_000))).encode()
+    assert client.http.post("/submissions", headers=JSON, body=huge).status_code == 413
+
+
+def test_other_content_types_are_415(client: Client) -> None:
+    response = client.http.post("/submissions", headers={"content-type": "text/plain"}, body=b"halo")
+    assert response.status_code == 415
+
+
+def test_a_service_without_officers_is_503(client: Client, services: Services) -> None:
+    services.submissions = services.submissions.__class__(
+        services.store, services.catalogue, lambda: Directory(), services.clock, services.nonces, services.secret, 7
+    )
+    assert post_json(client, json_body()).status_code == 503
+
+
+# --- the status page -------------------------------------------------------------------------------------------
+
+
+def test_the_status_is_json_when_asked_for(client: Client) -> None:
+    url = json.loads(post_json(client, json_body()).body)["status_url"].removeprefix("/api")
+    response = client.http.get(url, headers={"accept": "application/json"})
+    assert response.status_code == 200
+    body = json.loads(response.body)
+    assert body["status"] == "diproses"
+    assert [row["state"] for row in body["timeline"]] == ["diperiksa", "menunggu", "menunggu", "menunggu"]
+    assert "nik" not in json.dumps(body)
+
+
+def test_a_wrong_status_key_is_404_and_says_nothing_about_the_submission(client: Client) -> None:
+    post_json(client, json_body())
+    response = client.http.get("/status/DPTK-2026-000001?key=" + "A" * 43)
+    assert response.status_code == 404
+    assert "DPTK-2026-000001" not in page(response)
+    assert client.http.get("/status/DPTK-2026-000001").status_code == 404
+
+
+def test_pages_are_never_cached_framed_or_leaked_by_referrer(client: Client) -> None:
+    url = post_form(client, form_body()).headers["Location"].removeprefix("/api")
+    headers = client.http.get(url).headers
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'none': no script at all
+
+
+# --- officers -------------------------------------------------------------------------------------------------
+
+
+def test_get_and_head_of_a_review_link_show_it_and_change_nothing(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    before = stored(services)
+    response = client.http.get(f"/review/{token}")
+    assert response.status_code == 200
+    html = page(response)
+    assert "Ni Made Ayu Lestari" in html and "+6281234567890" in html
+    assert "Langkah 1 dari 4" in html
+    head = client.http.request("HEAD", f"/review/{token}")
+    assert head.status_code == 200 and head.body == b""
+    assert stored(services) == before
+
+
+def test_approving_redirects_to_the_link_which_then_shows_the_decision(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    html = page(client.http.get(f"/review/{token}"))
+    body = urlencode({"decision": "approve", "form_token": form_token_of(html)}).encode()
+    response = client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=body)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/api/review/{token}"
+    after = page(client.http.get(f"/review/{token}"))
+    assert "Keputusan tersimpan." in after and OFFICER_1 in after
+    assert "Ni Made Ayu Lestari" not in after  # no applicant data once decided
+    # a double click: the same answer, nothing more stored
+    before = stored(services)
+    assert client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=body).status_code == 303
+    assert stored(services) == before
+    assert len(links_for_next(services)) == 1
+
+
+def links_for_next(services: Services) -> list[str]:
+    services.deliver_outbox()
+    mailer = services.mailer
+    assert isinstance(mailer, FakeMailer)
+    return links_for(mailer, OFFICER_2)
+
+
+def test_a_cross_site_post_is_403_and_changes_nothing(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    body = urlencode({"decision": "approve", "form_token": form_token_of(page(client.http.get(f"/review/{token}")))})
+    before = stored(services)
+    for headers in (
+        {**FORM, "origin": "https://jahat.example"},
+        {**FORM, "sec-fetch-site": "cross-site"},
+        {**FORM, "origin": "null"},
+    ):
+        assert client.http.post(f"/review/{token}", headers=headers, body=body.encode()).status_code == 403
+    assert stored(services) == before
+
+
+def test_a_post_without_the_pages_form_token_is_403(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    body = urlencode({"decision": "approve"}).encode()
+    assert client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=body).status_code == 403
+
+
+def test_rejecting_without_a_reason_shows_the_form_again_with_the_error(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    form = form_token_of(page(client.http.get(f"/review/{token}")))
+    body = urlencode({"decision": "reject", "reason": "  ", "form_token": form}).encode()
+    response = client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=body)
+    assert response.status_code == 422
+    assert "Alasan penolakan wajib diisi" in page(response)
+
+
+def test_rejecting_with_a_reason_finishes_the_application(client: Client, services: Services) -> None:
+    token = submitted(client, services)
+    form = form_token_of(page(client.http.get(f"/review/{token}")))
+    body = urlencode({"decision": "reject", "reason": "SIP belum ada.", "form_token": form}).encode()
+    assert client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=body).status_code == 303
+    services.deliver_outbox()
+    mailer = services.mailer
+    assert isinstance(mailer, FakeMailer)
+    assert "SIP belum ada." in mailer.to(APPLICANT_EMAIL)[-1].text
+
+
+def test_a_second_officer_of_a_decided_step_gets_409_with_who_decided(client: Client, services: Services) -> None:
+    assert post_json(client, json_body(service=LK3)).status_code == 201
+    first = officer_link(services, "bidang.teknis@dinsos-kalbar.example")
+    second = officer_link(services, "rehsos@dinsos-kalbar.example")
+    # both open their page before either decides
+    bodies = {
+        token: urlencode(
+            {"decision": "approve", "form_token": form_token_of(page(client.http.get(f"/review/{token}")))}
+        )
+        for token in (first, second)
+    }
+    assert client.http.post(f"/review/{first}", headers=SAME_ORIGIN, body=bodies[first].encode()).status_code == 303
+    response = client.http.post(f"/review/{second}", headers=SAME_ORIGIN, body=bodies[second].encode())
+    assert response.status_code == 409
+    html = page(response)
+    assert "Langkah ini sudah diputuskan." in html and "bidang.teknis@dinsos-kalbar.example" in html
+    store = services.store
+    assert isinstance(store, MemoryStore)
+    assert next(iter(store.submissions.values())).status == APPROVED
+
+
+def test_unknown_and_malformed_links_are_404(client: Client) -> None:
+    assert client.http.get("/review/" + "A" * 43).status_code == 404
+    assert client.http.get("/review/kurang-panjang").status_code == 404
+    body = urlencode({"decision": "approve", "form_token": "x"}).encode()
+    assert client.http.post("/review/" + "A" * 43, headers=SAME_ORIGIN, body=body).status_code == 403
+
+
+def test_an_expired_link_is_410_and_can_have_a_new_one_sent(
+    client: Client, services: Services, clock: FakeClock
+) -> None:
+    token = submitted(client, services)
+    clock.advance(days=8)
+    response = client.http.get(f"/review/{token}")
+    assert response.status_code == 410
+    html = page(response)
+    assert "sudah kedaluwarsa" in html and "Kirim tautan baru" in html
+    body = urlencode({"form_token": form_token_of(html)}).encode()
+    assert client.http.post(f"/review/{token}/renew", headers=SAME_ORIGIN, body=body).status_code == 303
+    assert "Tautan baru sudah dikirim" in page(client.http.get(f"/review/{token}"))
+    assert client.http.post(f"/review/{token}/renew", headers=SAME_ORIGIN, body=body).status_code == 410
+    services.deliver_outbox()
+    mailer = services.mailer
+    assert isinstance(mailer, FakeMailer)
+    assert len(links_for(mailer, OFFICER_1)) == 2
+
+
+def test_the_openapi_document_is_served(client: Client) -> None:
+    response = client.http.get("/openapi.json")
+    assert response.status_code == 200
+    assert json.loads(response.body)["openapi"].startswith("3.")
+    assert client.http.request("HEAD", "/openapi.json").body == b""
