@@ -161,12 +161,13 @@ def test_a_second_serve_on_the_same_var_folder_is_refused(serve: ServeProcess) -
     assert "already using" in second.stderr
 
 
-def test_ctrl_c_stops_everything_and_exits_0(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stop_signal_stops_everything_and_exits_0(tmp_path: Path, how: signal.Signals) -> None:
     process = ServeProcess(tmp_path / "var", tmp_path / "site").start()
     assert len(process.java_pids()) == 1
 
     started = time.monotonic()
-    code = process.stop(signal.SIGINT)
+    code = process.stop(how)
 
     assert code == 0, process.output()
     assert time.monotonic() - started < 15
