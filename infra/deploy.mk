@@ -1,0 +1,32 @@
+# Deployment to AWS (infra/README-deploy.md). Included by the Makefile, which defines PY, deps and site.
+#
+#   make package STAGE=prod                       build/package/prod/: template + Lambda zip (offline)
+#   make deploy  STAGE=prod [PARAMS="K=V ..."]    package, create/update the stack, publish the site
+#   make publish STAGE=prod                       build and upload the site only, then invalidate CloudFront
+#   make officers STAGE=prod FILE=officers.yml    check and store the officer directory (SSM SecureString)
+#   make rollback STAGE=prod                      redeploy the template and code of the previous deployment
+#
+# AWS credentials and region come from the usual places (AWS_PROFILE, AWS_REGION, ~/.aws); only
+# `package` works without them.
+
+STAGE ?= prod
+PARAMS ?=
+
+.PHONY: package deploy publish officers rollback
+
+package: deps
+	$(PY) -m infra.package --stage $(STAGE)
+
+deploy: package site
+	$(PY) -m infra.deploy stack --stage $(STAGE) $(foreach p,$(PARAMS),--parameter $(p))
+	$(PY) -m infra.publish --stage $(STAGE)
+
+publish: site
+	$(PY) -m infra.publish --stage $(STAGE)
+
+officers: deps
+	@test -n "$(FILE)" || { echo "usage: make officers STAGE=$(STAGE) FILE=path/to/officers.yml"; exit 2; }
+	$(PY) -m infra.deploy officers --stage $(STAGE) "$(FILE)"
+
+rollback: deps
+	$(PY) -m infra.deploy rollback --stage $(STAGE)
