@@ -129,9 +129,7 @@ def test_a_sender_that_died_mid_send_leaves_the_message_to_be_sent_after_its_lea
     assert sorted(m.to for m in mailer.sent) == [APPLICANT_EMAIL, OFFICER_1]
 
 
-def test_a_message_whose_submission_is_gone_is_given_up_not_retried(
-    services: Services, mailer: FakeMailer
-) -> None:
+def test_a_message_whose_submission_is_gone_is_given_up_not_retried(services: Services, mailer: FakeMailer) -> None:
     reference = submit(services).reference
     store = services.store
     del store.submissions[reference]  # type: ignore[attr-defined]
