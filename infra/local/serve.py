@@ -312,6 +312,17 @@ def load_app() -> Chalice:
     return app
 
 
+def check_api_configuration() -> None:
+    """Build the API's services and read the officer directory now: a bad setting fails the start, with
+    its message, rather than the first application a developer submits."""
+    from chalicelib.wiring import get_services
+
+    try:
+        get_services().directory()
+    except Exception as error:  # whatever the wiring raises, the developer needs its message
+        raise ServeError(f"the API's configuration is not usable: {type(error).__name__}: {error}") from None
+
+
 def refresh_api_catalogue() -> None:
     """After a standards edit, make the API re-read the catalogue (forms, fields, approval chains)."""
     from chalicelib import wiring
@@ -483,7 +494,7 @@ def _banner(settings: Settings, server: LayananServer, dynamodb: DynamoDBLocal, 
     return "\n".join(lines)
 
 
-def serve(settings: Settings, cleanup: contextlib.ExitStack, ready: Callable[[], None] = lambda: None) -> None:
+def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     """Start everything, registering each stop on `cleanup`, then wait for a signal."""
     for path in CODE_PATHS:  # `python -m infra.local.serve` without the Makefile's PYTHONPATH works too
         if str(path) not in sys.path:
@@ -516,6 +527,7 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack, ready: Callable[[],
     from chalicelib.storage import ensure_table
 
     ensure_table(boto3.client("dynamodb", endpoint_url=dynamodb.endpoint), os.environ["LAYANAN_TABLE"])
+    check_api_configuration()
 
     say(f"Building the site from {shown(settings.standards)}/ into {shown(settings.site_dir)}/ ...")
     try:
@@ -555,7 +567,6 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack, ready: Callable[[],
         thread.start()
 
     say(_banner(settings, server, dynamodb, mail))
-    ready()
     while True:
         time.sleep(3600)  # signals interrupt the sleep by raising _Stop
 

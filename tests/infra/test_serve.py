@@ -173,3 +173,11 @@ def test_a_stop_signal_stops_everything_and_exits_0(tmp_path: Path, how: signal.
     assert time.monotonic() - started < 15
     assert process.java_pids() == []
     assert "Stopped" in process.output()
+
+
+def test_a_bad_api_setting_fails_the_start_with_its_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LAYANAN_OFFICERS_FILE", str(tmp_path / "tidak-ada.yml"))
+    process = ServeProcess(tmp_path / "var", tmp_path / "site")
+    with pytest.raises(RuntimeError, match=r"exited with code 1(.|\n)*tidak-ada\.yml"):
+        process.start()
+    assert process.java_pids() == []
