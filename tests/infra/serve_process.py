@@ -59,7 +59,8 @@ class ServeProcess:
         while time.monotonic() < deadline:
             output = self.output()
             if self._process.poll() is not None:
-                raise RuntimeError(f"serve exited with code {self._process.returncode}:\n{output}")
+                code = self.stop()  # reaps it and closes the log
+                raise RuntimeError(f"serve exited with code {code}:\n{output}")
             found = SITE_LINE.search(output)
             if READY_LINE in output and found:
                 self.url = found.group(1)
