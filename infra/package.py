@@ -194,7 +194,9 @@ def package(
     standards: Path = STANDARDS,
     template: Path = TEMPLATE,
     build: Path = BUILD,
+    cache: Path | None = None,
 ) -> Package:
+    """Package `stage` into <build>/package/<stage>; Chalice's dependency cache is <build>/package-cache."""
     stages = chalice_stages(functions)
     if stage not in stages:
         known = ", ".join(sorted(stages)) or "none"
@@ -202,7 +204,7 @@ def package(
     check_standards(standards)
     staging = build / "package-src" / stage
     out = output_directory(stage, build)
-    stage_project(stage, functions, standards, staging, build / "package-cache" / "deployments")
+    stage_project(stage, functions, standards, staging, cache or build / "package-cache" / "deployments")
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
