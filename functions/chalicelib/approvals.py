@@ -107,12 +107,6 @@ class ReviewView:
         return self.token is not None and self.token.used_at is not None
 
     @property
-    def renewed(self) -> Event | None:
-        if self.token is None or self.token.renewed_at is None:
-            return None
-        return next((e for e in self.events if e.kind == LINK_RENEWED and e.at == self.token.renewed_at), None)
-
-    @property
     def can_renew(self) -> bool:
         return self.state == EXPIRED and self.token is not None and self.token.renewed_at is None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -64,7 +65,7 @@ def test_json_confirmations_are_positional_booleans() -> None:
         ({"hacker": True}, "hacker"),
     ],
 )
-def test_json_of_the_wrong_shape_becomes_a_message_not_a_crash(change: dict[str, object], key: str) -> None:
+def test_json_of_the_wrong_shape_becomes_a_message_not_a_crash(change: dict[str, Any], key: str) -> None:
     assert key in application_from_json(json.dumps(json_body(**change)).encode()).parse_errors
 
 

@@ -56,7 +56,7 @@ def test_ses_sends_the_same_raw_message() -> None:
     client = boto3.client("sesv2", region_name="ap-southeast-3")
     client.create_email_identity(EmailIdentity="layanan@contoh.id")
     SesMailer(client, "layanan@contoh.id").send(EMAIL)
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     sent = ses_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sent_messages
