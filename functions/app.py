@@ -78,7 +78,8 @@ def _client() -> ClientInfo:
 
 
 def _json(status: int, body: Any) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=dict(JSON_HEADERS))
+    text = "" if _request().method == "HEAD" else json.dumps(body, ensure_ascii=False)
+    return Response(body=text, status_code=status, headers=dict(JSON_HEADERS))
 
 
 def _html(status: int, body: str, **headers: str) -> Response:

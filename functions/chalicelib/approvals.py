@@ -9,6 +9,7 @@ replayed request, a double click or two officers at once decide a step exactly o
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,6 +40,8 @@ from chalicelib.records import (
 )
 from chalicelib.storage import ConflictError, Store
 from chalicelib.validation import ValidationError
+
+log = logging.getLogger(__name__)
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -272,7 +275,9 @@ class ApprovalService:
         if decision == APPROVE and step < submission.steps:
             updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
             officers = self.directory().officers(submission.agency_id, submission.chain[step])
-            # With nobody listed the decision still counts; the next step waits for the directory to be fixed.
+            if not officers:  # the decision still counts; the next step waits until the directory lists someone
+                log.error("%s: no officer listed for %s, step %d has nobody to ask", submission.reference,
+                          submission.chain[step], step + 1)  # fmt: skip
             issued, queued = issue_review_requests(
                 updated, step + 1, officers, seq=seq, first_index=0, now=now,
                 nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
@@ -306,3 +306,20 @@ def test_memory_store_counts_one_transaction_per_state_change(clock: FakeClock) 
     _, token = first_link(services)
     decide(services, token)
     assert store.transactions == 2
+
+
+def test_an_approval_counts_even_when_the_next_role_has_left_the_directory(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from chalicelib.officers import parse_directory
+
+    from tests.functions.factories import directory
+
+    current = {"directory": directory()}
+    services = make_services(MemoryStore(), clock=clock)
+    services.approvals = replace(services.approvals, directory=lambda: current["directory"])
+    reference, token = first_link(services)
+    current["directory"] = parse_directory("disperinaker-klungkung:\n  roles: {}\n", "tes")
+    outcome = decide(services, token)
+    assert outcome.submission.current_step == 2 and outcome.notified == ()
+    assert f"{reference}: no officer listed for kepala-seksi-penempatan" in caplog.text
