@@ -26,7 +26,6 @@ from chalicelib.records import (
     SUBMITTED,
     Event,
 )
-from chalicelib.schema import Channel
 from chalicelib.submissions import StatusView
 from chalicelib.timeline import STATUS_LABELS, progress
 from chalicelib.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
@@ -91,7 +90,6 @@ def review_page(
     *,
     errors: Mapping[str, str] | None = None,
     reason: str = "",
-    channels: tuple[Channel, ...] = (),
 ) -> str:
     s, token = view.submission, view.token
     decision: Event | None = view.decision
@@ -115,7 +113,6 @@ def review_page(
         errors=errors or {},
         reason=reason,
         reject=REJECT,
-        channels=channels,
         status_label=STATUS_LABELS[s.status] if s else "",
     )
 

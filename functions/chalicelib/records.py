@@ -14,7 +14,6 @@ from datetime import datetime
 IN_PROGRESS = "diproses"
 APPROVED = "disetujui"
 REJECTED = "ditolak"
-FINAL_STATES = frozenset({APPROVED, REJECTED})
 
 # Event kinds: the audit trail.
 SUBMITTED = "diajukan"
