@@ -241,7 +241,7 @@ def ensure_stage_parameters(aws: Aws, stage: str) -> list[str]:
     if not parameter_exists(ssm, secret_parameter(stage)):
         ssm.put_parameter(
             Name=secret_parameter(stage),
-            Description="Layanan: HMAC key of emailed links and forms. Replacing it voids every link sent.",
+            Description="Layanan: HMAC key of mailed links and forms. Replace only if leaked: links stop working.",
             Value=secrets.token_urlsafe(SECRET_BYTES),
             Type="SecureString",
             Overwrite=False,

@@ -316,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.publish", description=__doc__.splitlines()[0])
     parser.add_argument("--stage", required=True)
     parser.add_argument("--site", type=Path, default=SITE)
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or DEFAULT_REGION)
+    parser.add_argument(
+        "--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    )
     parser.add_argument("--force", action="store_true", help="upload every file (after changing the rules here)")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     args = parser.parse_args(argv)
