@@ -495,7 +495,7 @@ def git_commit() -> str:
 # --- commands ------------------------------------------------------------------------------------------------------
 
 
-def print_next_steps(aws: Aws, outputs: Mapping[str, str], given: Mapping[str, str]) -> None:
+def print_next_steps(aws: Aws, outputs: Mapping[str, str]) -> None:
     if outputs:
         print("Outputs:")
         for key, value in sorted(outputs.items()):
@@ -522,7 +522,7 @@ def deploy_stack(aws: Aws, stage: str, given: Mapping[str, str], *, execute: boo
     outcome = apply_template(aws, stage, template, artifacts, given, execute=execute)
     if outcome.changed:
         record_deployment(aws, artifacts, stage, git_commit())
-    print_next_steps(aws, outcome.outputs, given)
+    print_next_steps(aws, outcome.outputs)
     return outcome
 
 

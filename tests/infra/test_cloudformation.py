@@ -13,6 +13,7 @@ import http.server
 import json
 import logging
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -580,6 +581,42 @@ def test_the_unsent_mail_metric_filters_match_what_the_outbox_logs(
         f["Properties"]["LogGroupName"]["Ref"] for f in of_type(resources, "AWS::Logs::MetricFilter").values()
     }
     assert filter_groups == {resources["DeliverOutbox"]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]}
+
+
+# --- the directory-index function -----------------------------------------------------------------------------
+
+
+EDGE_HARNESS = """
+const fs = require('fs');
+eval(fs.readFileSync(process.argv[1], 'utf8'));
+const cases = JSON.parse(process.argv[2]);
+console.log(JSON.stringify(cases.map(([uri, querystring]) => handler({request: {uri, querystring, headers: {}}}))));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_edge_function_serves_directory_pages_and_redirects_to_the_slash_form(
+    resources: dict[str, Any], tmp_path: Path
+) -> None:
+    code = tmp_path / "index.js"
+    code.write_text(resources["DirectoryIndex"]["Properties"]["FunctionCode"], encoding="utf-8")
+    cases = [
+        ["/", {}],
+        ["/disperinaker-klungkung/rekomendasi-paspor/", {}],
+        ["/disperinaker-klungkung", {"utm_source": {"value": "wa"}}],
+        ["/assets/javascripts/permohonan.js", {}],
+        ["/404.html", {}],
+    ]
+    result = subprocess.run(
+        ["node", "-e", EDGE_HARNESS, str(code), json.dumps(cases)], capture_output=True, text=True, check=True
+    )
+    root, page, folder, asset, missing = json.loads(result.stdout)
+    assert root["uri"] == "/index.html"
+    assert page["uri"] == "/disperinaker-klungkung/rekomendasi-paspor/index.html"
+    assert folder["statusCode"] == 301
+    assert folder["headers"]["location"]["value"] == "/disperinaker-klungkung/?utm_source=wa"
+    assert asset["uri"] == "/assets/javascripts/permohonan.js"
+    assert missing["uri"] == "/404.html"
 
 
 # --- security headers and the site's CSP --------------------------------------------------------------------------
