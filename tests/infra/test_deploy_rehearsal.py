@@ -82,6 +82,7 @@ SIGNING_HOSTS = {"ses": "email"}  # SES (v1 and v2) is signed as "ses", served f
 
 class _MotoBridge(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK wait
 
     def _dispatch(self) -> None:
         from botocore.awsrequest import AWSPreparedRequest
@@ -232,7 +233,7 @@ class Stack:
     resolver: Resolver
     clients: Clients
     skipped: dict[str, str] = field(default_factory=dict)
-    task_root: Path | None = None
+    artifacts: deploy.Artifacts | None = None
 
     @property
     def physical(self) -> dict[str, dict[str, Any]]:
@@ -377,14 +378,14 @@ def _role(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
 @creates("AWS::Serverless::Function")
 def _function(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
     functions = stack.clients("lambda")
-    assert p["CodeUri"] == "./deployment.zip"
+    code = p["CodeUri"]  # as `make deploy` rewrote it: the zip uploaded to the artifacts bucket
     name = f"layanan-{STAGE}-{logical}"
     arn = functions.create_function(
         FunctionName=name,
         Runtime=p["Runtime"],
         Role=p["Role"],
         Handler=p["Handler"],
-        Code={"ZipFile": package_once().bundle.read_bytes()},
+        Code={"S3Bucket": code["Bucket"], "S3Key": code["Key"]},
         Description=p.get("Description", ""),
         Timeout=int(p["Timeout"]),
         MemorySize=int(p["MemorySize"]),
@@ -557,8 +558,17 @@ def _alarm(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def rehearse_stack(endpoint: str) -> Stack:
-    template = package_once().load_template()
-    stack = Stack(template, Resolver(template, PARAMETERS), Clients(endpoint))
+    """What `make deploy` would leave: the artifacts uploaded, then the deployable template's resources."""
+    clients = Clients(endpoint)
+    # The artifacts bucket, made here without its TLS-only policy: moto evaluates that policy's condition
+    # without the request's context and would refuse every upload (its creation is tested on its own).
+    bucket = deploy.artifacts_bucket(ACCOUNT, REGION)
+    clients("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    aws = deploy.Aws(clients.session, REGION, ACCOUNT)
+    aws._clients = {f"s3@{REGION}": clients("s3")}
+    artifacts = deploy.upload_package(aws, package_once())
+    template = deploy.deployable_template(package_once().load_template(), artifacts.bucket, artifacts.code_key)
+    stack = Stack(template, Resolver(template, PARAMETERS), clients, artifacts=artifacts)
     resources = template["Resources"]
     for logical in creation_order(resources):
         kind = resources[logical]["Type"]
@@ -1014,11 +1024,8 @@ def deploy_aws(stack: Stack, *services: str, region: str = REGION) -> deploy.Aws
 
 @pytest.fixture(scope="module")
 def artifacts(stack: Stack) -> str:
-    """The artifacts bucket, made here without its TLS-only policy: moto evaluates that policy's condition
-    without the request's context and would refuse every upload (its creation is tested on its own)."""
-    name = deploy.artifacts_bucket(ACCOUNT, REGION)
-    stack.clients("s3").create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
-    return name
+    assert stack.artifacts is not None
+    return stack.artifacts.bucket
 
 
 def test_deploy_creates_a_private_encrypted_tls_only_artifacts_bucket(stack: Stack) -> None:
