@@ -304,7 +304,9 @@ def stack_target_and_policy(session: Any, stage: str) -> tuple[Target, str]:
     try:
         stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
     except Exception as error:
-        raise PublishError(f"stack {name} not found ({error}): run `make deploy STAGE={stage}` first") from None
+        raise PublishError(
+            f"cannot read stack {name} ({error}); is it deployed (`make deploy STAGE={stage}`)?"
+        ) from None
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     target = Target(outputs["SiteBucketName"], outputs["DistributionId"])
     deployed = cloudformation.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
