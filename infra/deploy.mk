@@ -1,4 +1,4 @@
-# Deployment to AWS (infra/README-deploy.md). Included by the Makefile, which defines PY, deps and site.
+# Deployment to AWS (README.md, section Deploy). Included by the Makefile, which defines PY, deps and site.
 #
 #   make package STAGE=prod                       build/package/prod/: template + Lambda zip (offline)
 #   make deploy  STAGE=prod [PARAMS="K=V ..."]    package, create/update the stack, publish the site

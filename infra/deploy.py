@@ -507,7 +507,7 @@ def print_next_steps(aws: Aws, outputs: Mapping[str, str]) -> None:
     if not account.get("ProductionAccessEnabled", False):
         print(
             "SES is still in the sandbox in this region: mail reaches only verified addresses. "
-            "Request production access (infra/README-deploy.md, 'SES')."
+            "Request production access (README.md, Deploy, 'Leave the SES sandbox')."
         )
 
 
