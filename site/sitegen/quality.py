@@ -53,7 +53,8 @@ def channel_problem(channel: Channel) -> str | None:
     if channel.type == "website" and not _URL.match(value):
         return f"alamat situs '{value}' bukan URL yang sah"
     if channel.type == "social" and not (_URL.match(value) or _HANDLE.match(value)):
-        return f"akun media sosial '{value}' bukan URL atau nama akun, jadi tidak dapat ditautkan"
+        which = f"{channel.label} " if channel.label else ""  # Facebook and Twitter may share one bad value
+        return f"akun media sosial {which}'{value}' bukan URL atau nama akun, jadi tidak dapat ditautkan"
     return None
 
 

@@ -48,8 +48,9 @@ def test_phone_numbers_written_the_usual_ways_are_understood(value: str, digits:
         (Channel("social", "dinsos_Provkalbar", "Instagram"), None),
         (
             Channel("social", "Dinas Sosial Provinsi kalbar", "Facebook"),
-            "akun media sosial 'Dinas Sosial Provinsi kalbar'",
+            "akun media sosial Facebook 'Dinas Sosial Provinsi kalbar'",
         ),
+        (Channel("social", "Dinas Sosial"), "akun media sosial 'Dinas Sosial'"),
         (Channel("in_person", "Datang ke kantor dinas"), None),
     ],
 )
