@@ -7,6 +7,7 @@ routes to, and `make serve` strips it the same way. So POST /submissions here is
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from chalice.app import Chalice, Rate, Request, Response
@@ -31,8 +32,9 @@ from chalicelib.intake import (
 from chalicelib.messages import API_ROOT
 from chalicelib.openapi import document
 from chalicelib.origins import is_cross_site
+from chalicelib.ratelimit import client_ip
 from chalicelib.records import ClientInfo
-from chalicelib.storage import ConflictError
+from chalicelib.storage import ConflictError, RateLimitedError, StoreUnavailableError
 from chalicelib.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
 from chalicelib.timeline import receipt_document, status_document
 from chalicelib.validation import Application, ValidationError
@@ -43,6 +45,7 @@ app = Chalice(app_name="layanan")
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+RETRY_AFTER_BUSY = 5  # seconds: DynamoDB throttling or a timeout usually passes within that
 
 
 # --- helpers: requests and responses ------------------------------------------------------------------------
@@ -70,8 +73,9 @@ def _wants_json() -> bool:
 def _client() -> ClientInfo:
     request = _request()
     identity = (request.context or {}).get("identity") or {}
+    header = get_services().settings.client_ip_header  # behind CloudFront, sourceIp is the edge's address
     return ClientInfo(
-        ip=str(identity.get("sourceIp", ""))[:64],
+        ip=client_ip(request.headers, str(identity.get("sourceIp", "")), header)[:64],
         user_agent=str(request.headers.get("user-agent", ""))[:300],
         forwarded_for=str(request.headers.get("x-forwarded-for", ""))[:200],
     )
@@ -92,10 +96,23 @@ def _redirect(location: str) -> Response:
     return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
 
 
-def _message(status: int, title: str, *paragraphs: str, as_json: bool) -> Response:
+def _message(status: int, title: str, *paragraphs: str, as_json: bool, retry_after: int = 0) -> Response:
     if as_json:
-        return _json(status, {"message": " ".join((title, *paragraphs))})
-    return _html(status, pages.notice_page(title, list(paragraphs)))
+        response = _json(status, {"message": " ".join((title, *paragraphs))})
+    else:
+        response = _html(status, pages.notice_page(title, list(paragraphs)))
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _busy(*paragraphs: str, as_json: bool) -> Response:
+    """DynamoDB throttled, timed out, or two writes collided: nothing to fix but to try again shortly."""
+    return _message(503, "Sistem sedang sibuk.", *paragraphs, as_json=as_json, retry_after=RETRY_AFTER_BUSY)
+
+
+def _is_busy(error: Exception) -> bool:
+    return isinstance(error, StoreUnavailableError) or (isinstance(error, ConflictError) and error.retryable)
 
 
 # --- the applicant ---------------------------------------------------------------------------------------
@@ -124,6 +141,24 @@ def submit() -> Response:
         return _message(400, "Permintaan tidak dapat dibaca.", "Kirim ulang dari halaman formulir.", as_json=as_json)
     except PayloadTooLargeError:
         return _message(413, "Permohonan terlalu besar.", "Periksa panjang isian Anda.", as_json=as_json)
+    except RateLimitedError as error:
+        minutes = math.ceil(error.retry_after / 60)
+        return _message(
+            429,
+            "Terlalu banyak permohonan dari alamat internet Anda.",
+            f"Permohonan ini belum tercatat. Silakan kirim lagi dalam {minutes} menit.",
+            as_json=as_json,
+            retry_after=error.retry_after,
+        )
+    except (StoreUnavailableError, ConflictError) as error:
+        if not _is_busy(error):
+            raise
+        app.log.warning("submission not stored: %s", error)
+        return _busy(
+            "Permohonan Anda belum tercatat. Kirim lagi formulir yang sama dalam beberapa detik;"
+            " permohonan tidak akan tercatat dua kali.",
+            as_json=as_json,
+        )
     except ServiceUnavailableError:
         app.log.error("submission refused: %s", "officer directory incomplete", exc_info=True)
         return _message(
@@ -145,6 +180,8 @@ def status(reference: str) -> Response:
     key = params.get("key", "")
     try:
         view = services.submissions.status(reference, key)
+    except StoreUnavailableError:
+        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=_wants_json())
     except StatusNotFoundError:
         return _message(
             404,
@@ -167,7 +204,10 @@ def _review_response(status: int, view: ReviewView, token: str, **extra: Any) ->
 @app.route("/review/{token}", methods=["GET", "HEAD"])
 def review(token: str) -> Response:
     # Reads only: mail scanners open every link, and some run the page.
-    view = get_services().approvals.review(token)
+    try:
+        view = get_services().approvals.review(token)
+    except StoreUnavailableError:
+        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=False)
     status_code = {LINK_UNKNOWN: 404, LINK_EXPIRED: 410}.get(view.state, 200)
     return _review_response(status_code, view, token)
 
@@ -237,9 +277,10 @@ def _officer_error(error: Exception, token: str) -> Response:
             "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan online instansi Anda.",
             as_json=False,
         )
-    if isinstance(error, ConflictError):
-        return _message(
-            503, "Sedang sibuk", "Permohonan ini sedang diubah. Muat ulang halaman dan coba lagi.", as_json=False
+    if isinstance(error, (ConflictError, StoreUnavailableError)):
+        app.log.warning("decision not stored: %s", error)
+        return _busy(
+            "Keputusan Anda belum tercatat. Muat ulang halaman dan coba lagi dalam beberapa detik.", as_json=False
         )
     raise error
 

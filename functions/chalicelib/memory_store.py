@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib.ratelimit import RateCharge
 from chalicelib.records import (
     FAILED,
     PENDING,
@@ -25,7 +26,7 @@ from chalicelib.records import (
     Submission,
 )
 from chalicelib.references import counter_name, format_reference
-from chalicelib.storage import ConflictError, DuplicateRequestError
+from chalicelib.storage import ConflictError, DuplicateRequestError, RateLimitedError
 
 
 class MemoryStore:
@@ -37,17 +38,21 @@ class MemoryStore:
         self.idempotency: dict[str, IdempotencyRecord] = {}
         self.counters: dict[str, int] = {}
         self.outbox: dict[str, OutboxMessage] = {}
+        self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
         self.transactions = 0  # successful writes of state changes, for tests that count them
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None:
         with self._lock:
             return self.idempotency.get(key_hash)
 
-    def create_submission(self, new: NewSubmission) -> Submission:
+    def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
         with self._lock:
             existing = self.idempotency.get(new.idempotency_hash)
             if existing is not None:
                 raise DuplicateRequestError(existing.reference)
+            window = (rate.client_hash, rate.window_start) if rate else None
+            if rate and window and self.rates.get(window, 0) >= rate.limit:
+                raise RateLimitedError(rate.retry_after)
             counter = counter_name(new.submission.agency_code, new.year)
             sequence = self.counters.get(counter, 0) + 1
             reference = format_reference(new.submission.agency_code, new.year, sequence)
@@ -62,6 +67,8 @@ class MemoryStore:
             self.event_log[reference] = {new.event.seq: new.event}
             self.tokens.update((t.token_hash, t) for t in tokens)
             self.outbox.update((m.id, m) for m in messages)
+            if window is not None:
+                self.rates[window] = self.rates.get(window, 0) + 1
             self.transactions += 1
             return submission
 

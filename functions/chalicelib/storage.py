@@ -11,13 +11,16 @@ attributes projected), holds only outbox messages that still have to be sent (or
     approval token       TOKEN#<sha256 of token>   TOKEN                   ttl = expiry + 30 days
     idempotency key      IDEM#<sha256 of key>      IDEM                    ttl = 1 day; -> reference
     reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
+    rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
 
 Access patterns (none scans; reads on a request path are GetItem or Query on one partition):
 
     submit               GetItem IDEM, GetItem COUNTER (consistent), then ONE TransactWriteItems:
                          counter +1 (conditional on the value read), IDEM put if absent, SUBMISSION put
-                         if absent, EVENT, TOKENs and OUTBOX puts. A lost race on the counter retries;
-                         a lost race on IDEM returns the submission that won.
+                         if absent, EVENT, TOKENs and OUTBOX puts, and the client's RATE counter +1
+                         (conditional on being under the limit). A lost race on the counter retries;
+                         a lost race on IDEM returns the submission that won; a full RATE window is
+                         RateLimitedError.
     applicant status     GetItem SUBMISSION + Query pk=SUB#<ref> begins_with(sk, "EVENT#")
     officer review page  GetItem TOKEN, GetItem SUBMISSION, Query the events       (reads only)
     decide / renew link  ONE TransactWriteItems: TOKEN update (unused and unexpired, or expired and not
@@ -32,12 +35,17 @@ Access patterns (none scans; reads on a request path are GetItem or Query on one
 
 The outbox index is a single partition: fine for the volume of regional offices (a few thousand
 applications a year); shard gsi1pk by a suffix if that ever changes.
+
+Failures of DynamoDB itself (throttling, 5xx, timeouts, lost connections) surface as StoreUnavailableError,
+whatever the operation: callers never see botocore. A write that timed out may still have been applied;
+the idempotency key (submissions) or the token and version conditions (decisions) make a retry safe.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -45,8 +53,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from chalicelib.ratelimit import RateCharge
 from chalicelib.records import (
     FAILED,
     PENDING,
@@ -77,6 +87,18 @@ TOKEN_GRACE = timedelta(days=30)  # a used or expired link still explains itself
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 COUNTER_RETRIES = 25
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
+# DynamoDB could not do it now, nothing is known to be wrong with the request: worth retrying later.
+TRANSIENT_ERROR_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+    }
+)
+TRANSIENT_CANCELLATION_CODES = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
 _EXPRESSION_KEYS = ("ConditionExpression", "UpdateExpression", "KeyConditionExpression")
 _NAME = re.compile(r"#(\w+)")
 
@@ -123,13 +145,30 @@ class ConflictError(StorageError):
         self.retryable = retryable
 
 
+class StoreUnavailableError(StorageError):
+    """DynamoDB was throttled, failed or did not answer in time. A read changed nothing; a write may or may
+    not have been applied (a timeout), which the caller cannot tell: retry with the same idempotency key."""
+
+
+class RateLimitedError(StorageError):
+    """The client's window is full: nothing was stored. `retry_after` seconds until it ends."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limit reached; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 class Store(Protocol):
     """The operations the services need; DynamoStore and memory_store.MemoryStore implement them."""
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
 
-    def create_submission(self, new: NewSubmission) -> Submission:
-        """Store it with a new reference; DuplicateRequestError if its idempotency key is taken."""
+    def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
+        """Store it with a new reference, counting it in the client's `rate` window.
+
+        DuplicateRequestError if its idempotency key is taken (checked first: a repeat is never refused
+        for the rate), RateLimitedError if the window is full; either way nothing is written.
+        """
         ...
 
     def get_submission(self, reference: str) -> Submission | None: ...
@@ -193,6 +232,10 @@ def idempotency_key(key_hash: str) -> dict[str, str]:
 
 def counter_key(agency_code: str, year: int) -> dict[str, str]:
     return {"pk": f"COUNTER#{counter_name(agency_code, year)}", "sk": "COUNTER"}
+
+
+def rate_key(rate: RateCharge) -> dict[str, str]:
+    return {"pk": f"RATE#{rate.client_hash}", "sk": f"WINDOW#{rate.window_start}"}
 
 
 def outbox_key(message: OutboxMessage) -> dict[str, str]:
@@ -386,14 +429,27 @@ class DynamoStore:
     def _values(self, **values: Any) -> dict[str, Any]:
         return {f":{name}": self._serializer.serialize(value) for name, value in values.items()}
 
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
+        """One DynamoDB call: its transient failures become StoreUnavailableError, others pass unchanged."""
+        try:
+            response: dict[str, Any] = getattr(self._client, operation)(**request)
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in TRANSIENT_ERROR_CODES:
+                raise StoreUnavailableError(f"{operation}: {code}") from error
+            raise
+        except (BotocoreConnectionError, HTTPClientError) as error:  # timeouts, refused or dropped connections
+            raise StoreUnavailableError(f"{operation}: {type(error).__name__}") from error
+        return response
+
     def _get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None:
-        response = self._client.get_item(TableName=self._table, Key=self._dump(key), ConsistentRead=consistent)
+        response = self._call("get_item", TableName=self._table, Key=self._dump(key), ConsistentRead=consistent)
         item = response.get("Item")
         return self._load(item) if item else None
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         while True:
-            response = self._client.query(**self._named({"TableName": self._table, **kwargs}))
+            response = self._call("query", **self._named({"TableName": self._table, **kwargs}))
             for item in response.get("Items", []):
                 yield self._load(item)
             if "LastEvaluatedKey" not in response:
@@ -414,12 +470,14 @@ class DynamoStore:
             for request in item.values():
                 self._named(request)
         try:
-            self._client.transact_write_items(TransactItems=items)
+            self._call("transact_write_items", TransactItems=items)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons") or []
             codes = [str(reason.get("Code", "None")) for reason in reasons]
+            if TRANSIENT_CANCELLATION_CODES.intersection(codes):
+                raise StoreUnavailableError(f"transaction throttled: {codes}") from error
             return codes or ["Unknown"] * len(items)
         return None
 
@@ -450,13 +508,15 @@ class DynamoStore:
         return token_from(item) if item else None
 
     # writes
-    def create_submission(self, new: NewSubmission) -> Submission:
+    def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
         code = new.submission.agency_code
         for attempt in range(COUNTER_RETRIES):
             counter = self._get(counter_key(code, new.year))
             last = int(counter["seq"]) if counter else 0
             reference = format_reference(code, new.year, last + 1)
             submission, items = self._creation_items(new, reference, last)
+            if rate is not None:
+                items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
             reasons = self._transact(items)
             if reasons is None:
                 return submission
@@ -464,9 +524,13 @@ class DynamoStore:
                 record = self.find_idempotency(new.idempotency_hash)
                 if record is not None:
                     raise DuplicateRequestError(record.reference)
+            if rate is not None and reasons[-1] == "ConditionalCheckFailed":
+                raise RateLimitedError(rate.retry_after)
             if reasons[0] != "ConditionalCheckFailed" and "TransactionConflict" not in reasons:
                 raise ConflictError(f"submission not stored: {reasons}")
-            time.sleep(min(0.005 * 2**attempt, 0.2))  # another submission of this agency took the number
+            # Another submission of this agency took the number, or one of this client counted at the same
+            # moment. Jitter, so that requests that collided once do not collide again in step.
+            time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
         raise ConflictError("no free reference number after retries", retryable=True)
 
     def _creation_items(self, new: NewSubmission, reference: str, last: int) -> tuple[Submission, list[dict[str, Any]]]:
@@ -501,6 +565,17 @@ class DynamoStore:
             self._put(outbox_item(replace(m, reference=reference)), "attribute_not_exists(#pk)") for m in new.outbox
         ]
         return submission, items
+
+    def _rate_update(self, rate: RateCharge) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._dump(rate_key(rate)),
+                "UpdateExpression": f"SET #{TTL_ATTRIBUTE} = :end ADD #count :one",
+                "ConditionExpression": "attribute_not_exists(#count) OR #count < :limit",
+                "ExpressionAttributeValues": self._values(end=rate.window_end, one=1, limit=rate.limit),
+            }
+        }
 
     def apply_step_change(self, change: StepChange) -> None:
         now = timestamp(change.at)
@@ -551,7 +626,8 @@ class DynamoStore:
     # the outbox
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         # "$" sorts after "#": every sort key whose time part is <= now.
-        response = self._client.query(
+        response = self._call(
+            "query",
             **self._named(
                 {
                     "TableName": self._table,
@@ -568,7 +644,8 @@ class DynamoStore:
         self, message: OutboxMessage, lease_id: str, now: datetime, lease_until: datetime
     ) -> OutboxMessage | None:
         try:
-            response = self._client.update_item(
+            response = self._call(
+                "update_item",
                 **self._named(
                     {
                         "TableName": self._table,
@@ -631,7 +708,7 @@ class DynamoStore:
             "ExpressionAttributeValues": {**values, **self._values(holder=lease_id)},
         }
         try:
-            self._client.update_item(**self._named(request))
+            self._call("update_item", **self._named(request))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 log.warning("outbox %s: lease %s lost before release", message.id, lease_id)

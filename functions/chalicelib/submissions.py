@@ -3,6 +3,8 @@
 A submission, its first event, the applicant's receipt and the first step's approval links are written in
 one transaction (storage.py). The idempotency key is the client's (the site's script sends one per form
 page) or, without one, a hash of the normalised content: a double click on a plain form is one submission.
+The same transaction counts the submission against its client's rate window (ratelimit.py); a repeat of
+an earlier request is answered before that, so it is never counted nor refused for the rate.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib import tokens
 from chalicelib.approvals import issue_review_requests
@@ -21,6 +23,7 @@ from chalicelib.forms import FORM_KEY
 from chalicelib.messages import status_path
 from chalicelib.officers import Directory
 from chalicelib.randomness import TokenSource
+from chalicelib.ratelimit import RateLimit
 from chalicelib.records import (
     APPLICANT,
     RECEIPT,
@@ -92,6 +95,7 @@ class SubmissionService:
     nonces: TokenSource
     secret: bytes
     token_ttl_days: int
+    rate_limit: RateLimit = field(default_factory=RateLimit)
 
     def submit(self, application: Application, client: ClientInfo) -> Receipt:
         if application.honeypot.strip():
@@ -154,7 +158,7 @@ class SubmissionService:
             year=local_year(now, zone),
         )
         try:
-            stored = self.store.create_submission(new)
+            stored = self.store.create_submission(new, self.rate_limit.charge(self.secret, client.ip, now))
         except DuplicateRequestError:
             # The same request raced us and won: answer with its submission.
             record = self.store.find_idempotency(key_hash)

@@ -13,6 +13,14 @@
     LAYANAN_SECRET                HMAC key of links and forms ...
     LAYANAN_SECRET_PARAMETER      ... or the SSM SecureString holding it (production: keep it out of config)
     LAYANAN_TOKEN_TTL_DAYS        how long an approval link works (default 7)
+    LAYANAN_SUBMISSION_RATE_LIMIT   applications one client may submit per window (default 10; 0: no limit)
+    LAYANAN_SUBMISSION_RATE_WINDOW  that window, in seconds (default 600)
+    LAYANAN_CLIENT_IP_HEADER      header holding the client's "ip:port", set by the proxy in front, e.g.
+                                  CloudFront-Viewer-Address (production); empty: API Gateway's source IP
+                                  (locally, and anywhere without a proxy that overwrites the header)
+
+DynamoDB calls time out (connect 2 s, read 5 s) and are retried by botocore (standard mode, 3 attempts in
+all), so a stuck connection ends as StoreUnavailableError well within the Lambda's 30 s.
 
 Nothing is created at import: get_services() builds on first use and caches; tests call
 set_services() with fakes, and reset() drops the cache (`make serve` does after a standards edit).
@@ -35,6 +43,7 @@ from chalicelib.messages import MailComposer
 from chalicelib.officers import Directory, load_file, load_parameter
 from chalicelib.outbox import OutboxSender
 from chalicelib.randomness import SystemTokenSource, TokenSource
+from chalicelib.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
 from chalicelib.storage import DynamoStore, Store
 from chalicelib.submissions import SubmissionService
 from chalicelib.tokens import DEFAULT_TTL_DAYS
@@ -44,6 +53,10 @@ BUNDLED_STANDARDS = HERE / "standards"  # copied in by the deployment, gitignore
 REPO_STANDARDS = HERE.parents[1] / "standards"
 DEFAULT_REGION = "ap-southeast-3"
 MIN_SECRET_LENGTH = 32
+MAX_RATE_WINDOW = 86400  # a day
+DYNAMODB_CONNECT_TIMEOUT = 2  # seconds
+DYNAMODB_READ_TIMEOUT = 5
+DYNAMODB_ATTEMPTS = 3  # the first try included
 
 
 class ConfigurationError(RuntimeError):
@@ -69,6 +82,9 @@ class Settings:
     secret: str = ""
     secret_parameter: str = ""
     token_ttl_days: int = DEFAULT_TTL_DAYS
+    submission_rate_limit: int = DEFAULT_LIMIT
+    submission_rate_window: int = DEFAULT_WINDOW_SECONDS
+    client_ip_header: str = ""
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,10 +98,16 @@ class Settings:
         try:
             ttl = int(env.get("LAYANAN_TOKEN_TTL_DAYS") or DEFAULT_TTL_DAYS)
             port = int(env.get("LAYANAN_SMTP_PORT") or 25)
+            rate_limit = int(env.get("LAYANAN_SUBMISSION_RATE_LIMIT") or DEFAULT_LIMIT)
+            rate_window = int(env.get("LAYANAN_SUBMISSION_RATE_WINDOW") or DEFAULT_WINDOW_SECONDS)
         except ValueError as error:
             raise ConfigurationError(f"not a number: {error}") from None
         if not 1 <= ttl <= 90:
             raise ConfigurationError("LAYANAN_TOKEN_TTL_DAYS must be between 1 and 90")
+        if rate_limit < 0:
+            raise ConfigurationError("LAYANAN_SUBMISSION_RATE_LIMIT must be 0 (no limit) or more")
+        if not 1 <= rate_window <= MAX_RATE_WINDOW:
+            raise ConfigurationError(f"LAYANAN_SUBMISSION_RATE_WINDOW must be between 1 and {MAX_RATE_WINDOW}")
         transport = env.get("LAYANAN_MAIL_TRANSPORT") or "ses"
         if transport not in ("ses", "smtp"):
             raise ConfigurationError("LAYANAN_MAIL_TRANSPORT must be 'ses' or 'smtp'")
@@ -107,6 +129,9 @@ class Settings:
             secret=env.get("LAYANAN_SECRET", ""),
             secret_parameter=env.get("LAYANAN_SECRET_PARAMETER", ""),
             token_ttl_days=ttl,
+            submission_rate_limit=rate_limit,
+            submission_rate_window=rate_window,
+            client_ip_header=env.get("LAYANAN_CLIENT_IP_HEADER", "").strip(),
         )
 
 
@@ -143,8 +168,9 @@ class Services:
         if len(self.secret) < MIN_SECRET_LENGTH:
             raise ConfigurationError(f"the secret must have at least {MIN_SECRET_LENGTH} bytes")
         ttl = self.settings.token_ttl_days
+        rate_limit = RateLimit(self.settings.submission_rate_limit, self.settings.submission_rate_window)
         self.submissions = SubmissionService(
-            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl, rate_limit
         )
         self.approvals = ApprovalService(self.store, self.directory, self.clock, self.nonces, self.secret, ttl)
         composer = MailComposer(self.settings.base_url, self.secret, self.store, self.catalogue, self.directory)
@@ -155,11 +181,22 @@ class Services:
         return self.outbox.deliver()
 
 
+def dynamodb_config() -> Any:
+    """Bounded waits: a throttled or unreachable DynamoDB fails the request soon, never hangs the Lambda."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=DYNAMODB_CONNECT_TIMEOUT,
+        read_timeout=DYNAMODB_READ_TIMEOUT,
+        retries={"mode": "standard", "total_max_attempts": DYNAMODB_ATTEMPTS},
+    )
+
+
 def build_services(settings: Settings) -> Services:
     import boto3
 
     session = boto3.session.Session(region_name=settings.region)
-    dynamodb = session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint or None)
+    dynamodb = session.client("dynamodb", endpoint_url=settings.dynamodb_endpoint or None, config=dynamodb_config())
     mailer: Mailer
     if settings.mail_transport == "smtp":
         mailer = SmtpMailer(

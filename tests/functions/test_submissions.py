@@ -10,7 +10,7 @@ from chalicelib.clock import FakeClock
 from chalicelib.mail import FakeMailer
 from chalicelib.memory_store import MemoryStore
 from chalicelib.officers import parse_directory
-from chalicelib.records import APPLICANT, IN_PROGRESS, RECEIPT, REVIEW_REQUEST, SUBMITTED
+from chalicelib.records import APPLICANT, IN_PROGRESS, RECEIPT, REVIEW_REQUEST, SUBMITTED, ClientInfo
 from chalicelib.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
 from chalicelib.validation import ValidationError
 from chalicelib.wiring import Services
@@ -21,6 +21,7 @@ from tests.functions.factories import (
     LK3,
     NIK_WOMAN,
     OFFICER_1,
+    application,
     make_services,
     paspor_fields,
     submit,
@@ -109,8 +110,9 @@ def test_a_double_click_racing_itself_stores_one_submission(both: Services) -> N
 
 
 def test_parallel_applications_get_distinct_consecutive_numbers(both: Services) -> None:
-    def apply(n: int) -> str:
-        return submit(both, fields=paspor_fields(nama=f"Pemohon {n}")).reference
+    def apply(n: int) -> str:  # twelve people, each from their own address (one address has a rate limit)
+        person = ClientInfo(f"203.0.113.{n + 1}", CLIENT.user_agent)
+        return both.submissions.submit(application(fields=paspor_fields(nama=f"Pemohon {n}")), person).reference
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         references = sorted(pool.map(apply, range(12)))
