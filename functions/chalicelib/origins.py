@@ -1,6 +1,7 @@
 """Is a POST from our own pages? Browsers say so in Sec-Fetch-Site and Origin; a page on another site
-cannot forge either. Old browsers and non-browser clients send neither: for them the review forms'
-hidden HMAC token (tokens.form_token) is the defence, and it is always required anyway.
+cannot forge either. An old browser that sends no Origin may still send the Referer of the page the form was
+on (our pages' Referrer-Policy is same-origin): a foreign one is refused too. Clients that send none of them
+rely on the review forms' hidden HMAC token (tokens.form_token), which is always required anyway.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def is_cross_site(headers: Mapping[str, str], allowed_origin: str) -> bool:
     fetch_site = (headers.get("sec-fetch-site") or "").strip().lower()
     if fetch_site and fetch_site not in ALLOWED_FETCH_SITES:
         return True
-    origin = (headers.get("origin") or "").strip()
+    origin = (headers.get("origin") or "").strip() or (headers.get("referer") or "").strip()
     if not origin:
         return False
     try:
