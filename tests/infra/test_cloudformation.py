@@ -392,7 +392,15 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     assert api_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
     assert set(behaviour["AllowedMethods"]) >= {"GET", "POST", "HEAD"}
     assert behaviour["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
-    assert behaviour["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # all but Host
+    # The headers the API reads reach it, and the viewer's address (the rate limit's client); Host does not.
+    (policy_name,) = references(behaviour["OriginRequestPolicyId"])
+    policy = resources[policy_name]["Properties"]["OriginRequestPolicyConfig"]
+    assert policy["HeadersConfig"]["HeaderBehavior"] == "whitelist"
+    forwarded = {header.lower() for header in policy["HeadersConfig"]["Headers"]}
+    assert forwarded >= {"content-type", "accept", "origin", "sec-fetch-site", "user-agent"}
+    assert "host" not in forwarded
+    assert CONFIG["environment_variables"]["LAYANAN_CLIENT_IP_HEADER"].lower() in forwarded
+    assert policy["QueryStringsConfig"]["QueryStringBehavior"] == "all"  # the status page's key
     # Only 403 (S3's answer for a missing key) is turned into the site's 404 page: the API's 404/410 pass.
     assert [e["ErrorCode"] for e in config["CustomErrorResponses"]] == [403]
 
