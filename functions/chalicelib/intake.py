@@ -88,6 +88,8 @@ def application_from_json(body: bytes) -> Application:
         data: Any = json.loads(_text(body))
     except json.JSONDecodeError:
         raise BadRequestError("body is not JSON") from None
+    except RecursionError:  # "[[[[..." nested thousands deep fits in the size limit
+        raise BadRequestError("body is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadRequestError("body must be a JSON object")
     problems: dict[str, str] = {}

@@ -47,6 +47,15 @@ TOKEN_PARAMETER = {
     "schema": {"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": 43, "maxLength": 43},
 }
 
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}
+}
+
+
+def _retry(response: dict[str, Any]) -> dict[str, Any]:
+    return {**response, "headers": RETRY_AFTER}
+
+
 REDIRECT = {
     "description": "Done: the browser is sent to the page showing the result.",
     "headers": {"Location": {"schema": {"type": "string"}}},
@@ -93,7 +102,21 @@ def document() -> dict[str, Any]:
                             "ValidationErrors",
                             "Not accepted: one Indonesian message per field (form posts get the form again).",
                         ),
-                        "503": _both("Message", "The service cannot take online applications right now."),
+                        "429": _retry(
+                            _both(
+                                "Message",
+                                "Too many applications from this client address in the current window "
+                                "(LAYANAN_SUBMISSION_RATE_LIMIT per LAYANAN_SUBMISSION_RATE_WINDOW): nothing stored.",
+                            )
+                        ),
+                        "503": _retry(
+                            _both(
+                                "Message",
+                                "The service cannot take online applications right now (no officer listed), or the "
+                                "database is busy or did not answer (then with Retry-After): send the same request "
+                                "again, with the same idempotency key; it is never stored twice.",
+                            )
+                        ),
                     },
                 }
             },
@@ -120,6 +143,7 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _both("Status", "The submission's status and timeline."),
                         "404": _both("Message", "No submission with this reference and key."),
+                        "503": _retry(_both("Message", "The database is busy or did not answer: reload shortly.")),
                     },
                 }
             },
@@ -132,6 +156,7 @@ def document() -> dict[str, Any]:
                         "200": _html("The application and the decision forms, or who decided and when."),
                         "404": _html("Unknown link."),
                         "410": _html("Expired link, with a button to have a new one emailed."),
+                        "503": _retry(_html("The database is busy or did not answer: reload shortly.")),
                     },
                 },
                 "post": {
@@ -152,7 +177,9 @@ def document() -> dict[str, Any]:
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
                         "422": _html("A rejection without a reason, or an unknown decision."),
-                        "503": _html("The next step has no officer listed."),
+                        "503": _retry(
+                            _html("The next step has no officer listed, or the database is busy (with Retry-After).")
+                        ),
                     },
                 },
             },
@@ -174,7 +201,9 @@ def document() -> dict[str, Any]:
                         "410": _html("A new link was sent already."),
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
-                        "503": _html("No officer is listed for the step."),
+                        "503": _retry(
+                            _html("No officer is listed for the step, or the database is busy (with Retry-After).")
+                        ),
                     },
                 }
             },
