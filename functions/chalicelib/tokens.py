@@ -49,7 +49,8 @@ def form_token(secret: bytes, token_hash: str) -> str:
 
 
 def form_token_is_valid(secret: bytes, token_hash: str, candidate: str) -> bool:
-    return hmac.compare_digest(form_token(secret, token_hash), candidate)
+    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError), and a form may send any.
+    return hmac.compare_digest(form_token(secret, token_hash).encode("ascii"), candidate.encode("utf-8"))
 
 
 def expiry(issued_at: datetime, ttl_days: int) -> datetime:

@@ -55,6 +55,12 @@ def test_a_form_token_is_bound_to_one_link() -> None:
     assert not tokens.form_token_is_valid(b"y" * 32, one, form)
 
 
+def test_a_form_token_with_letters_beyond_ascii_is_wrong_not_an_error() -> None:
+    link = tokens.hash_token("a" * 43)
+    assert not tokens.form_token_is_valid(SECRET, link, "aÙßå\x90H:Þ")
+    assert not tokens.form_token_is_valid(SECRET, link, "é" * 43)
+
+
 def test_malformed_tokens_are_recognised_before_any_lookup() -> None:
     assert not tokens.is_well_formed("")
     assert not tokens.is_well_formed("a" * 42)
