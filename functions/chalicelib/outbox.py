@@ -4,6 +4,8 @@ Messages are queued in the transaction of the change that causes them (storage.p
 claims a due message with a conditional update (a lease: no second sender touches it meanwhile), composes
 and sends it, and marks it sent while still holding the lease. A failure sets the next attempt with
 exponential backoff; after MAX_ATTEMPTS it is given up and listed for operations (gsi1pk=OUTBOX#GAGAL).
+Attempts are counted when claimed, so a message whose sending keeps ending the sender (no failure is ever
+recorded) is given up the same way, instead of being claimed again every lease forever.
 
 "Once" holds for every failure except one: a sender that dies after the mail server accepted the message
 and before marking it sent leaves a lease that expires, and the message is sent again, with the same
@@ -62,6 +64,10 @@ class OutboxSender:
         claimed = self.store.claim_outbox(message, lease_id, now, now + LEASE)
         if claimed is None:
             return False  # another sender has it, or it was sent meanwhile
+        if claimed.attempts > MAX_ATTEMPTS:  # the senders before never got to record a result
+            log.error("outbox %s attempt %d: earlier senders ended mid-send, giving up", claimed.id, claimed.attempts)
+            self.store.retry_outbox(claimed, lease_id, now, "senders ended before recording a result", give_up=True)
+            return False
         try:
             email = self.composer.compose(claimed)
         except CompositionError as error:

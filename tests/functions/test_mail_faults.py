@@ -24,8 +24,8 @@ from chalicelib import wiring
 from chalicelib.approvals import AlreadyDecidedError
 from chalicelib.clock import FakeClock
 from chalicelib.mail import Email, FakeMailer, SmtpMailer
-from chalicelib.outbox import LEASE, OutboxSender
-from chalicelib.records import DECISION, PENDING, SENT, OutboxMessage
+from chalicelib.outbox import LEASE, MAX_ATTEMPTS, OutboxSender
+from chalicelib.records import DECISION, FAILED, PENDING, SENT, OutboxMessage
 from chalicelib.storage import DynamoStore, Store
 from chalicelib.wiring import Services
 
@@ -398,3 +398,33 @@ def test_a_sender_that_died_after_the_server_took_the_mail_resends_it_unchanged(
     assert decide(restarted, link).submission.current_step == 2
     with pytest.raises(AlreadyDecidedError):
         decide(restarted, review_token(dying.sent[1]), "reject", "dari salinan kedua")
+
+
+class DiesOnMailTo(FakeMailer):
+    """Ends the process whenever it is given mail for one address (a message too big for the time left, say)."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+
+    def send(self, email: Email) -> None:
+        if email.to == self.address:
+            raise ProcessDied(email.message_id)
+        super().send(email)
+
+
+def test_a_message_that_ends_every_sender_is_given_up_after_the_attempts_allowed(
+    both: Services, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    reference = submit(both).reference
+    dying = sender(both, DiesOnMailTo(APPLICANT_EMAIL), clock)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(ProcessDied):
+            dying.deliver()
+        clock.advance(seconds=LEASE.total_seconds())
+    assert dying.deliver() == 1  # the others go out; the receipt is not tried again
+    receipt, request = both.store.outbox_of(reference)
+    assert (receipt.status, receipt.attempts, request.status) == (FAILED, MAX_ATTEMPTS + 1, SENT)
+    assert f"outbox {receipt.id} attempt {MAX_ATTEMPTS + 1}: earlier senders ended mid-send, giving up" in caplog.text
+    clock.advance(days=1)
+    assert dying.deliver() == 0
