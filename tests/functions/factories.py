@@ -137,10 +137,12 @@ def make_services(
     mailer: Any = None,
     directory_: Directory | None = None,
     ttl_days: int = 7,
+    **settings: Any,
 ) -> Services:
+    """`settings`: further Settings fields, e.g. submission_rate_limit=3."""
     officers = directory_ or directory()
     return Services(
-        settings=Settings(base_url=BASE_URL, token_ttl_days=ttl_days),
+        settings=Settings(base_url=BASE_URL, token_ttl_days=ttl_days, **settings),
         store=store,
         mailer=mailer or FakeMailer(),
         clock=clock or FakeClock(),
