@@ -377,7 +377,8 @@ class LayananHandler(SimpleHTTPRequestHandler):
         else:
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, None, "The site is static: only GET and HEAD.")
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
+    # Every method the API may see, TRACE and QUERY too: the base class answers others 501, a server error.
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = do_QUERY = _api_only
 
     def _api(self) -> None:
         assert self.server.api is not None

@@ -110,6 +110,12 @@ def test_the_site_is_read_only(serve: ServeProcess) -> None:
     assert get(serve.url + "/", method="POST")[0] == 405
 
 
+def test_a_method_nobody_serves_is_not_allowed_rather_than_a_server_error(serve: ServeProcess) -> None:
+    for method in ("TRACE", "QUERY"):
+        assert get(serve.url + "/", method=method)[0] == 405
+        assert get(serve.url + "/api/submissions", method=method)[0] == 405
+
+
 def test_state_lives_in_the_var_folder(serve: ServeProcess) -> None:
     assert (serve.var_dir / "dynamodb" / "shared-local-instance.db").is_file()
     assert (serve.var_dir / "secret").stat().st_mode & 0o077 == 0  # only the owner reads the secret
