@@ -23,7 +23,7 @@ from chalice.test import Client
 from chalicelib import wiring
 from chalicelib.approvals import AlreadyDecidedError
 from chalicelib.clock import FakeClock
-from chalicelib.mail import Email, FakeMailer, SmtpMailer
+from chalicelib.mail import Email, FakeMailer, Mailer, SmtpMailer
 from chalicelib.outbox import LEASE, MAX_ATTEMPTS, OutboxSender
 from chalicelib.records import DECISION, FAILED, PENDING, SENT, OutboxMessage
 from chalicelib.storage import DynamoStore, Store
@@ -58,16 +58,16 @@ def queued(store: Store, *references: str) -> list[OutboxMessage]:
     return [m for reference in references for m in store.outbox_of(reference)]
 
 
-def sender(services: Services, mailer: object, clock: FakeClock) -> OutboxSender:
+def sender(services: Services, mailer: Mailer, clock: FakeClock) -> OutboxSender:
     """Another sender on the same table: another process, or the same one after the mail server changed."""
-    return OutboxSender(services.store, mailer, services.outbox.composer, clock, services.nonces)  # type: ignore[arg-type]
+    return OutboxSender(services.store, mailer, services.outbox.composer, clock, services.nonces)
 
 
 # --- a mail server down for a while, on DynamoDB Local and SMTP -----------------------------------------------
 
 
 @pytest.fixture
-def on_smtp(dynamo_store: DynamoStore, clock: FakeClock, tmp_path: Path) -> Iterator[tuple[Services, Client, int]]:
+def on_smtp(dynamo_store: DynamoStore, clock: FakeClock) -> Iterator[tuple[Services, Client, int]]:
     """The API on DynamoDB Local, mailing over SMTP to a port where a catcher may or may not be listening."""
     port = free_port()
     services = make_services(dynamo_store, clock=clock, mailer=SmtpMailer("127.0.0.1", port, SENDER, timeout=5))
