@@ -187,3 +187,42 @@ def test_the_form_checks_locally_then_sends_json_and_shows_the_servers_errors(ph
     )
     page.wait_for_url(f"{base_url}/api/status/DPTK-2025-000001?key=rahasia")
     assert phone.other_hosts() == []
+
+
+def test_the_form_shows_the_servers_refusal_and_keeps_what_was_typed(phone: Recorded, base_url: str) -> None:
+    page = phone.page
+    pending: list[Route] = []
+    page.route("**/api/submissions", lambda route: pending.append(route))
+    page.goto(f"{base_url}/{PASPOR}/ajukan/")
+    key = page.locator("input[name='idempotency_key']").input_value()
+    _fill_form(page)
+    summary = page.locator("#ringkasan-galat")
+    for status, text in (
+        (429, "Terlalu banyak permohonan dari alamat internet Anda. Silakan kirim lagi dalam 7 menit."),
+        (503, "Sistem sedang sibuk. Permohonan Anda belum tercatat."),
+    ):
+        page.get_by_role("button", name="Kirim permohonan").click()
+        page.wait_for_function("document.querySelector('[data-kirim]').disabled")
+        assert json.loads(pending[0].request.post_data or "{}")["idempotency_key"] == key
+        pending.pop().fulfill(
+            status=status, content_type="application/json", headers={"Retry-After": "420"},
+            body=json.dumps({"message": text}),
+        )  # fmt: skip
+        summary.filter(has_text=text).wait_for()
+        assert page.locator("[data-kirim]").is_enabled()
+        assert page.locator("#isian-nik").input_value() == "5105014101900001"  # nothing typed is lost
+
+
+def test_an_accepted_answer_without_a_reference_is_not_shown_as_an_error(phone: Recorded, base_url: str) -> None:
+    page = phone.page
+    pending: list[Route] = []
+    page.route("**/api/submissions", lambda route: pending.append(route))
+    page.goto(f"{base_url}/{PASPOR}/ajukan/")
+    _fill_form(page)
+    page.get_by_role("button", name="Kirim permohonan").click()
+    page.wait_for_function("document.querySelector('[data-kirim]').disabled")
+    pending.pop().fulfill(
+        status=202, content_type="application/json", body=json.dumps({"message": "Permohonan diterima. Terima kasih."})
+    )
+    page.locator("[data-status]").filter(has_text="Permohonan diterima. Terima kasih.").wait_for()
+    assert page.locator("#ringkasan-galat").is_hidden()

@@ -183,9 +183,19 @@
           window.location.assign(body.status_url);
           return;
         }
+        if (response.status === 202) {
+          // Accepted without a reference (the server's answer to the hidden honeypot field): say what
+          // the server said, and do not invite a second try.
+          status.textContent = body.message || "Permohonan diterima.";
+          return;
+        }
         sending(false);
         if (response.status === 422 && body.errors) {
           showErrors(body.errors);
+        } else if (typeof body.message === "string" && body.message) {
+          // 429 (too many from this address), 503 (busy), 400, 413: the server's own words. What was
+          // typed stays, and so does the idempotency key: sending again can never store it twice.
+          showErrors({ _form: body.message });
         } else {
           showErrors({ _form: "Permohonan belum terkirim (kode " + response.status + "). Silakan coba lagi." });
         }
