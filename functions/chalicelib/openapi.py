@@ -63,7 +63,7 @@ REDIRECT = {
 
 
 def document() -> dict[str, Any]:
-    return {
+    spec: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
             "title": "Layanan: permohonan online",
@@ -217,6 +217,11 @@ def document() -> dict[str, Any]:
         },
         "components": {"schemas": _schemas()},
     }
+    # Every GET route answers HEAD too (link checkers, mail scanners): the same statuses and headers, no body.
+    for path in ("/status/{reference}", "/review/{token}", "/openapi.json"):
+        get = spec["paths"][path]["get"]
+        spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
+    return spec
 
 
 def _schemas() -> dict[str, Any]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from chalice.test import Client
 from chalicelib.mail import FakeMailer
@@ -33,11 +35,39 @@ def test_the_document_is_valid_openapi_3() -> None:
     validate(document())
 
 
+def patterns_in(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            else:
+                yield from patterns_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from patterns_in(item)
+
+
+def test_every_pattern_is_an_ecma_262_regex_as_openapi_requires() -> None:
+    # Clients in other languages compile them: Python-only syntax such as (?P<name>...) breaks JavaScript.
+    regex = jsonschema_rs.validator_for({"type": "string", "format": "regex"}, validate_formats=True)
+    patterns = list(patterns_in(document()))
+    assert len(patterns) >= 3
+    assert [p for p in patterns if not regex.is_valid(p)] == []
+
+
 def test_every_route_of_the_app_is_documented() -> None:
     import app
 
     documented = set(document()["paths"])
     routes = {path for path in app.app.routes}
+    assert routes == documented
+
+
+def test_every_method_of_every_route_is_documented() -> None:
+    import app
+
+    documented = {(path, method.upper()) for path, item in document()["paths"].items() for method in item}
+    routes = {(path, method) for path, methods in app.app.routes.items() for method in methods}
     assert routes == documented
 
 
