@@ -262,34 +262,19 @@ class ServeChild:
         self.stop()
 
 
-def count_items(client: Any, table: str, sort_key: str) -> int:
-    """Items whose sk is sort_key, by a paginated Scan: a benchmark may scan, request paths never do."""
-    total = 0
-    paginator = client.get_paginator("scan")
-    pages = paginator.paginate(
-        TableName=table,
-        Select="COUNT",
-        FilterExpression="#sk = :sk",
-        ExpressionAttributeNames={"#sk": "sk"},
-        ExpressionAttributeValues={":sk": {"S": sort_key}},
-    )
-    for page in pages:
-        total += int(page["Count"])
-    return total
-
-
-def count_events(client: Any, table: str, kind: str) -> int:
-    total = 0
+def scan_table(client: Any, table: str) -> list[dict[str, str]]:
+    """Every item's keys, kind, status and reference, by a paginated Scan: a benchmark may scan to check
+    what was stored; request paths never do."""
+    items: list[dict[str, str]] = []
     pages = client.get_paginator("scan").paginate(
         TableName=table,
-        Select="COUNT",
-        FilterExpression="begins_with(#sk, :event) AND #kind = :kind",
-        ExpressionAttributeNames={"#sk": "sk", "#kind": "kind"},
-        ExpressionAttributeValues={":event": {"S": "EVENT#"}, ":kind": {"S": kind}},
+        ProjectionExpression="#pk, #sk, #kind, #status, #reference",
+        ExpressionAttributeNames={f"#{name}": name for name in ("pk", "sk", "kind", "status", "reference")},
     )
     for page in pages:
-        total += int(page["Count"])
-    return total
+        for item in page["Items"]:
+            items.append({name: str(next(iter(value.values()))) for name, value in item.items()})
+    return items
 
 
 # --- figures -------------------------------------------------------------------------------------------

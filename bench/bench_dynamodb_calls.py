@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,6 +32,8 @@ from bench.api_stack import KARTU_KUNING, PASPOR, applications, form_token_of, m
 BASE_URL = "http://127.0.0.1:8000"
 TABLE = "layanan-bench-calls"
 SAMPLES = 50
+CONTENDERS = 8  # threads submitting at once to one agency, as in bench_load.py
+CONTENDED_EACH = 10
 WARMUP_ROUNDS = 3  # of SAMPLES each, untimed: DynamoDB Local's JVM is several times slower until it has compiled
 READS = ("GetItem", "Query", "BatchGetItem")
 REVIEW_LINK = re.compile(r"/api/review/([A-Za-z0-9_-]{43})")
@@ -45,25 +48,28 @@ class Recorder:
         self.everything: Counter[str] = Counter()
         self.dynamodb_seconds = 0.0
         self.seconds_by_operation: dict[str, list[float]] = {}
-        self._started = 0.0
-        self._operation = ""
+        self._current = threading.local()  # the call in flight, per thread
+        self._lock = threading.Lock()
         client.meta.events.register("before-call.dynamodb", self._before)
         client.meta.events.register("after-call.dynamodb", self._after)
 
     def _before(self, model: Any, **_: Any) -> None:
-        self.calls.append(str(model.name))
-        self.everything[str(model.name)] += 1
-        self._operation = str(model.name)
-        self._started = time.perf_counter()
+        with self._lock:
+            self.calls.append(str(model.name))
+            self.everything[str(model.name)] += 1
+        self._current.operation = str(model.name)
+        self._current.started = time.perf_counter()
 
     def _after(self, **_: Any) -> None:
-        seconds = time.perf_counter() - self._started
-        self.dynamodb_seconds += seconds
-        self.seconds_by_operation.setdefault(self._operation, []).append(seconds)
+        seconds = time.perf_counter() - self._current.started
+        with self._lock:
+            self.dynamodb_seconds += seconds
+            self.seconds_by_operation.setdefault(self._current.operation, []).append(seconds)
 
     def take(self) -> dict[str, int]:
-        counted = dict(sorted(Counter(self.calls).items()))
-        self.calls.clear()
+        with self._lock:
+            counted = dict(sorted(Counter(self.calls).items()))
+            self.calls.clear()
         return counted
 
 
@@ -244,6 +250,43 @@ def _timed(walk: Walk, make: Any, expected: int) -> tuple[float, float]:
     return total * 1000, (walk.recorder.dynamodb_seconds - before) * 1000
 
 
+def contended_submissions(walk: Walk) -> dict[str, float]:
+    """CONTENDERS threads submit to one agency at once, straight to the service (chalice's test client is
+    not thread-safe): the transactions per stored submission show the reference counter's retries."""
+    from chalicelib.intake import application_from_json
+    from chalicelib.records import ClientInfo
+
+    walk.recorder.take()
+    stored: list[float] = []
+    lock = threading.Lock()
+
+    def submit(number: int) -> None:
+        bodies = applications(f"contended-{number}-{time.monotonic_ns()}")
+        for _ in range(CONTENDED_EACH):
+            application = application_from_json(json.dumps(next(bodies)).encode())
+            started = time.perf_counter()
+            receipt = walk.services.submissions.submit(application, ClientInfo("127.0.0.1", "bench", ""))
+            assert receipt.created
+            with lock:
+                stored.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(CONTENDERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    calls = walk.recorder.take()
+    ordered = sorted(stored)
+    return {
+        "threads": CONTENDERS,
+        "submissions": len(stored),
+        "transactions_per_submission": round(calls.get("TransactWriteItems", 0) / len(stored), 2),
+        "reads_per_submission": round(sum(calls.get(name, 0) for name in READS) / len(stored), 2),
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
 def verdicts(table: dict[str, dict[str, int]], scans: int) -> list[str]:
     def reads(calls: dict[str, int]) -> int:
         return sum(calls.get(name, 0) for name in READS)
@@ -277,6 +320,7 @@ def main() -> int:
                 time_requests(walk, SAMPLES)
             walk.recorder.seconds_by_operation.clear()
             timing = time_requests(walk, SAMPLES)
+            contention = contended_submissions(walk)
             per_operation = {
                 name: {"count": len(values), "mean_ms": round(sum(values) / len(values) * 1000, 1)}
                 for name, values in sorted(walk.recorder.seconds_by_operation.items())
@@ -299,6 +343,11 @@ def main() -> int:
         "DynamoDB Local, mean per call while timing: "
         + ", ".join(f"{name} {figures['mean_ms']:.1f} ms" for name, figures in per_operation.items())
     )
+    print(
+        f"{contention['threads']} threads submitting to one agency at once: "
+        f"{contention['transactions_per_submission']} TransactWriteItems per stored submission "
+        f"(retries on the agency's reference counter), p50 {contention['p50_ms']} ms, max {contention['max_ms']} ms"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -312,6 +361,7 @@ def main() -> int:
                 "verdicts": report,
                 "in_process_timing": timing,
                 "dynamodb_local_ms_per_call": per_operation,
+                "contended_submissions": contention,
             },
             indent=2,
         )
