@@ -142,6 +142,7 @@ def submit() -> Response:
     except PayloadTooLargeError:
         return _message(413, "Permohonan terlalu besar.", "Periksa panjang isian Anda.", as_json=as_json)
     except RateLimitedError as error:
+        app.log.warning("submission refused: the client's rate window is full")  # the address is not logged
         minutes = math.ceil(error.retry_after / 60)
         return _message(
             429,
