@@ -56,6 +56,9 @@ def _retry(response: dict[str, Any]) -> dict[str, Any]:
     return {**response, "headers": RETRY_AFTER}
 
 
+# From the gateway, before the app: `make serve` refuses a chunked body, as API Gateway does.
+LENGTH_REQUIRED = {"description": "The body was sent chunked, without Content-Length."}
+
 REDIRECT = {
     "description": "Done: the browser is sent to the page showing the result.",
     "headers": {"Location": {"schema": {"type": "string"}}},
@@ -96,6 +99,7 @@ def document() -> dict[str, Any]:
                         "202": _both("Message", "Accepted (a request from software that filled the honeypot)."),
                         "303": REDIRECT,
                         "400": _both("Message", "The body is not valid JSON, not an object, or not UTF-8."),
+                        "411": LENGTH_REQUIRED,
                         "413": _both("Message", "The body is larger than 64 KiB or has too many fields."),
                         "415": _json("ChaliceError", "Neither JSON nor form-urlencoded."),
                         "422": _both(
@@ -174,6 +178,7 @@ def document() -> dict[str, Any]:
                         "404": _html("Unknown link."),
                         "409": _html("The step was already decided (by whom and when is shown)."),
                         "410": _html("The link has expired."),
+                        "411": LENGTH_REQUIRED,
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
                         "422": _html("A rejection without a reason, or an unknown decision."),
@@ -199,6 +204,7 @@ def document() -> dict[str, Any]:
                         "404": _html("Unknown link."),
                         "409": _html("The step was decided meanwhile, or the link is still valid."),
                         "410": _html("A new link was sent already."),
+                        "411": LENGTH_REQUIRED,
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
                         "503": _retry(

@@ -16,6 +16,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from chalicelib.openapi import document
 
 from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
 
@@ -114,6 +115,19 @@ def test_a_method_nobody_serves_is_not_allowed_rather_than_a_server_error(serve:
     for method in ("TRACE", "QUERY"):
         assert get(serve.url + "/", method=method)[0] == 405
         assert get(serve.url + "/api/submissions", method=method)[0] == 405
+
+
+def test_a_chunked_body_is_refused_with_the_documented_411(serve: ServeProcess) -> None:
+    request = urllib.request.Request(
+        serve.url + "/api/submissions",
+        data=iter([b"{}"]),  # an iterable body goes out chunked, without Content-Length
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 411
+    assert "411" in document()["paths"]["/submissions"]["post"]["responses"]
 
 
 def test_state_lives_in_the_var_folder(serve: ServeProcess) -> None:
