@@ -24,6 +24,7 @@ import schemathesis
 from chalicelib.catalogue import load_catalogue
 from chalicelib.openapi import document
 from hypothesis import strategies as st
+from requests.structures import CaseInsensitiveDict
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -81,17 +82,22 @@ def to_real_form(body: Any, media_type: str | None, service: str) -> Any:
     return {**controls, **dict(zip(names, values, strict=False))}
 
 
+# The API answers in JSON or HTML by Accept (and by the body's type), which the document cannot generate.
+ACCEPTS = (None, "application/json", "text/html,application/xhtml+xml,*/*;q=0.8")
+
+
 @schema.hook
 def flatmap_case(context: schemathesis.HookContext, case: schemathesis.Case[Any]) -> st.SearchStrategy[Any]:
-    if context.operation is None or context.operation.path != "/submissions":
-        return st.just(case)
-    original = case.body
+    body, headers = case.body, dict(case.headers)
+    services = [None, *sorted(FORMS)] if case.path == "/submissions" else [None]
 
-    def sent_to(service: str | None) -> schemathesis.Case[Any]:
-        case.body = original if service is None else to_real_form(original, case.media_type, service)
+    def varied(choice: tuple[str | None, str | None]) -> schemathesis.Case[Any]:
+        service, accept = choice
+        case.body = body if service is None else to_real_form(body, case.media_type, service)
+        case.headers = CaseInsensitiveDict(headers if accept is None else {**headers, "Accept": accept})
         return case
 
-    return st.sampled_from([None, *sorted(FORMS)]).map(sent_to)
+    return st.tuples(st.sampled_from(services), st.sampled_from(ACCEPTS)).map(varied)
 
 
 @pytest.fixture(scope="module")
