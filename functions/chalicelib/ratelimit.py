@@ -3,7 +3,8 @@
 The count is kept in the table, inside the submission's own transaction (storage.py): a submission is
 stored and counted together, or neither. Windows are fixed (aligned to multiples of the window length),
 so a client may fit up to twice the limit around a window's edge: enough to stop a flood, simple to reason
-about. Only an HMAC of the client's address is stored, never the address.
+about. Only an HMAC of the client's address is stored, never the address. An IPv6 client is counted by its
+/64 (one subscriber's network, in which it may pick any address); an IPv4 one by its address.
 """
 
 from __future__ import annotations
@@ -44,12 +45,23 @@ class RateLimit:
         start = int(instant // self.window_seconds) * self.window_seconds
         end = start + self.window_seconds
         return RateCharge(
-            client_hash=client_hash(secret, client_ip),
+            client_hash=client_hash(secret, counted_address(client_ip)),
             window_start=start,
             window_end=end,
             limit=self.limit,
             retry_after=max(1, math.ceil(end - instant)),
         )
+
+
+def counted_address(client_ip: str) -> str:
+    """What one client is, for counting: an IPv6 address's /64, else the address as given."""
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def client_hash(secret: bytes, client_ip: str) -> str:

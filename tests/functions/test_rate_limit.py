@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from chalicelib.clock import FakeClock
-from chalicelib.ratelimit import RateLimit, client_hash, client_ip
+from chalicelib.ratelimit import RateLimit, client_hash, client_ip, counted_address
 from chalicelib.records import ClientInfo
 from chalicelib.storage import DynamoStore, RateLimitedError, Store
 from chalicelib.submissions import Receipt
@@ -65,6 +65,16 @@ def test_the_client_is_recognised_by_a_keyed_hash_never_stored_as_such() -> None
     assert hashed != client_hash(SECRET, "198.51.100.11")
     assert hashed != client_hash(b"another-secret-another-secret-another", "198.51.100.10")
     assert "198.51.100.10" not in hashed and len(hashed) == 64
+
+
+def test_an_ipv6_client_is_counted_by_its_64_so_it_cannot_hop_addresses() -> None:
+    assert counted_address("2001:db8:1:2:aaaa::1") == counted_address("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
+    assert counted_address("2001:db8:1:3::1") != counted_address("2001:db8:1:2::1")
+    assert counted_address("198.51.100.10") == "198.51.100.10"
+    limit = RateLimit(10, 600)
+    now = datetime(2026, 1, 12, 2, 0, tzinfo=UTC)
+    one, other = (limit.charge(SECRET, address, now) for address in ("2001:db8:1:2::1", "2001:db8:1:2::ffff"))
+    assert one is not None and other is not None and one.client_hash == other.client_hash
 
 
 # --- which window ------------------------------------------------------------------------------------------------
