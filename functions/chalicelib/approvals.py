@@ -168,8 +168,11 @@ class ApprovalService:
     secret: bytes
     token_ttl_days: int
 
-    def review(self, raw_token: str) -> ReviewView:
-        """What the link shows. Reads only: mail scanners fetch every link, some more than once."""
+    def review(self, raw_token: str, *, with_events: bool = True) -> ReviewView:
+        """What the link shows. Reads only: mail scanners fetch every link, some more than once.
+
+        Without events (a decision that goes through needs none) it is two GetItems and no Query.
+        """
         if not tokens.is_well_formed(raw_token):
             return ReviewView(UNKNOWN, self.directory().zone(""))
         token_hash = tokens.hash_token(raw_token)
@@ -178,7 +181,7 @@ class ApprovalService:
         if token is None or submission is None:
             return ReviewView(UNKNOWN, self.directory().zone(""))
         zone = self.directory().zone(submission.agency_id)
-        events = tuple(self.store.events(submission.reference))
+        events = tuple(self.store.events(submission.reference)) if with_events else ()
         if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
             state = DECIDED
         elif token.is_expired(self.clock.now()):
@@ -254,7 +257,10 @@ class ApprovalService:
         return token_hash
 
     def _usable(self, raw_token: str, wanted: str) -> ReviewView:
-        view = self.review(raw_token)
+        view = self.review(raw_token, with_events=False)
+        if view.state not in (wanted, UNKNOWN) and view.submission is not None:
+            # A refusal shows who decided and when: only then is the history worth a Query.
+            view = replace(view, events=tuple(self.store.events(view.submission.reference)))
         if view.state == UNKNOWN:
             raise UnknownLinkError(raw_token[:50])
         if view.state == DECIDED:
