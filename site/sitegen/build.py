@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,10 @@ OVERRIDES = REPO / "site" / "overrides"
 ASSETS = REPO / "site" / "assets"
 MERMAID_PACKAGE = REPO / "node_modules" / "mermaid"
 OPEN_DATA = Path("data") / "standards.json"
+# mkdocs-material fetches search/search_index.json as soon as a page loads over http(s), and waits for the
+# reader to open search only on file://. The index grows with the catalogue (≈170 KB compressed at 1,000
+# services), so every page would too: make the theme wait for the reader on http(s) as well.
+_EAGER_SEARCH_INDEX = re.compile(r'\(location\.protocol!=="file:"\)(,\w+\("search"\))')
 
 
 class SiteBuildError(Exception):
@@ -89,6 +94,19 @@ def run_mkdocs(config_path: Path) -> None:
         logger.removeHandler(collect)
 
 
+def defer_search_index(out: Path) -> None:
+    """Fetch the search index only when the reader opens search (the theme's own file:// behaviour)."""
+    bundles = sorted((out / "assets" / "javascripts").glob("bundle.*.min.js"))
+    for bundle in bundles:
+        script = bundle.read_text(encoding="utf-8")
+        patched, count = _EAGER_SEARCH_INDEX.subn(r"(!1)\1", script)
+        if count != 1:
+            raise SiteBuildError(f"{bundle.name}: mkdocs-material loads search differently; update defer_search_index")
+        bundle.write_text(patched, encoding="utf-8")
+    if not bundles:
+        raise SiteBuildError("mkdocs-material's bundle.*.min.js not found; update defer_search_index")
+
+
 def build_site(standards: Path, out: Path) -> None:
     try:
         catalogue = load_catalogue(standards)
@@ -107,6 +125,7 @@ def build_site(standards: Path, out: Path) -> None:
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
     run_mkdocs(write_config(work, docs, out, nav(catalogue), mermaid))
+    defer_search_index(out)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(json.dumps(open_data(catalogue), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -104,6 +104,18 @@ def test_search_finds_indonesian_words(desktop: Recorded, base_url: str, words: 
     assert desktop.other_hosts() == []
 
 
+def test_the_search_index_is_fetched_only_when_the_reader_opens_search(phone: Recorded, base_url: str) -> None:
+    # The index grows with the catalogue; a reader who never searches must not pay for it.
+    page = phone.page
+    page.goto(f"{base_url}/{PASPOR}/")
+    page.wait_for_load_state("networkidle")
+    assert not any("search_index.json" in url for url in phone.urls)
+    page.locator("label.md-header__button[for=__search]").click()  # the magnifier in the header
+    page.locator("input.md-search__input").press_sequentially("paspor")
+    page.locator(".md-search-result__item a").first.wait_for(timeout=10000)
+    assert any(url.endswith("/search/search_index.json") for url in phone.urls)
+
+
 def test_the_home_search_box_opens_the_sites_search(desktop: Recorded, base_url: str) -> None:
     page = desktop.page
     page.goto(f"{base_url}/")

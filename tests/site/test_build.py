@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitegen.build import REPO, SiteBuildError, build_site, work_dir
+from sitegen.build import REPO, SiteBuildError, build_site, defer_search_index, work_dir
 
 from tests.site.conftest import STANDARDS
 
@@ -77,3 +77,17 @@ def test_a_rebuild_removes_pages_of_services_that_were_deleted(tmp_path: Path) -
     build_site(standards, out)
     assert not (out / AGENCY / "pmbs").exists()
     assert (out / AGENCY / "pmbs-baru" / "index.html").exists()
+
+
+def test_the_themes_script_waits_for_the_reader_to_open_search_before_fetching_the_index(site: Path) -> None:
+    (bundle,) = (site / "assets" / "javascripts").glob("bundle.*.min.js")
+    script = bundle.read_text(encoding="utf-8")
+    assert 'location.protocol!=="file:"' not in script and '(!1),' in script
+
+
+def test_a_theme_that_loads_search_differently_fails_the_build_instead_of_going_unpatched(tmp_path: Path) -> None:
+    scripts = tmp_path / "assets" / "javascripts"
+    scripts.mkdir(parents=True)
+    (scripts / "bundle.0000.min.js").write_text("function setup(){return fetchIndex()}", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="defer_search_index"):
+        defer_search_index(tmp_path)
