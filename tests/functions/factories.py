@@ -12,6 +12,7 @@ from chalicelib import tokens
 from chalicelib.catalogue import Catalogue, load_catalogue
 from chalicelib.clock import FakeClock
 from chalicelib.mail import Email, FakeMailer
+from chalicelib.memory_store import MemoryStore
 from chalicelib.officers import Directory, load_file
 from chalicelib.randomness import FakeTokenSource
 from chalicelib.records import ClientInfo
@@ -202,3 +203,15 @@ def dynamodb_client(endpoint: str) -> Any:
 
 
 Factory = Callable[[], Store]
+
+
+def stored(services: Services) -> dict[str, Any]:
+    """Everything a MemoryStore holds, as plain values: compare before and after to see that nothing changed."""
+    store = services.store
+    assert isinstance(store, MemoryStore)
+    return {
+        "submissions": dict(store.submissions),
+        "events": {k: dict(v) for k, v in store.event_log.items()},
+        "tokens": dict(store.tokens),
+        "outbox": dict(store.outbox),
+    }

@@ -8,7 +8,6 @@ clicks (test_approvals).
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -16,27 +15,15 @@ from chalice.test import Client
 from chalicelib import tokens
 from chalicelib.clock import FakeClock
 from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
 from chalicelib.records import REJECTED
 from chalicelib.wiring import Services
 
-from tests.functions.factories import BASE_URL, LK3, OFFICER_1, SECRET, form_body, links_for
+from tests.functions.factories import BASE_URL, LK3, OFFICER_1, SECRET, form_body, links_for, stored
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 SAME_ORIGIN = {**FORM, "origin": BASE_URL, "sec-fetch-site": "same-origin"}
 FOREIGN = "https://jahat.example"
 LK3_OFFICERS = ("bidang.teknis@dinsos-kalbar.example", "rehsos@dinsos-kalbar.example")
-
-
-def stored(services: Services) -> dict[str, Any]:
-    store = services.store
-    assert isinstance(store, MemoryStore)
-    return {
-        "submissions": dict(store.submissions),
-        "events": {k: dict(v) for k, v in store.event_log.items()},
-        "tokens": dict(store.tokens),
-        "outbox": dict(store.outbox),
-    }
 
 
 def links(services: Services, officer: str) -> list[str]:

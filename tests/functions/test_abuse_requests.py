@@ -4,7 +4,6 @@ from one client. Each gets a clear answer, never a 500, and stores nothing it sh
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
@@ -39,15 +38,8 @@ def services(clock: FakeClock, mailer: FakeMailer) -> Services:
 
 
 @pytest.fixture
-def api(services: Services) -> Iterator[Client]:
-    import app
-
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as test_client:
-            yield test_client
-    finally:
-        wiring.reset()
+def api(client: Client) -> Client:
+    return client  # conftest's client: the app on fakes
 
 
 def post_json(api: Client, body: Any, **headers: str) -> Any:

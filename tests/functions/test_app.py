@@ -25,6 +25,7 @@ from tests.functions.factories import (
     json_body,
     links_for,
     paspor_fields,
+    stored,
 )
 
 JSON = {"content-type": "application/json", "accept": "application/json"}
@@ -43,17 +44,6 @@ def post_form(client: Client, pairs: dict[str, str]) -> Any:
 def page(response: Any) -> str:
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     return str(response.body.decode("utf-8"))
-
-
-def stored(services: Services) -> dict[str, Any]:
-    store = services.store
-    assert isinstance(store, MemoryStore)
-    return {
-        "submissions": dict(store.submissions),
-        "events": {k: dict(v) for k, v in store.event_log.items()},
-        "tokens": dict(store.tokens),
-        "outbox": dict(store.outbox),
-    }
 
 
 def officer_link(services: Services, officer: str = OFFICER_1) -> str:
