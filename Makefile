@@ -47,7 +47,7 @@ serve: deps assets java
 
 test: deps assets java chromium
 	$(PY) -m ruff check functions site tests bench infra
-	$(PY) -m mypy functions site/sitegen infra bench
+	$(PY) -m mypy functions site/sitegen infra bench tests
 	$(PY) -m sitegen check standards
 	$(PY) -m pytest -q
 
@@ -60,7 +60,7 @@ site: deps assets
 
 lint: deps
 	$(PY) -m ruff check functions site tests bench infra
-	$(PY) -m mypy functions site/sitegen infra bench
+	$(PY) -m mypy functions site/sitegen infra bench tests
 
 bench: deps assets java chromium
 	$(PY) bench/run_all.py
