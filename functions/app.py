@@ -297,7 +297,7 @@ def openapi() -> Response:
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def deliver_outbox(event: Any) -> None:
-    """Send queued mail: new messages within a minute, retries when their backoff has passed."""
+    """Send queued mail: new messages within a minute, retries when their backoff has passed, a burst in one run."""
     sent = get_services().deliver_outbox()
     if sent:
         app.log.info("outbox: %d sent", sent)

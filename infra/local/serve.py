@@ -445,7 +445,7 @@ class LayananHandler(SimpleHTTPRequestHandler):
 
 
 class OutboxPump(threading.Thread):
-    """Delivers the API's outbox every second, as the DynamoDB-stream-triggered Lambda does on AWS."""
+    """Delivers the API's outbox every second, as the scheduled DeliverOutbox Lambda does every minute on AWS."""
 
     def __init__(self, stop: threading.Event) -> None:
         super().__init__(name="outbox", daemon=True)

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from chalicelib.clock import FakeClock
 from chalicelib.mail import Email, FakeMailer, MailError
-from chalicelib.outbox import LEASE, MAX_ATTEMPTS, next_attempt
-from chalicelib.records import FAILED, PENDING, SENT
+from chalicelib.outbox import BATCH, LEASE, MAX_ATTEMPTS, next_attempt
+from chalicelib.records import FAILED, PENDING, SENT, ClientInfo
 from chalicelib.wiring import Services
 
-from tests.functions.factories import APPLICANT_EMAIL, OFFICER_1, paspor_fields, submit
+from tests.functions.factories import APPLICANT_EMAIL, OFFICER_1, application, paspor_fields, submit
 
 
 class SlowMailer(FakeMailer):
@@ -113,6 +113,27 @@ def test_many_senders_on_many_messages_send_each_exactly_once(both: Services, cl
     assert sent == 16
     assert len(slowish.sent) == 16
     assert len({(m.to, m.subject) for m in slowish.sent}) == 16
+
+
+def burst(services: Services, applications: int) -> None:
+    """Applications from as many people (one address each, below the rate limit), two messages each."""
+    for n in range(applications):
+        client = ClientInfo(ip=f"192.0.2.{n + 1}", user_agent="test", forwarded_for="")
+        services.submissions.submit(application(fields=paspor_fields(nama=f"Pemohon {n}")), client)
+
+
+def test_one_run_sends_a_burst_larger_than_a_batch(both: Services, mailer: FakeMailer) -> None:
+    applications = BATCH // 2 + 1
+    burst(both, applications)
+    assert both.deliver_outbox() == 2 * applications > BATCH
+    assert len(mailer.sent) == 2 * applications
+
+
+def test_a_run_stops_when_its_time_is_spent(both: Services, mailer: FakeMailer) -> None:
+    applications = BATCH // 2 + 1
+    burst(both, applications)
+    assert both.outbox.deliver(budget_seconds=0) == BATCH  # one batch, then the next run takes the rest
+    assert both.deliver_outbox() == 2 * applications - BATCH
 
 
 def test_a_sender_that_died_mid_send_leaves_the_message_to_be_sent_after_its_lease(
