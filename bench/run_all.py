@@ -2,7 +2,7 @@
 writes bench/results/<name>.json. Usage: `make bench` or `python bench/run_all.py [name ...]`.
 
 Each script bounds its own work (counts and timeouts); SCRIPT_TIMEOUT_SECONDS is the backstop, so the
-whole run stays within a few minutes (about six on a 2-core machine). Results are in bench/README.md.
+whole run stays within a few minutes (about five on a 2-core machine). Results are in bench/README.md.
 """
 
 from __future__ import annotations
