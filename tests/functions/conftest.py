@@ -8,14 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from chalice.test import Client
-from chalicelib import wiring
 from chalicelib.clock import FakeClock
 from chalicelib.mail import FakeMailer
 from chalicelib.memory_store import MemoryStore
 from chalicelib.storage import DynamoStore, Store, ensure_table
 from chalicelib.wiring import Services
 
-from tests.functions.factories import dynamodb_client, make_services
+from tests.functions.factories import app_client, dynamodb_client, make_services
 
 _tables = itertools.count(1)
 
@@ -62,11 +61,5 @@ def both(any_store: Store, clock: FakeClock, mailer: FakeMailer) -> Services:
 @pytest.fixture
 def client(services: Services) -> Iterator[Client]:
     """chalice's test client on the app, with the services replaced by fakes."""
-    import app
-
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as test_client:
-            yield test_client
-    finally:
-        wiring.reset()
+    with app_client(services) as test_client:
+        yield test_client

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
-from chalicelib import tokens
+from chalice.test import Client
+from chalicelib import tokens, wiring
 from chalicelib.catalogue import Catalogue, load_catalogue
 from chalicelib.clock import FakeClock
 from chalicelib.mail import Email, FakeMailer
@@ -215,3 +217,16 @@ def stored(services: Services) -> dict[str, Any]:
         "tokens": dict(store.tokens),
         "outbox": dict(store.outbox),
     }
+
+
+@contextmanager
+def app_client(services: Services) -> Iterator[Client]:
+    """chalice's test client on the app, with these services in place of the environment's."""
+    import app
+
+    wiring.set_services(services)
+    try:
+        with Client(app.app) as client:
+            yield client
+    finally:
+        wiring.reset()

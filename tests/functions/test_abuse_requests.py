@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 import pytest
 from chalice.test import Client
-from chalicelib import wiring
 from chalicelib.clock import FakeClock
 from chalicelib.intake import MAX_BODY_BYTES
 from chalicelib.mail import FakeMailer
@@ -19,7 +18,7 @@ from chalicelib.records import ClientInfo
 from chalicelib.storage import DynamoStore, RateLimitedError, StorageError
 from chalicelib.wiring import Services
 
-from tests.functions.factories import application, form_body, json_body, make_services, paspor_fields
+from tests.functions.factories import app_client, application, form_body, json_body, make_services, paspor_fields
 
 JSON = {"content-type": "application/json", "accept": "application/json"}
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -239,29 +238,17 @@ def test_a_retried_request_still_gets_its_answer_when_the_window_is_full(api: Cl
 
 
 def test_a_limit_of_zero_lets_a_burst_through(clock: FakeClock) -> None:
-    import app
-
     services = make_services(MemoryStore(), clock=clock, submission_rate_limit=0)
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as api:
-            statuses = {post_json(api, applicant(n)).status_code for n in range(25)}
-    finally:
-        wiring.reset()
+    with app_client(services) as api:
+        statuses = {post_json(api, applicant(n)).status_code for n in range(25)}
     assert statuses == {201}
 
 
 def test_without_the_header_setting_the_forged_header_is_ignored(clock: FakeClock) -> None:
     """Locally (no CloudFront), a client cannot escape the limit by sending the header itself."""
-    import app
-
     services = make_services(MemoryStore(), clock=clock, submission_rate_limit=2)
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as api:
-            statuses = [post_json(api, applicant(n), **viewer(f"192.0.2.{n}")).status_code for n in range(3)]
-    finally:
-        wiring.reset()
+    with app_client(services) as api:
+        statuses = [post_json(api, applicant(n), **viewer(f"192.0.2.{n}")).status_code for n in range(3)]
     assert statuses == [201, 201, 429]
 
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
-from chalicelib import wiring
 from chalicelib.clock import FakeClock
 from chalicelib.mail import SmtpMailer
 from chalicelib.outbox import OutboxSender
@@ -27,6 +26,7 @@ from tests.functions.factories import (
     OFFICERS_SAMPLE,
     PASPOR_OFFICERS,
     REPO,
+    app_client,
     dynamodb_client,
     form_body,
 )
@@ -63,14 +63,8 @@ def local(
     )
     services = build_services(settings)
     mail_catcher.clear()
-    import app
-
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as client:
-            yield services, client
-    finally:
-        wiring.reset()
+    with app_client(services) as client:
+        yield services, client
 
 
 def route(link: str) -> str:

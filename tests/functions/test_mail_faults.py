@@ -20,7 +20,6 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
-from chalicelib import wiring
 from chalicelib.approvals import AlreadyDecidedError
 from chalicelib.clock import FakeClock
 from chalicelib.mail import Email, FakeMailer, Mailer, SmtpMailer
@@ -36,6 +35,7 @@ from tests.functions.factories import (
     BASE_URL,
     LK3,
     OFFICER_1,
+    app_client,
     decide,
     form_body,
     json_body,
@@ -71,14 +71,8 @@ def on_smtp(dynamo_store: DynamoStore, clock: FakeClock) -> Iterator[tuple[Servi
     """The API on DynamoDB Local, mailing over SMTP to a port where a catcher may or may not be listening."""
     port = free_port()
     services = make_services(dynamo_store, clock=clock, mailer=SmtpMailer("127.0.0.1", port, SENDER, timeout=5))
-    import app
-
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as client:
-            yield services, client, port
-    finally:
-        wiring.reset()
+    with app_client(services) as client:
+        yield services, client, port
 
 
 def route(link: str) -> str:

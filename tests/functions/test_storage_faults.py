@@ -22,7 +22,6 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from chalice.test import Client
-from chalicelib import wiring
 from chalicelib.clock import FakeClock
 from chalicelib.mail import FakeMailer
 from chalicelib.storage import DynamoStore, StoreUnavailableError, ensure_table
@@ -34,6 +33,7 @@ from tests.functions.factories import (
     OFFICER_1,
     OFFICERS_SAMPLE,
     SECRET,
+    app_client,
     dynamodb_client,
     form_body,
     form_token,
@@ -181,14 +181,8 @@ def on_faulty(faulty: tuple[FaultyClient, str], clock: FakeClock) -> ServicesTyp
 
 @pytest.fixture
 def api(on_faulty: ServicesType) -> Iterator[Client]:
-    import app
-
-    wiring.set_services(on_faulty)
-    try:
-        with Client(app.app) as test_client:
-            yield test_client
-    finally:
-        wiring.reset()
+    with app_client(on_faulty) as test_client:
+        yield test_client
 
 
 def submit(api: Client, key: str = "kunci-satu") -> Any:
@@ -296,25 +290,19 @@ def test_a_submission_whose_answer_timed_out_is_stored_once_however_it_is_retrie
     dynamodb_local: str, clock: FakeClock, attempts: int
 ) -> None:
     """DynamoDB committed, the answer never came: the client's (or botocore's) retry finds the same submission."""
-    import app
-
     table = fresh_table(dynamodb_local)
     with HoldingProxy(dynamodb_local, "TransactWriteItems", hold=1) as proxy:
         services = make_services(DynamoStore(impatient_client(proxy.url, attempts), table), clock=clock)
-        wiring.set_services(services)
-        try:
-            with Client(app.app) as api:
-                first = submit(api)
-                if attempts == 1:  # the app saw the timeout: 503, and the applicant sends the form again
-                    assert first.status_code == 503 and first.headers["Retry-After"] == "5"
-                    assert len(items(dynamodb_local, table)["SUBMISSION"]) == 1  # it was stored all the same
-                    again = submit(api)
-                    assert again.status_code == 200  # a repeat: the submission made by the timed-out request
-                else:  # botocore retried by itself: the one request is answered with the one submission
-                    again = first
-                    assert first.status_code in (200, 201)
-        finally:
-            wiring.reset()
+        with app_client(services) as api:
+            first = submit(api)
+            if attempts == 1:  # the app saw the timeout: 503, and the applicant sends the form again
+                assert first.status_code == 503 and first.headers["Retry-After"] == "5"
+                assert len(items(dynamodb_local, table)["SUBMISSION"]) == 1  # it was stored all the same
+                again = submit(api)
+                assert again.status_code == 200  # a repeat: the submission made by the timed-out request
+            else:  # botocore retried by itself: the one request is answered with the one submission
+                again = first
+                assert first.status_code in (200, 201)
         assert proxy.held == 1
     stored = items(dynamodb_local, table)
     assert len(stored["SUBMISSION"]) == 1
@@ -324,17 +312,11 @@ def test_a_submission_whose_answer_timed_out_is_stored_once_however_it_is_retrie
 
 
 def test_an_unreachable_table_is_503_within_the_timeouts(clock: FakeClock) -> None:
-    import app
-
     # Port 1 on the loopback: nothing listens, the connection is refused at once.
     services = make_services(DynamoStore(impatient_client("http://127.0.0.1:1"), "layanan"), clock=clock)
-    wiring.set_services(services)
-    try:
-        with Client(app.app) as api:
-            response = submit(api)
-            status = api.http.get("/status/DPTK-2026-000001?key=" + "k" * 43, headers={"accept": "application/json"})
-    finally:
-        wiring.reset()
+    with app_client(services) as api:
+        response = submit(api)
+        status = api.http.get("/status/DPTK-2026-000001?key=" + "k" * 43, headers={"accept": "application/json"})
     assert response.status_code == 503 and status.status_code == 503
     assert status.headers["Retry-After"] == "5"
     assert json.loads(status.body)["message"] == "Sistem sedang sibuk. Muat ulang halaman ini dalam beberapa detik."
