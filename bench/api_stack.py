@@ -1,5 +1,6 @@
-"""What the API benchmarks share: `make serve` as a child process, an HTTP client for the applicant's and
-the officers' requests, the officers' inbox (the mail catcher's .eml files), and percentiles.
+"""What the benchmarks share: where they ran and how their results are written; and for the API ones,
+`make serve` as a child process, an HTTP client for the applicant's and the officers' requests, the
+officers' inbox (the mail catcher's .eml files), and percentiles.
 
 Everything targets 127.0.0.1 only. Not a benchmark itself (run_all.py runs bench_*.py).
 """
@@ -292,6 +293,13 @@ def machine() -> dict[str, Any]:
         "cpus": len(os.sched_getaffinity(0)),
         "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine skews the figures
     }
+
+
+def write_results(path: Path, results: Mapping[str, Any]) -> None:
+    """bench/results/<name>.json, the file bench/README.md is read against."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 def percentile(sorted_samples: list[float], fraction: float) -> float:

@@ -31,6 +31,7 @@ from bench.api_stack import (  # noqa: E402
     line,
     machine,
     summary,
+    write_results,
 )
 
 SUBMISSIONS = 300
@@ -107,30 +108,24 @@ def main(argv: list[str]) -> int:
     p99 = float(figures["timed"]["submission"]["p99"])
     verdict = "met" if p99 <= TARGET_SUBMISSION_P99_MS else "MISSED"
     print(f"target submission p99 <= {TARGET_SUBMISSION_P99_MS:.0f} ms: {verdict} ({p99:.1f} ms)")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "api_latency",
-                **context,
-                "note": (
-                    "make serve as a child on 127.0.0.1 with DynamoDB Local; one client, sequential requests; "
-                    "client-side wall time per request (new connection each, as serve speaks HTTP/1.0); "
-                    "decisions approve step 1 of each submission (mid-chain); serve's outbox pump sends mail "
-                    "meanwhile, as it does for a developer"
-                ),
-                "submissions": count,
-                "warmup_submissions": warmup,
-                "target_submission_p99_ms": TARGET_SUBMISSION_P99_MS,
-                **figures,
-                "seconds": round(time.perf_counter() - started, 1),
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "api_latency",
+            **context,
+            "note": (
+                "make serve as a child on 127.0.0.1 with DynamoDB Local; one client, sequential requests; "
+                "client-side wall time per request (new connection each, as serve speaks HTTP/1.0); "
+                "decisions approve step 1 of each submission (mid-chain); serve's outbox pump sends mail "
+                "meanwhile, as it does for a developer"
+            ),
+            "submissions": count,
+            "warmup_submissions": warmup,
+            "target_submission_p99_ms": TARGET_SUBMISSION_P99_MS,
+            **figures,
+            "seconds": round(time.perf_counter() - started, 1),
+        },
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
 

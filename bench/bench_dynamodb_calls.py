@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
-from bench.api_stack import KARTU_KUNING, PASPOR, applications, form_token_of, machine  # noqa: E402
+from bench.api_stack import KARTU_KUNING, PASPOR, applications, form_token_of, machine, write_results  # noqa: E402
 
 BASE_URL = "http://127.0.0.1:8000"
 TABLE = "layanan-bench-calls"
@@ -348,27 +348,21 @@ def main() -> int:
         f"{contention['transactions_per_submission']} TransactWriteItems per stored submission "
         f"(retries on the agency's reference counter), p50 {contention['p50_ms']} ms, max {contention['max_ms']} ms"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "dynamodb_calls",
-                **machine(),
-                "note": "calls per request on the real DynamoStore on DynamoDB Local, counted with botocore events",
-                "calls": walk.table,
-                "scan_calls_total": everything.get("Scan", 0),
-                "all_calls": dict(sorted(everything.items())),
-                "verdicts": report,
-                "in_process_timing": timing,
-                "dynamodb_local_ms_per_call": per_operation,
-                "contended_submissions": contention,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "dynamodb_calls",
+            **machine(),
+            "note": "calls per request on the real DynamoStore on DynamoDB Local, counted with botocore events",
+            "calls": walk.table,
+            "scan_calls_total": everything.get("Scan", 0),
+            "all_calls": dict(sorted(everything.items())),
+            "verdicts": report,
+            "in_process_timing": timing,
+            "dynamodb_local_ms_per_call": per_operation,
+            "contended_submissions": contention,
+        },
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0 if everything.get("Scan", 0) == 0 else 1
 
 

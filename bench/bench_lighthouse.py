@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 from sitegen.build import build_site  # noqa: E402
 from sitegen.synthetic import generate  # noqa: E402
 
-from bench.api_stack import machine  # noqa: E402
+from bench.api_stack import machine, write_results  # noqa: E402
 from bench.static_server import serve  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.8.2"
@@ -137,21 +137,16 @@ def main() -> None:
             name, path = f"service@{LARGE}", PAGES["service"]
             results[name] = audit(binary, base + path, Path(scratch) / "large.json")
             show(name, path, results[name])
-    output = ROOT / "bench" / "results" / "lighthouse.json"
-    output.write_text(
-        json.dumps(
-            {
-                "lighthouse": LIGHTHOUSE_VERSION,
-                **machine(),
-                "pages": {**PAGES, f"service@{LARGE}": PAGES["service"]},
-                "note": f"service@{LARGE}: the same page in a catalogue of {LARGE} services (synthetic ones added)",
-                "scores": results,
-            },
-            indent=2,
-        )
-        + "\n"
+    write_results(
+        ROOT / "bench" / "results" / "lighthouse.json",
+        {
+            "lighthouse": LIGHTHOUSE_VERSION,
+            **machine(),
+            "pages": {**PAGES, f"service@{LARGE}": PAGES["service"]},
+            "note": f"service@{LARGE}: the same page in a catalogue of {LARGE} services (synthetic ones added)",
+            "scores": results,
+        },
     )
-    print(f"written {output.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from bench.api_stack import (  # noqa: E402
     machine,
     scan_table,
     summary,
+    write_results,
 )
 
 APPLICANTS = 8
@@ -253,25 +254,19 @@ def main() -> int:
     )
     for text in figures["first_errors"]:
         print(f"  error: {text}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "load",
-                **context,
-                "note": (
-                    "make serve as a child on 127.0.0.1 (one Python process: the app's requests share one GIL), "
-                    "DynamoDB Local on disk, the load client on the same 2 cores; submission rate limit off"
-                ),
-                "environment": BENCH_ENVIRONMENT,
-                **figures,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "load",
+            **context,
+            "note": (
+                "make serve as a child on 127.0.0.1 (one Python process: the app's requests share one GIL), "
+                "DynamoDB Local on disk, the load client on the same 2 cores; submission rate limit off"
+            ),
+            "environment": BENCH_ENVIRONMENT,
+            **figures,
+        },
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
     consistent = (
         table["submissions_stored"] == table["submissions_accepted"]
         and table["approvals_stored"] == table["approvals_answered"]

@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
-from bench.api_stack import machine  # noqa: E402
+from bench.api_stack import machine, write_results  # noqa: E402
 
 RUNS = 7
 BUILD = ROOT / "build" / "bench-package"
@@ -174,22 +174,16 @@ def main() -> int:
     for entry in size["biggest"]:
         unzipped, zipped = _mb(entry['unzipped_bytes']), _mb(entry['zipped_bytes'])
         print(f"  {entry['path']:28} {unzipped:>9} unzipped  {zipped:>9} zipped")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "package",
-                **context,
-                "note": "import times: -X importtime cumulative, median of fresh interpreters with warm bytecode",
-                "cold_start": start,
-                "package": size,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "package",
+            **context,
+            "note": "import times: -X importtime cumulative, median of fresh interpreters with warm bytecode",
+            "cold_start": start,
+            "package": size,
+        },
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
 

@@ -9,8 +9,6 @@ measured too. Writes bench/results/site_build.json. Usage: python bench/bench_si
 from __future__ import annotations
 
 import gzip
-import json
-import platform
 import shutil
 import sys
 import tempfile
@@ -25,6 +23,8 @@ for folder in (REPO / "functions", REPO / "site", REPO):
 
 from sitegen.build import build_site  # noqa: E402 - needs the paths above
 from sitegen.synthetic import agency_id, generate  # noqa: E402
+
+from bench.api_stack import machine, write_results  # noqa: E402
 
 SIZES = (8, 100, 1000)
 SYNTHETIC_AGENCIES = 30
@@ -86,22 +86,15 @@ def main() -> int:
                 f"search index {run['search_index']['raw']:,} B ({run['search_index']['gzip']:,} B gzip)",
                 flush=True,
             )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "site_build",
-                "python": platform.python_version(),
-                "machine": platform.machine(),
-                "note": "8 = the real standards; 100 and 1000 add synthetic services over 30 synthetic agencies",
-                "runs": runs,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "site_build",
+            **machine(),
+            "note": "8 = the real standards; 100 and 1000 add synthetic services over 30 synthetic agencies",
+            "runs": runs,
+        },
     )
-    print(f"wrote {RESULTS.relative_to(REPO)}")
     return 0
 
 
