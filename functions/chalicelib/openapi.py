@@ -13,7 +13,7 @@ from chalicelib.intake import MAX_REQUIREMENTS
 from chalicelib.references import REFERENCE_PATTERN
 from chalicelib.schema import FIELD_MAX_LENGTH
 from chalicelib.timeline import CURRENT, DONE, REFUSED, SKIPPED, STATUS_LABELS, WAITING
-from chalicelib.tokens import TOKEN_PATTERN
+from chalicelib.tokens import LINK_ID_PATTERN, TOKEN_PATTERN
 from chalicelib.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
 
 LONGEST_VALUE = max(FIELD_MAX_LENGTH.values())
@@ -43,8 +43,11 @@ TOKEN_PARAMETER = {
     "name": "token",
     "in": "path",
     "required": True,
-    "description": "The approval token from the officer's email (256 bits, URL-safe base64).",
-    "schema": {"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": 43, "maxLength": 43},
+    "description": (
+        "The last part of the officer's emailed link: the submission's reference, a dot, and the approval"
+        " token (256 bits, URL-safe base64)."
+    ),
+    "schema": {"type": "string", "pattern": LINK_ID_PATTERN.pattern, "minLength": 57, "maxLength": 64},
 }
 
 RETRY_AFTER = {
@@ -55,9 +58,6 @@ RETRY_AFTER = {
 def _retry(response: dict[str, Any]) -> dict[str, Any]:
     return {**response, "headers": RETRY_AFTER}
 
-
-# From the gateway, before the app: `make serve` refuses a chunked body, as API Gateway does.
-LENGTH_REQUIRED = {"description": "The body was sent chunked, without Content-Length."}
 
 REDIRECT = {
     "description": "Done: the browser is sent to the page showing the result.",
@@ -99,7 +99,6 @@ def document() -> dict[str, Any]:
                         "202": _both("Message", "Accepted (a request from software that filled the honeypot)."),
                         "303": REDIRECT,
                         "400": _both("Message", "The body is not valid JSON, not an object, or not UTF-8."),
-                        "411": LENGTH_REQUIRED,
                         "413": _both("Message", "The body is larger than 64 KiB or has too many fields."),
                         "415": _json("ChaliceError", "Neither JSON nor form-urlencoded."),
                         "422": _both(
@@ -178,7 +177,6 @@ def document() -> dict[str, Any]:
                         "404": _html("Unknown link."),
                         "409": _html("The step was already decided (by whom and when is shown)."),
                         "410": _html("The link has expired."),
-                        "411": LENGTH_REQUIRED,
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
                         "422": _html("A rejection without a reason, or an unknown decision."),
@@ -204,7 +202,6 @@ def document() -> dict[str, Any]:
                         "404": _html("Unknown link."),
                         "409": _html("The step was decided meanwhile, or the link is still valid."),
                         "410": _html("A new link was sent already."),
-                        "411": LENGTH_REQUIRED,
                         "413": _html("The body is too large."),
                         "415": _json("ChaliceError", "Not form-urlencoded."),
                         "503": _retry(

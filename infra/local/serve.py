@@ -175,8 +175,11 @@ def code_environment() -> dict[str, str]:
 # --- the site -----------------------------------------------------------------------------------------
 
 
-def build_site(standards: Path, site_dir: Path) -> float:
+def build_site(standards: Path, site_dir: Path, before_swap: Callable[[], None] | None = None) -> float:
     """Build into a sibling folder, then swap it in: readers never see a half-built site.
+
+    `before_swap` runs once the build has succeeded and before the new site is visible, so the API can
+    take the new standards first: a reader who sees the new page never gets an answer from the old ones.
 
     The build runs as `python -m sitegen build` in a subprocess, so edits to sitegen's own code and
     templates apply too, and mkdocs' global state never accumulates in this long-running process.
@@ -201,6 +204,8 @@ def build_site(standards: Path, site_dir: Path) -> float:
         shutil.rmtree(staging, ignore_errors=True)
         output = (result.stdout + result.stderr).strip()
         raise SiteBuildError(output[-6000:] or f"sitegen build exited with code {result.returncode}")
+    if before_swap is not None:
+        before_swap()
     shutil.rmtree(retired, ignore_errors=True)
     if site_dir.exists():
         site_dir.rename(retired)
@@ -335,6 +340,10 @@ def refresh_api_catalogue() -> None:
 # --- HTTP: one origin for both ---------------------------------------------------------------------------
 
 
+class BodyTooLargeError(Exception):
+    """A request body over MAX_API_BODY: refused before it is read."""
+
+
 class LayananServer(ThreadingHTTPServer):
     daemon_threads = True  # a browser's idle keep-alive connection must not block shutdown
 
@@ -380,16 +389,36 @@ class LayananHandler(SimpleHTTPRequestHandler):
     # Every method the API may see, TRACE and QUERY too: the base class answers others 501, a server error.
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = do_QUERY = _api_only
 
+    def _request_body(self) -> bytes | None:
+        """The body by Content-Length, or chunked (some clients send an empty or streamed body so)."""
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_API_BODY:
+                raise BodyTooLargeError()
+            return self.rfile.read(length) if length > 0 else None
+        body = bytearray()
+        while True:
+            size = int(self.rfile.readline(100).split(b";")[0].strip() or b"x", 16)  # ValueError if malformed
+            if size == 0:
+                for _ in range(100):  # trailers, if any, up to the blank line
+                    if not self.rfile.readline(1000).strip():
+                        break
+                return bytes(body) or None
+            if len(body) + size > MAX_API_BODY:
+                raise BodyTooLargeError()
+            body += self.rfile.read(size)
+            self.rfile.readline(10)  # the CRLF after each chunk
+
     def _api(self) -> None:
         assert self.server.api is not None
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self.send_error(HTTPStatus.LENGTH_REQUIRED)  # API Gateway wants a length too
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_API_BODY:
+        try:
+            body = self._request_body()
+        except BodyTooLargeError:
             self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
             return
-        body = self.rfile.read(length) if length > 0 else None
+        except ValueError:
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed chunked body")
+            return
         try:
             status, headers, payload = self.server.api.handle(self.command, self.path, dict(self.headers), body)
         except Exception:  # the app's own errors become 500s inside Chalice; this is a gateway bug
@@ -541,11 +570,10 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     def rebuild() -> None:
         say("[watch] standards changed: rebuilding the site ...")
         try:
-            seconds = build_site(settings.standards, settings.site_dir)
+            seconds = build_site(settings.standards, settings.site_dir, before_swap=refresh_api_catalogue)
         except SiteBuildError as error:
             say(f"[watch] the site did not build; still serving the previous one:\n{error}")
             return
-        refresh_api_catalogue()
         say(f"[watch] site rebuilt in {seconds:.1f} s: reload the page.")
 
     server.api = ApiGateway(app)
