@@ -37,7 +37,7 @@ FIRST_OFFICER = "petugas.antarkerja@disperinaker-klungkung.example"  # step 1 of
 READY_LINE = "Press Ctrl-C to stop."
 SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
 DYNAMODB_LINE = re.compile(r"^\s*DynamoDB\s+(http://127\.0\.0\.1:\d+)\s+table\s+(\S+),", re.MULTILINE)
-REVIEW_LINK = re.compile(r"/api/review/([A-Za-z0-9_-]{43})$")
+REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})$")
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 HTTP_TIMEOUT = 30.0
 # Helper A's per-client limit on submissions: every benchmark applicant comes from 127.0.0.1, so it is off.

@@ -36,7 +36,7 @@ CONTENDERS = 8  # threads submitting at once to one agency, as in bench_load.py
 CONTENDED_EACH = 10
 WARMUP_ROUNDS = 3  # of SAMPLES each, untimed: DynamoDB Local's JVM is several times slower until it has compiled
 READS = ("GetItem", "Query", "BatchGetItem")
-REVIEW_LINK = re.compile(r"/api/review/([A-Za-z0-9_-]{43})")
+REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
 RESULTS = ROOT / "bench" / "results" / "dynamodb_calls.json"
 
 

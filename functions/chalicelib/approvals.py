@@ -1,10 +1,11 @@
 """Officers' decisions by emailed link: show the application (never changing anything), approve, reject with
 a reason, and send a fresh link when one has expired.
 
-A link carries a 256-bit token bound to one submission, one step and one officer; the table keeps only
-its hash. Deciding uses the token and moves the submission on in one transaction, conditional on the
-token being unused and unexpired and on the submission still being at the version the officer saw, so a
-replayed request, a double click or two officers at once decide a step exactly once.
+A link ends in "<reference>.<token>": a 256-bit token bound to one submission, one step and one officer
+(the table keeps only its hash), after the reference that lets one read fetch token and submission.
+Deciding uses the token and moves the submission on in one transaction, conditional on the token being
+unused and unexpired and on the submission still being at the version the officer saw, so a replayed
+request, a double click or two officers at once decide a step exactly once.
 """
 
 from __future__ import annotations
@@ -168,17 +169,19 @@ class ApprovalService:
     secret: bytes
     token_ttl_days: int
 
-    def review(self, raw_token: str, *, with_events: bool = True) -> ReviewView:
+    def review(self, link: str, *, with_events: bool = True) -> ReviewView:
         """What the link shows. Reads only: mail scanners fetch every link, some more than once.
 
-        Without events (a decision that goes through needs none) it is two GetItems and no Query.
+        `link` is the link's last path segment, "<reference>.<token>" (tokens.link_id). Without events (a
+        decision that goes through needs none) it is one read of the token and the submission together.
         """
-        if not tokens.is_well_formed(raw_token):
+        parts = tokens.split_link_id(link)
+        if parts is None:
             return ReviewView(UNKNOWN, self.directory().zone(""))
-        token_hash = tokens.hash_token(raw_token)
-        token = self.store.get_token(token_hash)
-        submission = self.store.get_submission(token.reference) if token else None
-        if token is None or submission is None:
+        reference, token_value = parts
+        token_hash = tokens.hash_token(token_value)
+        token, submission = self.store.get_token_and_submission(token_hash, reference)
+        if token is None or submission is None or token.reference != reference:
             return ReviewView(UNKNOWN, self.directory().zone(""))
         zone = self.directory().zone(submission.agency_id)
         events = tuple(self.store.events(submission.reference)) if with_events else ()
@@ -191,13 +194,13 @@ class ApprovalService:
         form_token = tokens.form_token(self.secret, token_hash) if state in (OPEN, EXPIRED) else ""
         return ReviewView(state, zone, token, submission, events, form_token)
 
-    def decide(self, raw_token: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
-        self._check_form_token(raw_token, form_token)
+    def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
+        self._check_form_token(link, form_token)
         if decision not in (APPROVE, REJECT):
             raise ValidationError({"decision": "Pilih setujui atau tolak."})
         reason = clean_reason(reason) if decision == REJECT else ""
         for _ in range(ATTEMPTS):
-            view = self._usable(raw_token, OPEN)
+            view = self._usable(link, OPEN)
             assert view.token is not None and view.submission is not None
             change, notified = self._decision(view.token, view.submission, decision, reason, client)
             try:
@@ -207,11 +210,11 @@ class ApprovalService:
             return Outcome(change.submission, change.event, notified)
         raise ConflictError("the step kept changing while deciding", retryable=True)
 
-    def renew(self, raw_token: str, form_token: str, client: ClientInfo) -> Outcome:
+    def renew(self, link: str, form_token: str, client: ClientInfo) -> Outcome:
         """A fresh link for an expired one, to its officer (or the role's current officers if they left)."""
-        self._check_form_token(raw_token, form_token)
+        self._check_form_token(link, form_token)
         for _ in range(ATTEMPTS):
-            view = self._usable(raw_token, EXPIRED)
+            view = self._usable(link, EXPIRED)
             assert view.token is not None and view.submission is not None
             if not view.can_renew:
                 raise ExpiredLinkError(view)
@@ -248,21 +251,22 @@ class ApprovalService:
             return Outcome(updated, event, recipients)
         raise ConflictError("the step kept changing while renewing", retryable=True)
 
-    def _check_form_token(self, raw_token: str, form_token: str) -> str:
-        if not tokens.is_well_formed(raw_token):
-            raise UnknownLinkError(raw_token[:50])
-        token_hash = tokens.hash_token(raw_token)
+    def _check_form_token(self, link: str, form_token: str) -> str:
+        parts = tokens.split_link_id(link)
+        if parts is None:
+            raise UnknownLinkError(link[:50])
+        token_hash = tokens.hash_token(parts[1])
         if not form_token or not tokens.form_token_is_valid(self.secret, token_hash, form_token[:100]):
             raise ForgedRequestError("form token missing or wrong")
         return token_hash
 
-    def _usable(self, raw_token: str, wanted: str) -> ReviewView:
-        view = self.review(raw_token, with_events=False)
+    def _usable(self, link: str, wanted: str) -> ReviewView:
+        view = self.review(link, with_events=False)
         if view.state not in (wanted, UNKNOWN) and view.submission is not None:
             # A refusal shows who decided and when: only then is the history worth a Query.
             view = replace(view, events=tuple(self.store.events(view.submission.reference)))
         if view.state == UNKNOWN:
-            raise UnknownLinkError(raw_token[:50])
+            raise UnknownLinkError(link[:50])
         if view.state == DECIDED:
             raise AlreadyDecidedError(view)
         if view.state != wanted:

@@ -84,6 +84,12 @@ class MemoryStore:
         with self._lock:
             return self.tokens.get(token_hash)
 
+    def get_token_and_submission(
+        self, token_hash: str, reference: str
+    ) -> tuple[ApprovalToken | None, Submission | None]:
+        with self._lock:
+            return self.tokens.get(token_hash), self.submissions.get(reference)
+
     def apply_step_change(self, change: StepChange) -> None:
         with self._lock:
             token = self.tokens.get(change.token_hash)

@@ -37,8 +37,8 @@ def status_path(reference: str, key: str) -> str:
     return f"{API_ROOT}/status/{reference}?key={key}"
 
 
-def review_path(token: str) -> str:
-    return f"{API_ROOT}/review/{token}"
+def review_path(link: str) -> str:
+    return f"{API_ROOT}/review/{link}"
 
 
 @cache
@@ -118,7 +118,7 @@ class MailComposer:
         return subject, {
             "step": message.step,
             "role_name": submission.role_name(message.step),
-            "review_url": self.base_url + review_path(token),
+            "review_url": self.base_url + review_path(tokens.link_id(submission.reference, token)),
             "expires_at": record.expires_at,
         }
 

@@ -86,7 +86,7 @@ def status_page(view: StatusView, catalogue: Catalogue) -> str:
 
 def review_page(
     view: ReviewView,
-    raw_token: str,
+    link: str,
     *,
     errors: Mapping[str, str] | None = None,
     reason: str = "",
@@ -109,7 +109,7 @@ def review_page(
         history=[e for e in view.events if e.kind in DECISIONS or e.kind == LINK_RENEWED],
         event_labels=EVENT_LABELS,
         when=_when(view.zone),
-        action=f"{API_ROOT}/review/{raw_token}",
+        action=f"{API_ROOT}/review/{link}",
         errors=errors or {},
         reason=reason,
         reject=REJECT,

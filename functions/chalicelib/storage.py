@@ -22,8 +22,10 @@ Access patterns (none scans; reads on a request path are GetItem or Query on one
                          a lost race on IDEM returns the submission that won; a full RATE window is
                          RateLimitedError.
     applicant status     GetItem SUBMISSION + Query pk=SUB#<ref> begins_with(sk, "EVENT#")
-    officer review page  GetItem TOKEN, GetItem SUBMISSION, Query the events       (reads only)
-    decide / renew link  ONE TransactWriteItems: TOKEN update (unused and unexpired, or expired and not
+    officer review page  ONE BatchGetItem of TOKEN and SUBMISSION (the link is "<reference>.<token>"),
+                         then Query the events                                  (reads only)
+    decide / renew link  that BatchGetItem (the events only to explain a refusal), then
+                         ONE TransactWriteItems: TOKEN update (unused and unexpired, or expired and not
                          renewed), SUBMISSION put conditional on the version read, EVENT put if absent,
                          next step's TOKENs and OUTBOX puts. Two officers at once, a double click or a
                          retried request: exactly one transaction can pass the version condition.
@@ -86,6 +88,7 @@ TTL_ATTRIBUTE = "ttl"
 TOKEN_GRACE = timedelta(days=30)  # a used or expired link still explains itself for a while
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 COUNTER_RETRIES = 25
+BATCH_GET_ATTEMPTS = 3
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
 # DynamoDB could not do it now, nothing is known to be wrong with the request: worth retrying later.
 TRANSIENT_ERROR_CODES = frozenset(
@@ -176,6 +179,12 @@ class Store(Protocol):
     def events(self, reference: str) -> list[Event]: ...
 
     def get_token(self, token_hash: str) -> ApprovalToken | None: ...
+
+    def get_token_and_submission(
+        self, token_hash: str, reference: str
+    ) -> tuple[ApprovalToken | None, Submission | None]:
+        """Both in one read (an officer's link names both); either is None when absent."""
+        ...
 
     def apply_step_change(self, change: StepChange) -> None:
         """Write a decision or a link renewal atomically, or raise ConflictError and write nothing."""
@@ -506,6 +515,28 @@ class DynamoStore:
     def get_token(self, token_hash: str) -> ApprovalToken | None:
         item = self._get(token_key(token_hash))
         return token_from(item) if item else None
+
+    def get_token_and_submission(
+        self, token_hash: str, reference: str
+    ) -> tuple[ApprovalToken | None, Submission | None]:
+        keys = [self._dump(token_key(token_hash)), self._dump(submission_key(reference))]
+        found: dict[str, dict[str, Any]] = {}
+        for _ in range(BATCH_GET_ATTEMPTS):
+            response = self._call(
+                "batch_get_item", RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+            )
+            for item in response.get("Responses", {}).get(self._table, []):
+                loaded = self._load(item)
+                found[str(loaded["pk"])] = loaded
+            keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+            if not keys:
+                break
+            time.sleep(0.05)  # DynamoDB returns unprocessed keys when throttled: back off a little
+        else:
+            raise StoreUnavailableError("batch_get_item: keys left unprocessed")
+        token = found.get(token_key(token_hash)["pk"])
+        submission = found.get(submission_key(reference)["pk"])
+        return (token_from(token) if token else None, submission_from(submission) if submission else None)
 
     # writes
     def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:

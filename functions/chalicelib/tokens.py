@@ -14,6 +14,8 @@ import hmac
 import re
 from datetime import datetime, timedelta
 
+from chalicelib.references import REFERENCE_PATTERN, is_reference
+
 REVIEW = "review"  # approval links emailed to officers
 STATUS = "status"  # the applicant's status key
 FORM = "form"  # hidden field of the review page's forms, bound to one link (cross-site defence)
@@ -21,6 +23,8 @@ FORM = "form"  # hidden field of the review page's forms, bound to one link (cro
 DEFAULT_TTL_DAYS = 7
 # URL-safe base64 of 32 bytes, no padding: anything else is refused before any lookup.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+# A review link's last segment: "<reference>.<token>" (link_id).
+LINK_ID_PATTERN = re.compile(REFERENCE_PATTERN.pattern.removesuffix("$") + r"\." + TOKEN_PATTERN.pattern[1:])
 
 
 def derive(secret: bytes, purpose: str, nonce: str) -> str:
@@ -36,6 +40,20 @@ def hash_token(token: str) -> str:
 
 def is_well_formed(token: str) -> bool:
     return bool(TOKEN_PATTERN.match(token))
+
+
+def link_id(reference: str, token: str) -> str:
+    """What a review link carries: "<reference>.<token>". The reference lets one read fetch the token and
+    its submission together; only the token proves anything (a link whose parts disagree is unknown)."""
+    return f"{reference}.{token}"
+
+
+def split_link_id(text: str) -> tuple[str, str] | None:
+    """(reference, token) of a well-formed link id, else None: nothing malformed reaches the table."""
+    reference, dot, token = text.partition(".")
+    if not dot or not is_reference(reference) or not is_well_formed(token):
+        return None
+    return reference, token
 
 
 def matches(token: str, stored_hash: str) -> bool:

@@ -47,7 +47,7 @@ ANSWERS_BY_TYPE = {
     "phone": "081234567890",
     "nik": ANSWERS["nik"],
 }
-REVIEW_LINK = re.compile(r"/api/review/[A-Za-z0-9_-]+$")
+REVIEW_LINK = re.compile(r"/api/review/[A-Z0-9-]+\.[A-Za-z0-9_-]+$")
 STEP_OF_PAGE = re.compile(r"Langkah (\d+) dari (\d+)")
 
 

@@ -43,7 +43,7 @@ NIK_WOMAN = "5105015708900001"
 NIK_MAN = "5105011708900002"
 CLIENT = ClientInfo("203.0.113.7", "Mozilla/5.0 (Linux; Android 14) Tes", "")
 
-_REVIEW_LINK = re.compile(r"https?://\S+/api/review/([A-Za-z0-9_-]{43})")
+_REVIEW_LINK = re.compile(r"https?://\S+/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
 _STATUS_LINK = re.compile(r"https?://\S+/api/status/[A-Z]+-\d{4}-\d+\?key=[A-Za-z0-9_-]{43}")
 
 _catalogue: Catalogue | None = None
@@ -176,8 +176,15 @@ def links_for(mailer: FakeMailer, address: str) -> list[str]:
     return [review_token(email) for email in mailer.to(address)]
 
 
-def form_token(token: str) -> str:
-    return tokens.form_token(SECRET, tokens.hash_token(token))
+def token_hash_of(link: str) -> str:
+    """What the table keys a review link's token by (the link is "<reference>.<token>")."""
+    parts = tokens.split_link_id(link)
+    assert parts is not None, link
+    return tokens.hash_token(parts[1])
+
+
+def form_token(link: str) -> str:
+    return tokens.form_token(SECRET, token_hash_of(link))
 
 
 def decide(services: Services, token: str, decision: str = "approve", reason: str = "") -> Any:

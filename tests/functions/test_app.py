@@ -283,10 +283,12 @@ def test_a_second_officer_of_a_decided_step_gets_409_with_who_decided(client: Cl
 
 
 def test_unknown_and_malformed_links_are_404(client: Client) -> None:
-    assert client.http.get("/review/" + "A" * 43).status_code == 404
+    unknown = "DPTK-2026-000001." + "A" * 43
+    assert client.http.get(f"/review/{unknown}").status_code == 404
+    assert client.http.get("/review/" + "A" * 43).status_code == 404  # a token without its reference
     assert client.http.get("/review/kurang-panjang").status_code == 404
     body = urlencode({"decision": "approve", "form_token": "x"}).encode()
-    assert client.http.post("/review/" + "A" * 43, headers=SAME_ORIGIN, body=body).status_code == 403
+    assert client.http.post(f"/review/{unknown}", headers=SAME_ORIGIN, body=body).status_code == 403
 
 
 def test_an_expired_link_is_410_and_can_have_a_new_one_sent(

@@ -38,6 +38,7 @@ from tests.functions.factories import (
     form_token,
     links_for,
     make_services,
+    paspor_fields,
     submit,
 )
 
@@ -198,11 +199,21 @@ def test_two_officers_of_one_step_at_once_decide_it_once(any_store: Any, clock: 
 
 
 def test_a_forged_token_is_refused(both: Services) -> None:
-    first_link(both)
-    forged = "A" * 43
+    reference, _ = first_link(both)
+    forged = f"{reference}." + "A" * 43
     assert both.approvals.review(forged).state == UNKNOWN
     with pytest.raises(UnknownLinkError):
         both.approvals.decide(forged, "approve", "", form_token(forged), CLIENT)
+
+
+def test_a_real_token_under_another_submissions_reference_is_refused(both: Services) -> None:
+    reference, link = first_link(both)
+    other = submit(both, fields=paspor_fields(nama="Pemohon Lain")).reference
+    swapped = link.replace(reference, other, 1)
+    assert both.approvals.review(swapped).state == UNKNOWN
+    with pytest.raises(UnknownLinkError):
+        both.approvals.decide(swapped, "approve", "", form_token(swapped), CLIENT)
+    assert both.approvals.review(link).state == OPEN
 
 
 def test_a_malformed_token_is_refused_before_any_lookup(services: Services) -> None:
@@ -214,7 +225,8 @@ def test_a_malformed_token_is_refused_before_any_lookup(services: Services) -> N
 def test_a_decision_without_the_pages_form_token_is_refused(both: Services) -> None:
     reference, token = first_link(both)
     before = state_of(both, reference)
-    for wrong in ("", "A" * 43, form_token("B" * 43), "é" * 43):  # non-ASCII once crashed the comparison
+    another_links = form_token(f"{reference}." + "B" * 43)
+    for wrong in ("", "A" * 43, another_links, "é" * 43):  # non-ASCII once crashed the comparison
         with pytest.raises(ForgedRequestError):
             both.approvals.decide(token, "approve", "", wrong, CLIENT)
     assert state_of(both, reference) == before
@@ -288,7 +300,8 @@ def test_a_valid_link_cannot_be_renewed(services: Services) -> None:
 
 
 def test_the_tables_tokens_are_hashes_never_the_links(both: Services) -> None:
-    reference, token = first_link(both)
+    reference, link = first_link(both)
+    token = link.removeprefix(f"{reference}.")
     stored = both.store.get_token(tokens.hash_token(token))
     assert stored is not None and stored.reference == reference
     assert both.store.get_token(token) is None

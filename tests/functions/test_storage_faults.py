@@ -357,7 +357,7 @@ def test_a_review_page_whose_read_is_throttled_is_503(
     on_faulty.deliver_outbox()
     assert isinstance(on_faulty.mailer, FakeMailer)
     token = links_for(on_faulty.mailer, OFFICER_1)[-1]
-    client.fail("get_item", client_error("InternalServerError", "GetItem"))
+    client.fail("batch_get_item", client_error("InternalServerError", "BatchGetItem"))
     response = api.http.get(f"/review/{token}")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"

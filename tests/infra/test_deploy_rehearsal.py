@@ -749,6 +749,8 @@ def iam_requests(call: Mapping[str, Any], configuration_set: str) -> list[tuple[
                 for item in params["TransactItems"]
                 for kind in item
             ]
+        if operation == "BatchGetItem":
+            return [(f"dynamodb:{operation}", table(name)) for name in params["RequestItems"]]
         return [(f"dynamodb:{operation}", table(params["TableName"], params.get("IndexName")))]
     if service == "sesv2":
         assert operation == "SendEmail"
@@ -887,7 +889,7 @@ def test_the_packaged_code_takes_an_application_and_the_outbox_mails_it_through_
     assert f"https://{DOMAIN}{status_path}" in text_of(receipt)
 
     # The officer opens the link from the mail (reads only), then approves on that page.
-    link = re.search(rf"https://{re.escape(DOMAIN)}(/api/review/[A-Za-z0-9_-]{{43}})", text_of(request))
+    link = re.search(rf"https://{re.escape(DOMAIN)}(/api/review/[A-Z0-9-]+\.[A-Za-z0-9_-]{{43}})", text_of(request))
     assert link, text_of(request)
     page = api.invoke(api_event("GET", link.group(1)))
     assert page["statusCode"] == 200
