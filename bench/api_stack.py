@@ -13,14 +13,12 @@ import json
 import math
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +28,11 @@ for folder in CODE_PATHS:
         sys.path.insert(0, str(folder))
 
 from infra.local.mail_catcher import MailFolder, links_in  # noqa: E402 - needs the paths above
+from infra.local.serve_process import ServeProcess  # noqa: E402
 
 PASPOR = "disperinaker-klungkung/rekomendasi-paspor"  # four approval steps
 KARTU_KUNING = "disperinaker-klungkung/kartu-pencari-kerja"  # three approval steps, choice fields
 FIRST_OFFICER = "petugas.antarkerja@disperinaker-klungkung.example"  # step 1 of both (officers.sample.yml)
-READY_LINE = "Press Ctrl-C to stop."
-SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
-DYNAMODB_LINE = re.compile(r"^\s*DynamoDB\s+(http://127\.0\.0\.1:\d+)\s+table\s+(\S+),", re.MULTILINE)
 REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})$")
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 HTTP_TIMEOUT = 30.0
@@ -183,65 +179,16 @@ class Inbox:
 # --- serve as a child ----------------------------------------------------------------------------------
 
 
-class ServeChild:
-    """`python -m infra.local.serve` on a free port with its own var/ and site folders, as a developer
-    runs it (`make serve`), its output kept in <var>.log."""
+class ServeChild(ServeProcess):
+    """`python -m infra.local.serve` on a free port in its own scratch folder, as a developer runs it
+    (`make serve`), without the standards watcher, with the benchmarks' environment."""
 
     def __init__(self, work: Path, environment: Mapping[str, str] = BENCH_ENVIRONMENT) -> None:
-        self.var_dir = work / "var"
-        self.site_dir = work / "site"
-        self.log_path = work / "serve.log"
-        self.environment = dict(environment)
-        self.url = ""
-        self.dynamodb_endpoint = ""
-        self.table = ""
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        super().__init__(work / "var", work / "site", environment=environment, watch=False)
 
     @property
     def inbox(self) -> Inbox:
         return Inbox(MailFolder(self.var_dir / "mail"))
-
-    def output(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
-
-    def start(self, timeout: float = 120.0) -> ServeChild:
-        environment = {**os.environ, **self.environment, "PYTHONUNBUFFERED": "1"}
-        environment["PYTHONPATH"] = os.pathsep.join(str(path) for path in CODE_PATHS)
-        command = [sys.executable, "-m", "infra.local.serve", "--port", "0", "--no-watch"]
-        command += ["--var-dir", str(self.var_dir), "--site-dir", str(self.site_dir)]
-        self._log = self.log_path.open("wb")
-        self._process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            output = self.output()
-            if self._process.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"serve exited early:\n{output[-4000:]}")
-            site, dynamodb = SITE_LINE.search(output), DYNAMODB_LINE.search(output)
-            if READY_LINE in output and site and dynamodb:
-                self.url = site.group(1)
-                self.dynamodb_endpoint, self.table = dynamodb.group(1), dynamodb.group(2)
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"serve was not ready after {timeout:.0f} s:\n{self.output()[-4000:]}")
-
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)  # Ctrl-C: serve stops DynamoDB Local and the catcher too
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
     def dynamodb(self) -> Any:
         """A boto3 client on the serve's DynamoDB Local (dummy credentials, as serve uses)."""
@@ -255,12 +202,6 @@ class ServeChild:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
-
-    def __enter__(self) -> ServeChild:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def scan_table(client: Any, table: str) -> list[dict[str, str]]:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from infra.local.mail_catcher import MailFolder, links_in, text_of
+from infra.local.serve_process import ServeProcess
 from tests.browser import chromium
-from tests.infra.serve_process import ServeProcess
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
+from infra.local.serve_process import PROJECT_ROOT, ServeProcess
 
 pytestmark = pytest.mark.integration
 

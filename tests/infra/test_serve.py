@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.serve_process import PROJECT_ROOT, ServeProcess
+from infra.local.serve_process import PROJECT_ROOT, ServeProcess
 
 pytestmark = pytest.mark.integration
 

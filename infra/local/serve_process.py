@@ -1,4 +1,4 @@
-"""Run the real `python -m infra.local.serve` as a child process, as a developer would, for tests."""
+"""Run the real `python -m infra.local.serve` as a child process, as a developer would: for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -8,25 +8,39 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CODE_PATHS = [PROJECT_ROOT / "functions", PROJECT_ROOT / "site", PROJECT_ROOT]
 READY_LINE = "Press Ctrl-C to stop."
 SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
+DYNAMODB_LINE = re.compile(r"^\s*DynamoDB\s+(http://127\.0\.0\.1:\d+)\s+table\s+(\S+),", re.MULTILINE)
 
 
 class ServeProcess:
     """One serve on a free port (port 0), its state in var_dir, its console output kept in a file."""
 
-    def __init__(self, var_dir: Path, site_dir: Path, standards: Path | None = None) -> None:
+    def __init__(
+        self,
+        var_dir: Path,
+        site_dir: Path,
+        standards: Path | None = None,
+        *,
+        environment: Mapping[str, str] | None = None,
+        watch: bool = True,
+    ) -> None:
         self.var_dir = var_dir
         self.site_dir = site_dir
         self.standards = standards
+        self.environment = dict(environment or {})  # on top of this process's own
+        self.watch = watch
         self.log_path = var_dir.parent / f"{var_dir.name}-serve.log"
         self.url = ""
+        self.dynamodb_endpoint = ""
+        self.table = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._start_offset = 0
@@ -36,10 +50,12 @@ class ServeProcess:
         command += ["--var-dir", str(self.var_dir), "--site-dir", str(self.site_dir)]
         if self.standards is not None:
             command += ["--standards", str(self.standards)]
+        if not self.watch:
+            command.append("--no-watch")
         return command
 
-    def start(self, timeout: float = 90.0) -> ServeProcess:
-        environment = dict(os.environ)
+    def start(self, timeout: float = 90.0) -> Self:
+        environment = {**os.environ, **self.environment}
         paths = [str(path) for path in CODE_PATHS]
         if environment.get("PYTHONPATH"):
             paths.insert(0, environment["PYTHONPATH"])
@@ -61,9 +77,10 @@ class ServeProcess:
             if self._process.poll() is not None:
                 code = self.stop()  # reaps it and closes the log
                 raise RuntimeError(f"serve exited with code {code}:\n{output}")
-            found = SITE_LINE.search(output)
-            if READY_LINE in output and found:
-                self.url = found.group(1)
+            site, dynamodb = SITE_LINE.search(output), DYNAMODB_LINE.search(output)
+            if READY_LINE in output and site and dynamodb:
+                self.url = site.group(1)
+                self.dynamodb_endpoint, self.table = dynamodb.group(1), dynamodb.group(2)
                 return self
             time.sleep(0.1)
         self.stop(signal.SIGKILL)
@@ -123,7 +140,7 @@ class ServeProcess:
                 found.append(int(entry.name))
         return found
 
-    def __enter__(self) -> ServeProcess:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
