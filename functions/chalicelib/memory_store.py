@@ -51,7 +51,7 @@ class MemoryStore:
             if existing is not None:
                 raise DuplicateRequestError(existing.reference)
             window = (rate.client_hash, rate.window_start) if rate else None
-            if rate and window and self.rates.get(window, 0) >= rate.limit:
+            if rate is not None and window is not None and self.rates.get(window, 0) >= rate.limit:
                 raise RateLimitedError(rate.retry_after)
             counter = counter_name(new.submission.agency_code, new.year)
             sequence = self.counters.get(counter, 0) + 1

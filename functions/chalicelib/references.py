@@ -23,7 +23,7 @@ def format_reference(agency_code: str, year: int, sequence: int) -> str:
 
 
 def is_reference(text: str) -> bool:
-    return len(text) <= MAX_LENGTH and REFERENCE_PATTERN.match(text) is not None
+    return len(text) <= MAX_LENGTH and REFERENCE_PATTERN.fullmatch(text) is not None
 
 
 def counter_name(agency_code: str, year: int) -> str:

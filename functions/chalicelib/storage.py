@@ -13,7 +13,7 @@ attributes projected), holds only outbox messages that still have to be sent (or
     reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
 
-Access patterns (none scans; reads on a request path are GetItem or Query on one partition):
+Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
 
     submit               GetItem IDEM, GetItem COUNTER (consistent), then ONE TransactWriteItems:
                          counter +1 (conditional on the value read), IDEM put if absent, SUBMISSION put

@@ -39,7 +39,7 @@ def hash_token(token: str) -> str:
 
 
 def is_well_formed(token: str) -> bool:
-    return bool(TOKEN_PATTERN.match(token))
+    return TOKEN_PATTERN.fullmatch(token) is not None  # fullmatch: "$" alone allows a final newline
 
 
 def link_id(reference: str, token: str) -> str:

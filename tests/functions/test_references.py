@@ -25,7 +25,16 @@ def test_well_formed_references_are_recognised(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["dptk-2026-000042", "DPTK-26-000042", "DPTK-2026-42", "DPTK-2026-000042 ", "../../etc", "D" * 500]
+    "text",
+    [
+        "dptk-2026-000042",
+        "DPTK-26-000042",
+        "DPTK-2026-42",
+        "DPTK-2026-000042 ",
+        "DPTK-2026-000042\n",
+        "../../etc",
+        "D" * 500,
+    ],
 )
 def test_anything_else_is_not_a_reference(text: str) -> None:
     assert not is_reference(text)

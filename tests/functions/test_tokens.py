@@ -66,6 +66,7 @@ def test_malformed_tokens_are_recognised_before_any_lookup() -> None:
     assert not tokens.is_well_formed("a" * 42)
     assert not tokens.is_well_formed("a" * 42 + "=")
     assert not tokens.is_well_formed("../" + "a" * 40)
+    assert not tokens.is_well_formed("a" * 43 + "\n")
 
 
 def test_links_expire_after_the_configured_days() -> None:

@@ -397,7 +397,7 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     policy = resources[policy_name]["Properties"]["OriginRequestPolicyConfig"]
     assert policy["HeadersConfig"]["HeaderBehavior"] == "whitelist"
     forwarded = {header.lower() for header in policy["HeadersConfig"]["Headers"]}
-    assert forwarded >= {"content-type", "accept", "origin", "sec-fetch-site", "user-agent"}
+    assert forwarded >= {"content-type", "accept", "origin", "referer", "sec-fetch-site", "user-agent"}
     assert "host" not in forwarded
     assert CONFIG["environment_variables"]["LAYANAN_CLIENT_IP_HEADER"].lower() in forwarded
     assert policy["QueryStringsConfig"]["QueryStringBehavior"] == "all"  # the status page's key
