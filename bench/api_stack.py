@@ -44,7 +44,7 @@ BENCH_ENVIRONMENT = {"LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
 
 
 def _requirement_count(service: str) -> int:
-    from chalicelib.catalogue import load_catalogue
+    from chalicelib.standard.catalogue import load_catalogue
 
     standard = load_catalogue(ROOT / "standards").find(service)
     assert standard is not None, service

@@ -80,8 +80,9 @@ class Walk:
         import app
         import boto3
         from chalice.test import Client
-        from chalicelib.mail import FakeMailer
-        from chalicelib.storage import ensure_table
+        from chalicelib.storage.table import ensure_table
+
+        from tests.fakes.mailer import FakeMailer
 
         self._dynamodb = boto3.client(
             "dynamodb",
@@ -99,11 +100,11 @@ class Walk:
     def wire(self, **environment: str) -> None:
         """(Re)build the app's services from these settings, read as the composition root reads its env."""
         from chalicelib import wiring
-        from chalicelib.catalogue import load_catalogue
-        from chalicelib.clock import SystemClock
-        from chalicelib.officers import load_file
+        from chalicelib.officers.directory import load_file
         from chalicelib.randomness import SystemTokenSource
-        from chalicelib.storage import DynamoStore
+        from chalicelib.standard.catalogue import load_catalogue
+        from chalicelib.storage.dynamo import DynamoStore
+        from chalicelib.time.clock import SystemClock
 
         catalogue = load_catalogue(ROOT / "standards")
         officers = load_file(ROOT / "infra" / "local" / "officers.sample.yml")
@@ -158,8 +159,8 @@ class Walk:
 
 
 def officers_of(service: str) -> list[str]:
-    from chalicelib.catalogue import load_catalogue
-    from chalicelib.officers import load_file
+    from chalicelib.officers.directory import load_file
+    from chalicelib.standard.catalogue import load_catalogue
 
     standard = load_catalogue(ROOT / "standards").find(service)
     assert standard is not None and standard.online is not None
@@ -253,8 +254,8 @@ def _timed(walk: Walk, make: Any, expected: int) -> tuple[float, float]:
 def contended_submissions(walk: Walk) -> dict[str, float]:
     """CONTENDERS threads submit to one agency at once, straight to the service (chalice's test client is
     not thread-safe): the transactions per stored submission show the reference counter's retries."""
-    from chalicelib.intake import application_from_json
-    from chalicelib.records import ClientInfo
+    from chalicelib.applications.intake import application_from_json
+    from chalicelib.applications.records import ClientInfo
 
     walk.recorder.take()
     stored: list[float] = []

@@ -136,7 +136,7 @@ def warm_up(api: Api, inbox: Inbox, count: int) -> None:
 
 
 def check_table(serve: ServeChild, before: list[dict[str, str]], tally: Tally) -> dict[str, Any]:
-    from chalicelib.records import APPROVED, PENDING, STEP_APPROVED
+    from chalicelib.applications.records import APPROVED, PENDING, STEP_APPROVED
 
     items = scan_table(serve.dynamodb(), serve.table)
     earlier = {(item["pk"], item["sk"]) for item in before}

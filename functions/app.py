@@ -11,10 +11,9 @@ import math
 from typing import Any
 
 from chalice.app import Chalice, Rate, Request, Response
-from chalicelib import pages
-from chalicelib.approvals import EXPIRED as LINK_EXPIRED
-from chalicelib.approvals import UNKNOWN as LINK_UNKNOWN
-from chalicelib.approvals import (
+from chalicelib.applications.approvals import EXPIRED as LINK_EXPIRED
+from chalicelib.applications.approvals import UNKNOWN as LINK_UNKNOWN
+from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
     ForgedRequestError,
@@ -22,22 +21,24 @@ from chalicelib.approvals import (
     ReviewView,
     UnknownLinkError,
 )
-from chalicelib.intake import (
+from chalicelib.applications.intake import (
     BadRequestError,
     PayloadTooLargeError,
     application_from_form,
     application_from_json,
     form_values,
 )
-from chalicelib.messages import API_ROOT
-from chalicelib.openapi import document
-from chalicelib.origins import is_cross_site
-from chalicelib.ratelimit import client_ip
-from chalicelib.records import ClientInfo
-from chalicelib.storage import ConflictError, RateLimitedError, StoreUnavailableError
-from chalicelib.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
-from chalicelib.timeline import receipt_document, status_document
-from chalicelib.validation import Application, ValidationError
+from chalicelib.applications.paths import API_ROOT
+from chalicelib.applications.rate_limit import RateLimitedError
+from chalicelib.applications.records import ClientInfo
+from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
+from chalicelib.applications.timeline import receipt_document, status_document
+from chalicelib.applications.validation import Application, ValidationError
+from chalicelib.storage.port import ConflictError, StoreUnavailableError
+from chalicelib.web import pages
+from chalicelib.web.client_address import client_ip
+from chalicelib.web.openapi import document
+from chalicelib.web.origins import is_cross_site
 from chalicelib.wiring import get_services
 
 app = Chalice(app_name="layanan")

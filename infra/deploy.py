@@ -250,7 +250,7 @@ def ensure_stage_parameters(aws: Aws, stage: str) -> list[str]:
     if not parameter_exists(ssm, officers_parameter(stage)):
         ssm.put_parameter(
             Name=officers_parameter(stage),
-            Description="Layanan: officer directory (YAML), see functions/chalicelib/officers.py",
+            Description="Layanan: officer directory (YAML), see functions/chalicelib/officers/directory.py",
             Value=EMPTY_DIRECTORY,
             Type="SecureString",
             Overwrite=False,
@@ -264,7 +264,7 @@ def store_officers(aws: Aws, stage: str, path: Path) -> int:
     functions = str(ROOT / "functions")
     if functions not in sys.path:
         sys.path.insert(0, functions)
-    from chalicelib.officers import OfficerDirectoryError, parse_directory
+    from chalicelib.officers.directory import OfficerDirectoryError, parse_directory
 
     text = path.read_text(encoding="utf-8")
     try:
@@ -273,7 +273,7 @@ def store_officers(aws: Aws, stage: str, path: Path) -> int:
         raise DeployError(str(error)) from None
     aws.client("ssm").put_parameter(
         Name=officers_parameter(stage),
-        Description="Layanan: officer directory (YAML), see functions/chalicelib/officers.py",
+        Description="Layanan: officer directory (YAML), see functions/chalicelib/officers/directory.py",
         Value=text,
         Type="SecureString",
         Overwrite=True,

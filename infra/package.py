@@ -89,8 +89,8 @@ def check_standards(standards: Path) -> int:
     """The catalogue the Lambda will load must load: the number of services in it."""
     if str(FUNCTIONS) not in sys.path:  # `python -m infra.package` without the Makefile's PYTHONPATH
         sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.catalogue import load_catalogue
-    from chalicelib.standards import InvalidStandardError
+    from chalicelib.standard.catalogue import load_catalogue
+    from chalicelib.standard.parsing import InvalidStandardError
 
     try:
         catalogue = load_catalogue(standards)

@@ -35,18 +35,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chalicelib.approvals import ApprovalService
-from chalicelib.catalogue import Catalogue, load_catalogue
-from chalicelib.clock import Clock, SystemClock
-from chalicelib.mail import Mailer, SesMailer, SmtpMailer
-from chalicelib.messages import MailComposer
-from chalicelib.officers import Directory, load_file, load_parameter
-from chalicelib.outbox import OutboxSender
+from chalicelib.applications.approvals import ApprovalService
+from chalicelib.applications.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
+from chalicelib.applications.submissions import SubmissionService
+from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
+from chalicelib.mail.composer import MailComposer
+from chalicelib.mail.outbox import OutboxSender
+from chalicelib.mail.transports import Mailer, SesMailer, SmtpMailer
+from chalicelib.officers.directory import Directory, load_file, load_parameter
 from chalicelib.randomness import SystemTokenSource, TokenSource
-from chalicelib.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
-from chalicelib.storage import DynamoStore, Store
-from chalicelib.submissions import SubmissionService
-from chalicelib.tokens import DEFAULT_TTL_DAYS
+from chalicelib.standard.catalogue import Catalogue, load_catalogue
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import Store
+from chalicelib.time.clock import Clock, SystemClock
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_STANDARDS = HERE / "standards"  # copied in by the deployment, gitignored

@@ -554,7 +554,7 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     )
     app = load_app()
     import boto3
-    from chalicelib.storage import ensure_table
+    from chalicelib.storage.table import ensure_table
 
     ensure_table(boto3.client("dynamodb", endpoint_url=dynamodb.endpoint), os.environ["LAYANAN_TABLE"])
     check_api_configuration()

@@ -7,8 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from chalicelib.catalogue import load_catalogue
-from chalicelib.standards import InvalidStandardError
+from chalicelib.standard.catalogue import load_catalogue
+from chalicelib.standard.parsing import InvalidStandardError
 
 from sitegen.quality import warnings
 

@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import yaml
-from chalicelib.catalogue import load_catalogue, open_data
-from chalicelib.standards import InvalidStandardError
+from chalicelib.standard.catalogue import load_catalogue, open_data
+from chalicelib.standard.parsing import InvalidStandardError
 
 from sitegen.pages import all_pages, nav
 

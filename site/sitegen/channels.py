@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.schema import Channel
+from chalicelib.standard.schema import Channel
 
 from sitegen.quality import channel_problem, phone_digits
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.schema import Agency, Standard
+from chalicelib.standard.schema import Agency, Standard
 
 # Mermaid reads these characters as syntax inside a quoted label; its entity codes are safe.
 _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}

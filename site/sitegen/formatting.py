@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from chalicelib.schema import Duration
+from chalicelib.standard.schema import Duration
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
-from chalicelib.catalogue import Catalogue
-from chalicelib.forms import render_form
-from chalicelib.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
+from chalicelib.web.forms import render_form
 
 from sitegen import formatting
 from sitegen.channels import channel_href

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from chalicelib.catalogue import Catalogue
-from chalicelib.schema import COMPONENT_HEADINGS, Channel, Standard
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import COMPONENT_HEADINGS, Channel, Standard
 
 # Components whose text is specific to one service: the same text in two services is a copy error.
 # (Management components such as Jaminan Pelayanan are legitimately shared by every service of a unit.)

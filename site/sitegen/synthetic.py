@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 
 import yaml
-from chalicelib.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
+from chalicelib.standard.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
 
 ROLES = (
     {"id": "pemohon", "name": "Pemohon", "applicant": True},

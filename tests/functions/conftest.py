@@ -8,12 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from chalice.test import Client
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.storage import DynamoStore, Store, ensure_table
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import Store
+from chalicelib.storage.table import ensure_table
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import app_client, dynamodb_client, make_services
 
 _tables = itertools.count(1)

@@ -10,18 +10,21 @@ from typing import Any
 
 import boto3
 from chalice.test import Client
-from chalicelib import tokens, wiring
-from chalicelib.catalogue import Catalogue, load_catalogue
-from chalicelib.clock import FakeClock
-from chalicelib.mail import Email, FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.officers import Directory, load_file
-from chalicelib.randomness import FakeTokenSource
-from chalicelib.records import ClientInfo
-from chalicelib.storage import Store
-from chalicelib.submissions import Receipt
-from chalicelib.validation import Application
+from chalicelib import wiring
+from chalicelib.applications import tokens
+from chalicelib.applications.records import ClientInfo
+from chalicelib.applications.submissions import Receipt
+from chalicelib.applications.validation import Application
+from chalicelib.mail.transports import Email
+from chalicelib.officers.directory import Directory, load_file
+from chalicelib.standard.catalogue import Catalogue, load_catalogue
+from chalicelib.storage.port import Store
 from chalicelib.wiring import Services, Settings
+
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
+from tests.fakes.randomness import FakeTokenSource
 
 REPO = Path(__file__).resolve().parents[2]
 STANDARDS = REPO / "standards"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.schema import COMPONENT_HEADINGS
+from chalicelib.standard.schema import COMPONENT_HEADINGS
 
 AGENCY_YAML = """\
 name: Dinas Contoh Kabupaten Contoh

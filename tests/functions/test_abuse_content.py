@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 import markupsafe
 import pytest
 from chalice.test import Client
-from chalicelib.mail import Email, FakeMailer, SmtpMailer, build_message
-from chalicelib.memory_store import MemoryStore
-from chalicelib.validation import normalise_email
+from chalicelib.applications.validation import normalise_email
+from chalicelib.mail.transports import Email, SmtpMailer, build_message
 from chalicelib.wiring import Services
 
 from infra.local.mail_catcher import MailCatcher
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 
 import pytest
 from chalice.test import Client
-from chalicelib import tokens
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.records import REJECTED
+from chalicelib.applications import tokens
+from chalicelib.applications.records import REJECTED
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import BASE_URL, LK3, OFFICER_1, SECRET, form_body, links_for, stored
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}

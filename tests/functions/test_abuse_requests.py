@@ -10,14 +10,16 @@ from urllib.parse import urlencode
 
 import pytest
 from chalice.test import Client
-from chalicelib.clock import FakeClock
-from chalicelib.intake import MAX_BODY_BYTES
-from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.records import ClientInfo
-from chalicelib.storage import DynamoStore, RateLimitedError, StorageError
+from chalicelib.applications.intake import MAX_BODY_BYTES
+from chalicelib.applications.rate_limit import RateLimitedError
+from chalicelib.applications.records import ClientInfo
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import StorageError
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import app_client, application, form_body, json_body, make_services, paspor_fields
 
 JSON = {"content-type": "application/json", "accept": "application/json"}

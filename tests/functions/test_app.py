@@ -8,13 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalice.test import Client
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.officers import Directory
-from chalicelib.records import APPROVED
+from chalicelib.applications.records import APPROVED
+from chalicelib.officers.directory import Directory
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,

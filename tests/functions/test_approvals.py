@@ -8,8 +8,8 @@ from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
-from chalicelib import tokens
-from chalicelib.approvals import (
+from chalicelib.applications import tokens
+from chalicelib.applications.approvals import (
     DECIDED,
     EXPIRED,
     OPEN,
@@ -19,13 +19,21 @@ from chalicelib.approvals import (
     ForgedRequestError,
     UnknownLinkError,
 )
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.records import APPROVED, DECISION, IN_PROGRESS, LINK_RENEWED, REJECTED, STEP_APPROVED, STEP_REJECTED
-from chalicelib.validation import ValidationError
+from chalicelib.applications.records import (
+    APPROVED,
+    DECISION,
+    IN_PROGRESS,
+    LINK_RENEWED,
+    REJECTED,
+    STEP_APPROVED,
+    STEP_REJECTED,
+)
+from chalicelib.applications.validation import ValidationError
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     CLIENT,
@@ -324,7 +332,7 @@ def test_memory_store_counts_one_transaction_per_state_change(clock: FakeClock) 
 def test_an_approval_counts_even_when_the_next_role_has_left_the_directory(
     clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from chalicelib.officers import parse_directory
+    from chalicelib.officers.directory import parse_directory
 
     from tests.functions.factories import directory
 

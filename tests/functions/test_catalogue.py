@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chalicelib.catalogue import Catalogue, load_catalogue, open_data
-from chalicelib.schema import COMPONENT_HEADINGS, COMPONENTS_ALLOWED_EMPTY
-from chalicelib.standards import InvalidStandardError
+from chalicelib.standard.catalogue import Catalogue, load_catalogue, open_data
+from chalicelib.standard.parsing import InvalidStandardError
+from chalicelib.standard.schema import COMPONENT_HEADINGS, COMPONENTS_ALLOWED_EMPTY
 
 from tests.functions.standard_files import write_agency, write_standard
 

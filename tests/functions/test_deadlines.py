@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalicelib.deadlines import ZONES, describe_duration, due_at, format_datetime, local_year
-from chalicelib.schema import Duration
+from chalicelib.standard.schema import Duration
+from chalicelib.time.deadlines import due_at
+from chalicelib.time.formatting import describe_duration, format_datetime
+from chalicelib.time.zones import ZONES, local_year
 
 MONDAY_10_WITA = datetime(2026, 1, 12, 2, 0, tzinfo=UTC)
 FRIDAY_10_WITA = datetime(2026, 1, 16, 2, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from chalicelib.intake import (
+from chalicelib.applications.intake import (
     MAX_BODY_BYTES,
     BadRequestError,
     PayloadTooLargeError,

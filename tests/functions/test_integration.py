@@ -13,13 +13,13 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
-from chalicelib.clock import FakeClock
-from chalicelib.mail import SmtpMailer
-from chalicelib.outbox import OutboxSender
+from chalicelib.mail.outbox import OutboxSender
+from chalicelib.mail.transports import SmtpMailer
 from chalicelib.wiring import Services, Settings, build_services
 
 from infra.local.dynamodb_local import free_port
 from infra.local.mail_catcher import MailCatcher, links_in, text_of
+from tests.fakes.clock import FakeClock
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,
@@ -44,7 +44,7 @@ def local(
     for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
         monkeypatch.setenv(name, value)
     table = f"layanan-e2e-{next(_table_numbers)}"
-    from chalicelib.storage import ensure_table
+    from chalicelib.storage.table import ensure_table
 
     ensure_table(dynamodb_client(dynamodb_local), table)
     settings = Settings.from_environment(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from chalicelib.mail import Email, FakeMailer, MailError, SesMailer, SmtpMailer, build_message, header_safe
+from chalicelib.mail.transports import Email, MailError, SesMailer, SmtpMailer, build_message, header_safe
 from moto import mock_aws
 
 from infra.local.dynamodb_local import free_port
 from infra.local.mail_catcher import MailCatcher, links_in
+from tests.fakes.mailer import FakeMailer
 
 EMAIL = Email(
     to="ayu.lestari@contoh.id",

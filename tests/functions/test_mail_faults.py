@@ -20,16 +20,18 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
-from chalicelib.approvals import AlreadyDecidedError
-from chalicelib.clock import FakeClock
-from chalicelib.mail import Email, FakeMailer, Mailer, SmtpMailer
-from chalicelib.outbox import LEASE, MAX_ATTEMPTS, OutboxSender
-from chalicelib.records import DECISION, FAILED, PENDING, SENT, OutboxMessage
-from chalicelib.storage import DynamoStore, Store
+from chalicelib.applications.approvals import AlreadyDecidedError
+from chalicelib.applications.records import DECISION, FAILED, PENDING, SENT, OutboxMessage
+from chalicelib.mail.outbox import LEASE, MAX_ATTEMPTS, OutboxSender
+from chalicelib.mail.transports import Email, Mailer, SmtpMailer
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import Store
 from chalicelib.wiring import Services
 
 from infra.local.dynamodb_local import free_port
 from infra.local.mail_catcher import MailCatcher, links_in
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from chalicelib.mail import Email, FakeMailer, build_message
+from chalicelib.mail.transports import Email, build_message
 from chalicelib.wiring import Services
 
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from chalicelib.officers import OfficerDirectoryError, load_parameter, parse_directory
+from chalicelib.officers.directory import OfficerDirectoryError, load_parameter, parse_directory
 from moto import mock_aws
 
 from tests.functions.factories import OFFICERS_SAMPLE, catalogue, directory

@@ -10,12 +10,12 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from chalice.test import Client
-from chalicelib.mail import FakeMailer
-from chalicelib.openapi import document
+from chalicelib.web.openapi import document
 from chalicelib.wiring import Services
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from openapi_spec_validator import validate
 
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import OFFICER_1, json_body, links_for, paspor_fields, submit
 
 JSON = {"content-type": "application/json", "accept": "application/json"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.origins import is_cross_site, origin_of
+from chalicelib.web.origins import is_cross_site, origin_of
 
 OURS = "http://127.0.0.1:8000"
 

@@ -7,12 +7,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from chalicelib.clock import FakeClock
-from chalicelib.mail import Email, FakeMailer, MailError
-from chalicelib.outbox import BATCH, LEASE, MAX_ATTEMPTS, next_attempt
-from chalicelib.records import FAILED, PENDING, SENT, ClientInfo
+from chalicelib.applications.records import FAILED, PENDING, SENT, ClientInfo
+from chalicelib.mail.outbox import BATCH, LEASE, MAX_ATTEMPTS, next_attempt
+from chalicelib.mail.transports import Email, MailError
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import APPLICANT_EMAIL, OFFICER_1, application, paspor_fields, submit
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from chalicelib.clock import FakeClock
-from chalicelib.ratelimit import RateLimit, client_hash, client_ip, counted_address
-from chalicelib.records import ClientInfo
-from chalicelib.storage import DynamoStore, RateLimitedError, Store
-from chalicelib.submissions import Receipt
+from chalicelib.applications.rate_limit import RateLimit, RateLimitedError, client_hash, counted_address
+from chalicelib.applications.records import ClientInfo
+from chalicelib.applications.submissions import Receipt
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import Store
+from chalicelib.web.client_address import client_ip
 from chalicelib.wiring import ConfigurationError, Services, Settings
 
+from tests.fakes.clock import FakeClock
 from tests.functions.factories import SECRET, application, make_services, paspor_fields
 
 ALICE = ClientInfo("198.51.100.10", "Tes")

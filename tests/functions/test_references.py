@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chalicelib.references import format_reference, is_reference
+from chalicelib.applications.references import format_reference, is_reference
 
 
 def test_a_reference_is_code_year_and_a_zero_padded_sequence() -> None:

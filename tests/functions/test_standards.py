@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from chalicelib.schema import COMPONENT_HEADINGS
-from chalicelib.standards import InvalidStandardError, parse_agency, parse_standard
+from chalicelib.standard.parsing import InvalidStandardError, parse_agency, parse_standard
+from chalicelib.standard.schema import COMPONENT_HEADINGS
 
 from tests.functions.standard_files import AGENCY_YAML, FRONT_MATTER, body, write_agency, write_standard
 

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 import pytest
 from chalice.test import Client
 from chalicelib import wiring
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.storage import TABLE_DEFINITION, TTL_ATTRIBUTE, DynamoStore, ensure_table, parse_timestamp, timestamp
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.table import TABLE_DEFINITION, TTL_ATTRIBUTE, ensure_table
+from chalicelib.time.instants import parse_timestamp, timestamp
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import (
     BASE_URL,
     OFFICER_1,

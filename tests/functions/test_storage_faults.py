@@ -22,12 +22,14 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from chalice.test import Client
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.storage import DynamoStore, StoreUnavailableError, ensure_table
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.port import StoreUnavailableError
+from chalicelib.storage.table import ensure_table
 from chalicelib.wiring import Services as ServicesType
 from chalicelib.wiring import Settings, build_services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import (
     BASE_URL,
     OFFICER_1,

@@ -5,16 +5,16 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from chalicelib import tokens
-from chalicelib.clock import FakeClock
-from chalicelib.mail import FakeMailer
-from chalicelib.memory_store import MemoryStore
-from chalicelib.officers import parse_directory
-from chalicelib.records import APPLICANT, IN_PROGRESS, RECEIPT, REVIEW_REQUEST, SUBMITTED, ClientInfo
-from chalicelib.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
-from chalicelib.validation import ValidationError
+from chalicelib.applications import tokens
+from chalicelib.applications.records import APPLICANT, IN_PROGRESS, RECEIPT, REVIEW_REQUEST, SUBMITTED, ClientInfo
+from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
+from chalicelib.applications.validation import ValidationError
+from chalicelib.officers.directory import parse_directory
 from chalicelib.wiring import Services
 
+from tests.fakes.clock import FakeClock
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     CLIENT,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib import tokens
-from chalicelib.randomness import FakeTokenSource, SystemTokenSource
+from chalicelib.applications import tokens
+from chalicelib.randomness import SystemTokenSource
+
+from tests.fakes.randomness import FakeTokenSource
 
 SECRET = b"k" * 32
 

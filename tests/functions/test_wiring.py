@@ -8,11 +8,12 @@ import boto3
 import pytest
 from chalice.test import Client
 from chalicelib import wiring
-from chalicelib.mail import FakeMailer, SesMailer, SmtpMailer
-from chalicelib.storage import DynamoStore
+from chalicelib.mail.transports import SesMailer, SmtpMailer
+from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.wiring import ConfigurationError, Settings, build_services
 from moto import mock_aws
 
+from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import OFFICERS_SAMPLE, REPO, submit
 
 LOCAL = {

@@ -289,7 +289,7 @@ def test_cfn_lint_finds_nothing_in_the_packaged_template() -> None:
 def test_the_package_bundles_the_standards_where_the_lambda_looks_for_them() -> None:
     import zipfile
 
-    from chalicelib.catalogue import load_catalogue
+    from chalicelib.standard.catalogue import load_catalogue
 
     with zipfile.ZipFile(package_once().bundle) as archive:
         names = set(archive.namelist())
@@ -316,7 +316,7 @@ def test_packaging_leaves_no_standards_copy_in_the_working_tree() -> None:
 
 
 def test_the_table_is_on_demand_with_point_in_time_recovery_encryption_and_ttl(resources: dict[str, Any]) -> None:
-    from chalicelib.storage import TABLE_DEFINITION, TTL_ATTRIBUTE
+    from chalicelib.storage.table import TABLE_DEFINITION, TTL_ATTRIBUTE
 
     tables = of_type(resources, "AWS::DynamoDB::Table")
     assert list(tables) == ["Table"]
@@ -328,7 +328,7 @@ def test_the_table_is_on_demand_with_point_in_time_recovery_encryption_and_ttl(r
     assert properties["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
     assert properties["DeletionProtectionEnabled"] is True
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
-    # Exactly the layout chalicelib/storage.py reads and writes.
+    # Exactly the layout chalicelib/storage/dynamo.py reads and writes.
     for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode"):
         assert properties[key] == TABLE_DEFINITION[key], key
     # The outbox is polled through its index by the scheduled function: nothing consumes a stream.
@@ -558,11 +558,11 @@ def matches_filter(pattern: str, line: str) -> bool:
 def test_the_unsent_mail_metric_filters_match_what_the_outbox_logs(
     resources: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from chalicelib.clock import FakeClock
-    from chalicelib.mail import FakeMailer
-    from chalicelib.memory_store import MemoryStore
-    from chalicelib.outbox import MAX_ATTEMPTS
+    from chalicelib.mail.outbox import MAX_ATTEMPTS
 
+    from tests.fakes.clock import FakeClock
+    from tests.fakes.mailer import FakeMailer
+    from tests.fakes.memory_store import MemoryStore
     from tests.functions.factories import make_services, submit
 
     filters = {
@@ -573,7 +573,7 @@ def test_the_unsent_mail_metric_filters_match_what_the_outbox_logs(
     services = make_services(MemoryStore(), clock=clock, mailer=mailer)
     submit(services)
     mailer.down = True
-    caplog.set_level(logging.WARNING, logger="chalicelib.outbox")
+    caplog.set_level(logging.WARNING, logger="chalicelib.mail.outbox")
     services.deliver_outbox()
     # What Lambda's Python runtime writes to CloudWatch for a record: [LEVEL] time request-id message.
     first = [f"[{r.levelname}]\t2025-01-01T00:00:00.000Z\t0f0e\t{r.getMessage()}" for r in caplog.records]
@@ -662,7 +662,7 @@ def test_the_site_and_api_get_hsts_frame_and_content_type_protection(resources: 
     assert script_src and "'unsafe-inline'" not in script_src.group(1) and "'unsafe-eval'" not in policy
     for directive in ("default-src 'none'", "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'"):
         assert directive in policy
-    # The API's pages keep their own, stricter CSP (chalicelib/pages.py): CloudFront must not replace it.
+    # The API's pages keep their own, stricter CSP (chalicelib/web/pages.py): CloudFront must not replace it.
     api_csp = resources["ApiHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     assert api_csp["ContentSecurityPolicy"]["Override"] is False
 

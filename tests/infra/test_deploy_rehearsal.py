@@ -829,7 +829,7 @@ def test_every_resource_of_the_packaged_template_is_created_or_its_absence_expla
 
 
 def test_the_rehearsed_table_has_recovery_ttl_encryption_and_storages_layout(stack: Stack) -> None:
-    from chalicelib.storage import GSI, TTL_ATTRIBUTE
+    from chalicelib.storage.table import GSI, TTL_ATTRIBUTE
 
     dynamodb = stack.clients("dynamodb")
     name = stack.ref("Table")

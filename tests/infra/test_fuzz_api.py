@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from chalicelib.catalogue import load_catalogue
-from chalicelib.openapi import document
+from chalicelib.standard.catalogue import load_catalogue
+from chalicelib.web.openapi import document
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 from schemathesis.checks import not_a_server_error

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chalicelib.catalogue import Catalogue, load_catalogue
+from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from sitegen.build import build_site
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chalicelib.schema import Channel
+from chalicelib.standard.schema import Channel
 from sitegen.channels import channel_href
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from chalicelib.catalogue import Catalogue
-from chalicelib.schema import Step
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import Step
 from sitegen.flowchart import flowchart_source, lanes, mermaid_text
 
 

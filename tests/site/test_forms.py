@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from chalicelib.catalogue import Catalogue, form_url
-from chalicelib.forms import render_form
-from chalicelib.schema import FormField, OnlineForm, Standard
+from chalicelib.standard.catalogue import Catalogue, form_url
+from chalicelib.standard.schema import FormField, OnlineForm, Standard
+from chalicelib.web.forms import render_form
 
 from tests.site.conftest import PASPOR, article, page
 

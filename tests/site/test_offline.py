@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from chalicelib.catalogue import Catalogue
+from chalicelib.standard.catalogue import Catalogue
 from sitegen.channels import channel_href
 
 # Attributes that make the browser fetch something (a link's href only navigates when clicked).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.catalogue import Catalogue
+from chalicelib.standard.catalogue import Catalogue
 
 COMPONENT_KEYS = {
     "requirements", "procedure", "duration", "fee", "product", "complaints", "legal_basis", "facilities",

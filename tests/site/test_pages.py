@@ -6,8 +6,8 @@ import html
 import re
 from pathlib import Path
 
-from chalicelib.catalogue import Catalogue, service_url
-from chalicelib.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
+from chalicelib.standard.catalogue import Catalogue, service_url
+from chalicelib.standard.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
 
 from tests.site.conftest import PASPOR, article, page
 

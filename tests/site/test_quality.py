@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from chalicelib.catalogue import load_catalogue
-from chalicelib.schema import Channel
+from chalicelib.standard.catalogue import load_catalogue
+from chalicelib.standard.schema import Channel
 from sitegen.__main__ import main
 from sitegen.quality import channel_problem, implausible_years, phone_digits, warnings
 

@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from chalicelib.catalogue import load_catalogue, service_url
+from chalicelib.standard.catalogue import load_catalogue, service_url
 from sitegen.build import build_site
 from sitegen.quality import warnings
 from sitegen.synthetic import generate

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from chalicelib.schema import (
+from chalicelib.standard.schema import (
     AGENCY_CODE,
     CHANNEL_TYPES,
     COMPONENT_HEADINGS,

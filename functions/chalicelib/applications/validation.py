@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from chalicelib.catalogue import Catalogue
-from chalicelib.forms import CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY
-from chalicelib.schema import FormField, Standard
+from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY, is_checked
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import FormField, Standard
 
 SERVICE_KEY = "service"
 MAX_SERVICE_LENGTH = 100
@@ -66,7 +66,6 @@ PROVINCES: dict[str, str] = {
 }
 WOMEN_DAY_OFFSET = 40  # a woman's NIK adds 40 to her day of birth
 
-_CHECKED = ("ya", "true", "on", "1")
 _NIK = re.compile(r"^\d{16}$")
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 _NATIONAL_NUMBER = re.compile(r"^[1-9]\d{6,11}$")  # after +62: 7 to 12 digits (landline or mobile)
@@ -157,12 +156,12 @@ def clean_value(form_field: FormField, raw: object) -> str:
     """The value to store ('' when absent and allowed), or FieldError with the message to show."""
     label = form_field.label
     if form_field.type == "checkbox":
-        checked = raw is True or (isinstance(raw, str) and raw.strip().lower() in _CHECKED)
+        checked = is_checked(raw)
         if not checked and raw not in (None, False, "") and not (isinstance(raw, str) and not raw.strip()):
             raise FieldError(f"{label}: centang atau kosongkan.")
         if form_field.required and not checked:
             raise FieldError(f"Centang {label.lower()} untuk melanjutkan.")
-        return "ya" if checked else ""
+        return CHECKED if checked else ""
     if form_field.type == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = repr(raw) if isinstance(raw, float) else str(raw)
     if raw is None:
@@ -232,10 +231,6 @@ def nik_birth_date(nik: str, today: date | None = None) -> date | None:
         return date(century + year, month, day)
     except ValueError:
         return None
-
-
-def nik_is_female(nik: str) -> bool:
-    return int(nik[6:8]) > WOMEN_DAY_OFFSET
 
 
 def normalise_phone(text: str) -> str | None:

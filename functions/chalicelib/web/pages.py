@@ -11,12 +11,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.approvals import DECIDED, EXPIRED, OPEN, REJECT, ReviewView
-from chalicelib.catalogue import Catalogue, service_url
-from chalicelib.deadlines import Zone, format_datetime
-from chalicelib.forms import CHECKED, CONSENT_KEY, render_form, requirement_name
-from chalicelib.messages import API_ROOT, environment
-from chalicelib.records import (
+from chalicelib.applications.approvals import DECIDED, EXPIRED, OPEN, REJECT, ReviewView
+from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, requirement_name
+from chalicelib.applications.paths import API_ROOT
+from chalicelib.applications.records import (
     APPROVED,
     DECISIONS,
     LINK_RENEWED,
@@ -26,9 +24,14 @@ from chalicelib.records import (
     SUBMITTED,
     Event,
 )
-from chalicelib.submissions import StatusView
-from chalicelib.timeline import STATUS_LABELS, progress
-from chalicelib.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
+from chalicelib.applications.submissions import StatusView
+from chalicelib.applications.timeline import STATUS_LABELS, progress
+from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
+from chalicelib.standard.catalogue import Catalogue, service_url
+from chalicelib.templating import environment
+from chalicelib.time.formatting import format_datetime
+from chalicelib.time.zones import Zone
+from chalicelib.web.forms import render_form
 
 HEADERS: dict[str, str] = {
     "Content-Type": "text/html; charset=utf-8",

@@ -14,17 +14,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chalicelib import tokens
-from chalicelib.approvals import issue_review_requests
-from chalicelib.catalogue import Catalogue
-from chalicelib.clock import Clock
-from chalicelib.deadlines import Zone, due_at, local_year
-from chalicelib.forms import FORM_KEY
-from chalicelib.messages import status_path
-from chalicelib.officers import Directory
-from chalicelib.randomness import TokenSource
-from chalicelib.ratelimit import RateLimit
-from chalicelib.records import (
+from chalicelib.applications import tokens
+from chalicelib.applications.approvals import issue_review_requests
+from chalicelib.applications.form_keys import FORM_KEY
+from chalicelib.applications.paths import status_path
+from chalicelib.applications.rate_limit import RateLimit
+from chalicelib.applications.records import (
     APPLICANT,
     RECEIPT,
     SUBMITTED,
@@ -36,9 +31,15 @@ from chalicelib.records import (
     OutboxMessage,
     Submission,
 )
-from chalicelib.references import is_reference
-from chalicelib.storage import DuplicateRequestError, Store
-from chalicelib.validation import Application, CleanApplication, ValidationError, validate_application
+from chalicelib.applications.references import is_reference
+from chalicelib.applications.validation import Application, CleanApplication, ValidationError, validate_application
+from chalicelib.officers.directory import Directory
+from chalicelib.randomness import TokenSource
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.storage.port import DuplicateRequestError, Store
+from chalicelib.time.clock import Clock
+from chalicelib.time.deadlines import due_at
+from chalicelib.time.zones import Zone, local_year
 
 
 class HoneypotError(Exception):

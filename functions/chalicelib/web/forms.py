@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import jinja2
-import markupsafe
-
-from chalicelib.schema import Agency, FormField, Standard
+from chalicelib.applications.form_keys import (
+    CHECKED,
+    CONSENT_KEY,
+    FORM_KEY,
+    REQUIREMENTS_KEY,
+    is_checked,
+    requirement_name,
+)
+from chalicelib.standard.schema import Agency, FormField, Standard
+from chalicelib.templating import environment
 
 SUBMIT_URL = "/api/submissions"
-# Error keys that are not field names.
-REQUIREMENTS_KEY = "persyaratan"
-CONSENT_KEY = "persetujuan_data"
-FORM_KEY = "_form"
-CHECKED = "ya"
 # A choice with more options than this is a <select>; fewer read better as radio buttons.
 MAX_RADIO_CHOICES = 6
 
@@ -46,10 +45,6 @@ def field_id(name: str) -> str:
     return f"isian-{name.replace('_', '-')}"
 
 
-def requirement_name(number: int) -> str:
-    return f"persyaratan_{number}"
-
-
 def autocomplete(field: FormField) -> str:
     return _AUTOCOMPLETE_BY_NAME.get(field.name) or _AUTOCOMPLETE_BY_TYPE.get(field.type, "")
 
@@ -63,10 +58,6 @@ def control_id(field: FormField) -> str:
     return f"{field_id(field.name)}-1" if uses_radios(field) else field_id(field.name)
 
 
-def _is_checked(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in (CHECKED, "true", "on"))
-
-
 def _summary(standard: Standard, errors: Mapping[str, str]) -> list[SummaryItem]:
     """Errors in the order of the form, so the summary reads top to bottom like the page."""
     assert standard.online is not None
@@ -78,26 +69,6 @@ def _summary(standard: Standard, errors: Mapping[str, str]) -> list[SummaryItem]
     # Keys the page has no control for (e.g. an unknown field) are still reported, without a link.
     items += [SummaryItem(message, "") for key, message in errors.items() if key not in known and message]
     return items
-
-
-def _one_line(value: object) -> markupsafe.Markup:
-    """Escaped, with line breaks as character references: the fragment then has no blank lines that
-    carry meaning, and a textarea still gets its lines back (the parser decodes them)."""
-    text = str(markupsafe.escape(value)).replace("\r", "&#13;").replace("\n", "&#10;")
-    return markupsafe.Markup(text)
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["one_line"] = _one_line
-    return environment
 
 
 def render_form(
@@ -114,7 +85,7 @@ def render_form(
     errors = errors or {}
     roles = [agency.role(role_id) for role_id in standard.online.approval_chain]
     html: str = (
-        _environment()
+        environment()
         .get_template("form.html")
         .render(
             standard=standard,
@@ -126,7 +97,7 @@ def render_form(
                 for role, role_id in zip(roles, standard.online.approval_chain, strict=True)
             ],
             values={key: "" if value is None else str(value) for key, value in values.items()},
-            checked={key for key, value in values.items() if _is_checked(value)},
+            checked={key for key, value in values.items() if is_checked(value)},
             errors=errors,
             summary=_summary(standard, errors),
             idempotency_key=idempotency_key,

@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.clock import Clock
-from chalicelib.mail import Mailer, MailError
-from chalicelib.messages import CompositionError, MailComposer
+from chalicelib.applications.records import OutboxMessage
+from chalicelib.mail.composer import CompositionError, MailComposer
+from chalicelib.mail.transports import Mailer, MailError
 from chalicelib.randomness import TokenSource
-from chalicelib.records import OutboxMessage
-from chalicelib.storage import Store
+from chalicelib.storage.port import Store
+from chalicelib.time.clock import Clock
 
 log = logging.getLogger(__name__)
 

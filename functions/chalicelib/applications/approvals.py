@@ -16,12 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from chalicelib import tokens
-from chalicelib.clock import Clock
-from chalicelib.deadlines import Zone
-from chalicelib.officers import Directory
-from chalicelib.randomness import TokenSource
-from chalicelib.records import (
+from chalicelib.applications import tokens
+from chalicelib.applications.records import (
     APPROVED,
     DECISION,
     DECISIONS,
@@ -39,8 +35,12 @@ from chalicelib.records import (
     StepChange,
     Submission,
 )
-from chalicelib.storage import ConflictError, Store
-from chalicelib.validation import ValidationError
+from chalicelib.applications.validation import ValidationError
+from chalicelib.officers.directory import Directory
+from chalicelib.randomness import TokenSource
+from chalicelib.storage.port import ConflictError, Store
+from chalicelib.time.clock import Clock
+from chalicelib.time.zones import Zone
 
 log = logging.getLogger(__name__)
 

@@ -11,46 +11,22 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from chalicelib import tokens
-from chalicelib.catalogue import Catalogue, service_url
-from chalicelib.deadlines import describe_duration, format_datetime
-from chalicelib.mail import Email
-from chalicelib.officers import Directory
-from chalicelib.records import APPROVED, DECISION, RECEIPT, REVIEW_REQUEST, OutboxMessage, Submission
-from chalicelib.schema import Channel
-from chalicelib.storage import Store
-
-API_ROOT = "/api"  # where CloudFront (and `make serve`) route the API on the site's origin
+from chalicelib.applications import tokens
+from chalicelib.applications.paths import review_path, status_path
+from chalicelib.applications.records import APPROVED, DECISION, RECEIPT, REVIEW_REQUEST, OutboxMessage, Submission
+from chalicelib.mail.transports import Email
+from chalicelib.officers.directory import Directory
+from chalicelib.standard.catalogue import Catalogue, service_url
+from chalicelib.standard.schema import Channel
+from chalicelib.storage.port import Store
+from chalicelib.templating import environment
+from chalicelib.time.formatting import describe_duration, format_datetime
 
 
 class CompositionError(Exception):
     """The message cannot be written (its submission or token is gone): retrying will not help."""
-
-
-def status_path(reference: str, key: str) -> str:
-    return f"{API_ROOT}/status/{reference}?key={key}"
-
-
-def review_path(link: str) -> str:
-    return f"{API_ROOT}/review/{link}"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 @dataclass(frozen=True)

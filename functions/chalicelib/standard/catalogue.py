@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.schema import COMPONENT_HEADINGS, Agency, Channel, Component, Standard
-from chalicelib.standards import InvalidStandardError, Problem, parse_agency, parse_standard
+from chalicelib.standard.parsing import InvalidStandardError, Problem, parse_agency, parse_standard
+from chalicelib.standard.schema import COMPONENT_HEADINGS, Agency, Channel, Component, Standard
 
 AGENCY_FILE = "_agency.yml"
 

@@ -9,13 +9,12 @@ can add a header (Bcc, say) to a message.
 from __future__ import annotations
 
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
 
-from chalicelib.validation import normalise_email
+from chalicelib.applications.validation import normalise_email
 
 SMTP_TIMEOUT_SECONDS = 10.0
 MAX_SUBJECT_LENGTH = 200
@@ -113,23 +112,3 @@ class SesMailer:
             self._client.send_email(**request)
         except (BotoCoreError, ClientError) as error:
             raise MailError(f"SES: {error}") from error
-
-
-class FakeMailer:
-    """Keeps what it is given; `down` makes every send fail as a mail server outage would."""
-
-    def __init__(self) -> None:
-        self.sent: list[Email] = []
-        self.down = False
-        self.attempts = 0
-        self._lock = threading.Lock()
-
-    def send(self, email: Email) -> None:
-        with self._lock:
-            self.attempts += 1
-            if self.down:
-                raise MailError("fake mail server is down")
-            self.sent.append(email)
-
-    def to(self, address: str) -> list[Email]:
-        return [email for email in self.sent if email.to == address]

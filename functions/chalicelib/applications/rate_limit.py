@@ -13,12 +13,19 @@ import hashlib
 import hmac
 import ipaddress
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 DEFAULT_LIMIT = 10
 DEFAULT_WINDOW_SECONDS = 600
+
+
+class RateLimitedError(Exception):
+    """The client's window is full: nothing was stored. `retry_after` seconds until it ends."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limit reached; retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -67,22 +74,3 @@ def counted_address(client_ip: str) -> str:
 def client_hash(secret: bytes, client_ip: str) -> str:
     """Recognises a returning address without storing it (nor letting a table reader test guesses)."""
     return hmac.new(secret, f"rate\0{client_ip}".encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(headers: Mapping[str, str], source_ip: str, header: str) -> str:
-    """The client's address: from `header` (set by CloudFront, which overwrites what a client sends) when
-    configured and well formed, else API Gateway's source address.
-
-    CloudFront-Viewer-Address is "ip:port"; an IPv6 address comes unbracketed ("2001:db8::1:443"), so the
-    port is what follows the last colon. Brackets are accepted too.
-    """
-    if header:
-        value = str(headers.get(header.lower(), "") or headers.get(header, "") or "").strip()
-        address, colon, port = value.rpartition(":")
-        if colon and port.isdigit():
-            address = address.removeprefix("[").removesuffix("]")
-            try:
-                return str(ipaddress.ip_address(address))
-            except ValueError:
-                pass
-    return source_ip

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.deadlines import Zone, format_datetime
-from chalicelib.records import APPROVED, DECISIONS, IN_PROGRESS, REJECTED, STEP_APPROVED, Event, Submission
-from chalicelib.storage import timestamp
+from chalicelib.applications.records import APPROVED, DECISIONS, IN_PROGRESS, REJECTED, STEP_APPROVED, Event, Submission
+from chalicelib.time.formatting import format_datetime
+from chalicelib.time.instants import timestamp
+from chalicelib.time.zones import Zone
 
 # Step states
 DONE = "disetujui"

@@ -1,20 +1,8 @@
-"""What time it is, behind a tiny interface: the real clock, and a fake one tests move by hand."""
+"""A clock that stands still until a test moves it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware, in UTC."""
-        ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class FakeClock:

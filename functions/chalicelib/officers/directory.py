@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from chalicelib.deadlines import DEFAULT_ZONE, ZONES, Zone
-from chalicelib.validation import normalise_email
+from chalicelib.applications.validation import normalise_email
+from chalicelib.time.zones import DEFAULT_ZONE, ZONES, Zone
 
 # Each officer of a step gets a token and a mail in the step's transaction (DynamoDB allows 100 items).
 MAX_OFFICERS_PER_ROLE = 20

@@ -14,7 +14,7 @@ import hmac
 import re
 from datetime import datetime, timedelta
 
-from chalicelib.references import REFERENCE_PATTERN, is_reference
+from chalicelib.applications.references import REFERENCE_PATTERN, is_reference
 
 REVIEW = "review"  # approval links emailed to officers
 STATUS = "status"  # the applicant's status key

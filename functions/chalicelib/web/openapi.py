@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.approvals import MAX_REASON_LENGTH
-from chalicelib.intake import MAX_REQUIREMENTS
-from chalicelib.references import REFERENCE_PATTERN
-from chalicelib.schema import FIELD_MAX_LENGTH
-from chalicelib.timeline import CURRENT, DONE, REFUSED, SKIPPED, STATUS_LABELS, WAITING
-from chalicelib.tokens import LINK_ID_PATTERN, TOKEN_PATTERN
-from chalicelib.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
+from chalicelib.applications.approvals import MAX_REASON_LENGTH
+from chalicelib.applications.intake import MAX_REQUIREMENTS
+from chalicelib.applications.references import REFERENCE_PATTERN
+from chalicelib.applications.timeline import CURRENT, DONE, REFUSED, SKIPPED, STATUS_LABELS, WAITING
+from chalicelib.applications.tokens import LINK_ID_PATTERN, TOKEN_PATTERN
+from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
+from chalicelib.standard.schema import FIELD_MAX_LENGTH
 
 LONGEST_VALUE = max(FIELD_MAX_LENGTH.values())
 

@@ -11,14 +11,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from chalicelib.forms import CHECKED, CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY
-from chalicelib.validation import MAX_FIELDS, SERVICE_KEY, Application
+from chalicelib.applications.form_keys import CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY, is_checked
+from chalicelib.applications.validation import MAX_FIELDS, SERVICE_KEY, Application
 
 MAX_BODY_BYTES = 64 * 1024  # the longest form (a few long texts of 2000 characters) is far below this
 MAX_FORM_PAIRS = MAX_FIELDS + 120  # fields, up to 100 persyaratan boxes and the form's own inputs
 MAX_REQUIREMENTS = 100
 _REQUIREMENT = re.compile(r"^persyaratan_(\d{1,3})$")
-_TRUE_WORDS = (CHECKED, "on", "true")
 JSON_KEYS = frozenset({SERVICE_KEY, "fields", "requirements_confirmed", "consent", "idempotency_key", "website"})
 
 
@@ -69,9 +68,9 @@ def application_from_form(body: bytes) -> Application:
         elif name == "website":
             honeypot = value
         elif name == CONSENT_KEY:
-            consent = value.strip().lower() in _TRUE_WORDS
+            consent = is_checked(value)
         elif match := _REQUIREMENT.match(name):
-            if value.strip().lower() in _TRUE_WORDS:
+            if is_checked(value):
                 confirmed.add(int(match.group(1)))
         elif name in fields:
             problems[name[:64]] = "Isian ini terkirim lebih dari sekali; kirim satu nilai saja."

@@ -10,8 +10,8 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
-from chalicelib.ratelimit import RateCharge
-from chalicelib.records import (
+from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
+from chalicelib.applications.records import (
     FAILED,
     PENDING,
     SENT,
@@ -25,8 +25,8 @@ from chalicelib.records import (
     StepChange,
     Submission,
 )
-from chalicelib.references import counter_name, format_reference
-from chalicelib.storage import ConflictError, DuplicateRequestError, RateLimitedError
+from chalicelib.applications.references import counter_name, format_reference
+from chalicelib.storage.port import ConflictError, DuplicateRequestError
 
 
 class MemoryStore:

@@ -1,0 +1,13 @@
+"""Where the API's pages are on the site's origin: CloudFront (and `make serve`) route /api to it."""
+
+from __future__ import annotations
+
+API_ROOT = "/api"
+
+
+def status_path(reference: str, key: str) -> str:
+    return f"{API_ROOT}/status/{reference}?key={key}"
+
+
+def review_path(link: str) -> str:
+    return f"{API_ROOT}/review/{link}"

@@ -1,0 +1,96 @@
+"""The storage port: what the services ask of storage, and the errors it answers with.
+
+The services import only this module; the DynamoDB adapter (dynamo.py) and the tests' in-memory fake
+(tests/fakes/memory_store.py) implement it. Neither boto3 nor botocore is imported here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.applications.rate_limit import RateCharge
+from chalicelib.applications.records import (
+    ApprovalToken,
+    Event,
+    IdempotencyRecord,
+    NewSubmission,
+    OutboxMessage,
+    StepChange,
+    Submission,
+)
+
+
+class StorageError(Exception):
+    """Base of this module's errors."""
+
+
+class DuplicateRequestError(StorageError):
+    """The idempotency key was used already: `reference` is the submission it made."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"idempotency key already used by {reference}")
+        self.reference = reference
+
+
+class ConflictError(StorageError):
+    """The transaction's conditions no longer held: someone else changed the state first.
+
+    `retryable` when DynamoDB only saw two transactions collide (TransactionConflict) and nothing is
+    known to have changed yet: reading again and retrying may succeed.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class StoreUnavailableError(StorageError):
+    """DynamoDB was throttled, failed or did not answer in time. A read changed nothing; a write may or may
+    not have been applied (a timeout), which the caller cannot tell: retry with the same idempotency key."""
+
+
+class Store(Protocol):
+    """The operations the services need; DynamoStore and the tests' MemoryStore implement them."""
+
+    def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
+
+    def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
+        """Store it with a new reference, counting it in the client's `rate` window.
+
+        DuplicateRequestError if its idempotency key is taken (checked first: a repeat is never refused
+        for the rate), RateLimitedError if the window is full; either way nothing is written.
+        """
+        ...
+
+    def get_submission(self, reference: str) -> Submission | None: ...
+
+    def events(self, reference: str) -> list[Event]: ...
+
+    def get_token(self, token_hash: str) -> ApprovalToken | None: ...
+
+    def get_token_and_submission(
+        self, token_hash: str, reference: str
+    ) -> tuple[ApprovalToken | None, Submission | None]:
+        """Both in one read (an officer's link names both); either is None when absent."""
+        ...
+
+    def apply_step_change(self, change: StepChange) -> None:
+        """Write a decision or a link renewal atomically, or raise ConflictError and write nothing."""
+        ...
+
+    def outbox_of(self, reference: str) -> list[OutboxMessage]: ...
+
+    def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]: ...
+
+    def claim_outbox(
+        self, message: OutboxMessage, lease_id: str, now: datetime, lease_until: datetime
+    ) -> OutboxMessage | None:
+        """Lease a due message for sending; None if another sender holds it or it is no longer due."""
+        ...
+
+    def complete_outbox(self, message: OutboxMessage, lease_id: str, now: datetime) -> bool: ...
+
+    def retry_outbox(
+        self, message: OutboxMessage, lease_id: str, next_attempt_at: datetime, error: str, give_up: bool
+    ) -> bool: ...

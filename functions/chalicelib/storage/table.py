@@ -1,0 +1,97 @@
+"""All state lives in ONE DynamoDB table; this module is the only code that knows its layout.
+
+Keys: `pk` and `sk` (strings). One sparse global secondary index, `gsi1` (`gsi1pk`, `gsi1sk`, all
+attributes projected), holds only outbox messages that still have to be sent (or gave up). TTL attribute:
+`ttl` (epoch seconds) on tokens and idempotency keys.
+
+    item                 pk                        sk                      notes
+    submission           SUB#<reference>           SUBMISSION              the current state, `version`
+    event (audit trail)  SUB#<reference>           EVENT#<version:05d>     who, what, when, IP, user agent
+    outbox message       SUB#<reference>           OUTBOX#<version>#<nn>   gsi1pk=OUTBOX while pending
+    approval token       TOKEN#<sha256 of token>   TOKEN                   ttl = expiry + 30 days
+    idempotency key      IDEM#<sha256 of key>      IDEM                    ttl = 1 day; -> reference
+    reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
+    rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
+
+Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
+
+    submit               GetItem IDEM, GetItem COUNTER (consistent), then ONE TransactWriteItems:
+                         counter +1 (conditional on the value read), IDEM put if absent, SUBMISSION put
+                         if absent, EVENT, TOKENs and OUTBOX puts, and the client's RATE counter +1
+                         (conditional on being under the limit). A lost race on the counter retries;
+                         a lost race on IDEM returns the submission that won; a full RATE window is
+                         RateLimitedError.
+    applicant status     GetItem SUBMISSION + Query pk=SUB#<ref> begins_with(sk, "EVENT#")
+    officer review page  ONE BatchGetItem of TOKEN and SUBMISSION (the link is "<reference>.<token>"),
+                         then Query the events                                  (reads only)
+    decide / renew link  that BatchGetItem (the events only to explain a refusal), then
+                         ONE TransactWriteItems: TOKEN update (unused and unexpired, or expired and not
+                         renewed), SUBMISSION put conditional on the version read, EVENT put if absent,
+                         next step's TOKENs and OUTBOX puts. Two officers at once, a double click or a
+                         retried request: exactly one transaction can pass the version condition.
+    outbox: due mail     Query gsi1 gsi1pk=OUTBOX and gsi1sk <= now (gsi1sk starts with next_attempt_at)
+    outbox: claim        UpdateItem conditional on pending, unleased (or lease expired), due
+    outbox: sent/retry   UpdateItem conditional on still holding the lease; sent removes gsi1pk (leaves
+                         the index) and the token nonce
+    outbox: given up     Query gsi1 gsi1pk=OUTBOX#GAGAL (operations)
+
+The outbox index is a single partition: fine for the volume of regional offices (a few thousand
+applications a year); shard gsi1pk by a suffix if that ever changes.
+
+Failures of DynamoDB itself (throttling, 5xx, timeouts, lost connections) surface as StoreUnavailableError,
+whatever the operation: callers never see botocore. A write that timed out may still have been applied;
+the idempotency key (submissions) or the token and version conditions (decisions) make a retry safe.
+"""
+
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+DynamoDBClient = Any  # boto3's low-level client
+
+GSI = "gsi1"
+OUTBOX_PENDING = "OUTBOX"
+OUTBOX_FAILED = "OUTBOX#GAGAL"
+TTL_ATTRIBUTE = "ttl"
+
+
+TABLE_DEFINITION: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+    ],
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": GSI,
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+
+def ensure_table(client: DynamoDBClient, table_name: str) -> None:
+    """Create the table if it is missing and switch TTL on; safe to call at every start."""
+    try:
+        client.describe_table(TableName=table_name)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise
+        try:
+            client.create_table(TableName=table_name, **TABLE_DEFINITION)
+        except ClientError as create_error:  # another process created it meanwhile
+            if create_error.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                raise
+        client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    ttl = client.describe_time_to_live(TableName=table_name).get("TimeToLiveDescription", {})
+    if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+        client.update_time_to_live(
+            TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )

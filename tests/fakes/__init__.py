@@ -1,0 +1,1 @@
+"""Fakes of the outside services, for tests and benchmarks only: never shipped in the Lambda package."""
