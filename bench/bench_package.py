@@ -172,7 +172,7 @@ def main() -> int:
         f"(Lambda limits {_mb(LAMBDA_ZIP_LIMIT)} / {_mb(LAMBDA_UNZIPPED_LIMIT)}); built in {size['package_seconds']} s"
     )
     for entry in size["biggest"]:
-        unzipped, zipped = _mb(entry['unzipped_bytes']), _mb(entry['zipped_bytes'])
+        unzipped, zipped = _mb(entry["unzipped_bytes"]), _mb(entry["zipped_bytes"])
         print(f"  {entry['path']:28} {unzipped:>9} unzipped  {zipped:>9} zipped")
     write_results(
         RESULTS,

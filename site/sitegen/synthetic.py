@@ -23,18 +23,38 @@ ROLES = (
 )
 OFFICERS = tuple(str(role["id"]) for role in ROLES if not role.get("applicant"))
 SUBJECTS = (
-    "Izin Usaha Mikro", "Surat Keterangan Domisili", "Rekomendasi Beasiswa", "Izin Keramaian",
-    "Surat Keterangan Tidak Mampu", "Pendaftaran Koperasi", "Izin Praktik Bidan", "Kartu Kuning",
-    "Legalisir Ijazah", "Izin Reklame", "Surat Pindah", "Pengesahan Badan Hukum",
+    "Izin Usaha Mikro",
+    "Surat Keterangan Domisili",
+    "Rekomendasi Beasiswa",
+    "Izin Keramaian",
+    "Surat Keterangan Tidak Mampu",
+    "Pendaftaran Koperasi",
+    "Izin Praktik Bidan",
+    "Kartu Kuning",
+    "Legalisir Ijazah",
+    "Izin Reklame",
+    "Surat Pindah",
+    "Pengesahan Badan Hukum",
 )
 DOCUMENTS = (
-    "Fotokopi KTP-el", "Fotokopi Kartu Keluarga", "Pas foto 3x4 berwarna", "Surat pengantar desa",
-    "Surat permohonan bermaterai", "Fotokopi ijazah terakhir", "Surat keterangan sehat",
-    "Fotokopi NPWP", "Denah lokasi usaha", "Surat pernyataan kebenaran data",
+    "Fotokopi KTP-el",
+    "Fotokopi Kartu Keluarga",
+    "Pas foto 3x4 berwarna",
+    "Surat pengantar desa",
+    "Surat permohonan bermaterai",
+    "Fotokopi ijazah terakhir",
+    "Surat keterangan sehat",
+    "Fotokopi NPWP",
+    "Denah lokasi usaha",
+    "Surat pernyataan kebenaran data",
 )
 ACTIONS = (
-    "menerima dan memeriksa kelengkapan berkas", "memverifikasi data pemohon", "memberi paraf pada draf",
-    "menandatangani surat", "mencatat permohonan dalam buku register", "menyerahkan produk layanan",
+    "menerima dan memeriksa kelengkapan berkas",
+    "memverifikasi data pemohon",
+    "memberi paraf pada draf",
+    "menandatangani surat",
+    "mencatat permohonan dalam buku register",
+    "menyerahkan produk layanan",
 )
 MANAGEMENT_TEXT = {
     "legal_basis": "- Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik\n"

@@ -182,7 +182,8 @@ def test_the_form_checks_locally_then_sends_json_and_shows_the_servers_errors(ph
     assert body["idempotency_key"] == key
     assert body["website"] == ""
     pending.pop().fulfill(
-        status=422, content_type="application/json",
+        status=422,
+        content_type="application/json",
         body=json.dumps({"errors": {"nik": "Kode provinsi NIK tidak dikenal.", "_form": "Periksa lagi isian Anda."}}),
     )
     page.locator("#isian-nik-galat").filter(has_text="Kode provinsi NIK tidak dikenal.").wait_for()
@@ -194,7 +195,8 @@ def test_the_form_checks_locally_then_sends_json_and_shows_the_servers_errors(ph
     page.wait_for_function("document.querySelector('[data-kirim]').disabled")
     assert json.loads(pending[0].request.post_data or "{}")["idempotency_key"] == key  # a retry is the same submission
     pending.pop().fulfill(
-        status=201, content_type="application/json",
+        status=201,
+        content_type="application/json",
         body=json.dumps({"reference": "DPTK-2025-000001", "status_url": "/api/status/DPTK-2025-000001?key=rahasia"}),
     )
     page.wait_for_url(f"{base_url}/api/status/DPTK-2025-000001?key=rahasia")

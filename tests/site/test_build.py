@@ -82,7 +82,7 @@ def test_a_rebuild_removes_pages_of_services_that_were_deleted(tmp_path: Path) -
 def test_the_themes_script_waits_for_the_reader_to_open_search_before_fetching_the_index(site: Path) -> None:
     (bundle,) = (site / "assets" / "javascripts").glob("bundle.*.min.js")
     script = bundle.read_text(encoding="utf-8")
-    assert 'location.protocol!=="file:"' not in script and '(!1),' in script
+    assert 'location.protocol!=="file:"' not in script and "(!1)," in script
 
 
 def test_a_theme_that_loads_search_differently_fails_the_build_instead_of_going_unpatched(tmp_path: Path) -> None:

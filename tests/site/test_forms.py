@@ -161,8 +161,11 @@ def test_values_are_filled_in_again_and_html_in_them_is_escaped(catalogue: Catal
         "persetujuan_data": True,
     }
     fragment = render_form(
-        _standard(catalogue, KARTU), catalogue.agency("disperinaker-klungkung"), values=values,
-        errors={"nama": "<i>Nama</i> tidak sah"}, idempotency_key='k"1',
+        _standard(catalogue, KARTU),
+        catalogue.agency("disperinaker-klungkung"),
+        values=values,
+        errors={"nama": "<i>Nama</i> tidak sah"},
+        idempotency_key='k"1',
     )
     assert "<script>alert(1)</script>" not in fragment
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in _tag(fragment, "nama")

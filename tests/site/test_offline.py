@@ -11,9 +11,21 @@ from chalicelib.standard.catalogue import Catalogue
 from sitegen.channels import channel_href
 
 # Attributes that make the browser fetch something (a link's href only navigates when clicked).
-FETCHING = {("link", "href"), ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"),
-            ("source", "srcset"), ("iframe", "src"), ("video", "poster"), ("object", "data"),
-            ("embed", "src"), ("audio", "src"), ("track", "src"), ("input", "src")}
+FETCHING = {
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("video", "poster"),
+    ("object", "data"),
+    ("embed", "src"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("input", "src"),
+}
 FONT_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "use.typekit.net", "fonts.bunny.net")
 
 
@@ -57,8 +69,10 @@ def test_no_page_fetches_from_another_host(site: Path) -> None:
 
 
 def test_the_only_links_to_other_hosts_are_the_agencies_complaint_channels(site: Path, catalogue: Catalogue) -> None:
-    channels = [*(c for a in catalogue.agencies for c in a.complaint_channels),
-                *(c for s in catalogue.standards for c in s.complaint_channels)]
+    channels = [
+        *(c for a in catalogue.agencies for c in a.complaint_channels),
+        *(c for s in catalogue.standards for c in s.complaint_channels),
+    ]
     allowed = {href for href in map(channel_href, channels) if href}
     for path in site.rglob("*.html"):
         external = {url for url in _parse(path).anchors if _external(url)}

@@ -7,8 +7,19 @@ from typing import Any
 from chalicelib.standard.catalogue import Catalogue
 
 COMPONENT_KEYS = {
-    "requirements", "procedure", "duration", "fee", "product", "complaints", "legal_basis", "facilities",
-    "competencies", "internal_supervision", "staffing", "service_guarantee", "safety_guarantee",
+    "requirements",
+    "procedure",
+    "duration",
+    "fee",
+    "product",
+    "complaints",
+    "legal_basis",
+    "facilities",
+    "competencies",
+    "internal_supervision",
+    "staffing",
+    "service_guarantee",
+    "safety_guarantee",
     "performance_evaluation",
 }
 
@@ -61,7 +72,10 @@ def test_online_is_present_exactly_on_services_that_accept_applications(
     paspor = _service(open_data, "disperinaker-klungkung/rekomendasi-paspor")["online"]
     assert paspor["form_url"] == "/disperinaker-klungkung/rekomendasi-paspor/ajukan/"
     assert [step["role"] for step in paspor["approval_chain"]] == [
-        "petugas-antar-kerja", "kepala-seksi-penempatan", "kepala-bidang-penempatan", "kepala-dinas",
+        "petugas-antar-kerja",
+        "kepala-seksi-penempatan",
+        "kepala-bidang-penempatan",
+        "kepala-dinas",
     ]
 
 

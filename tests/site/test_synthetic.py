@@ -44,4 +44,4 @@ def test_a_service_page_does_not_grow_with_the_number_of_services(site: Path, tm
     assert 0 <= big_size - small_size < 400, (small_size, big_size)
     catalogue = load_catalogue(standards)
     paid = next(s for s in catalogue.standards if s.fee_idr == 150000)
-    assert '<strong>Rp 150.000</strong>' in page(big, service_url(paid))
+    assert "<strong>Rp 150.000</strong>" in page(big, service_url(paid))

@@ -30,7 +30,6 @@ def _optional_time(value: object) -> datetime | None:
     return parse_timestamp(str(value)) if value else None
 
 
-
 def submission_key(reference: str) -> dict[str, str]:
     return {"pk": f"SUB#{reference}", "sk": "SUBMISSION"}
 

@@ -190,9 +190,7 @@ class DynamoStore:
         keys = [self._dump(token_key(token_hash)), self._dump(submission_key(reference))]
         found: dict[str, dict[str, Any]] = {}
         for _ in range(BATCH_GET_ATTEMPTS):
-            response = self._call(
-                "batch_get_item", RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
-            )
+            response = self._call("batch_get_item", RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
             for item in response.get("Responses", {}).get(self._table, []):
                 loaded = self._load(item)
                 found[str(loaded["pk"])] = loaded
@@ -335,7 +333,7 @@ class DynamoStore:
                     "ExpressionAttributeValues": self._values(pending=OUTBOX_PENDING, bound=timestamp(now) + "$"),
                     "Limit": limit,
                 }
-            )
+            ),
         )
         return [outbox_from(self._load(item)) for item in response.get("Items", [])]
 
@@ -361,7 +359,7 @@ class DynamoStore:
                         ),
                         "ReturnValues": "ALL_NEW",
                     }
-                )
+                ),
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":

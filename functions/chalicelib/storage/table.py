@@ -43,7 +43,6 @@ whatever the operation: callers never see botocore. A write that timed out may s
 the idempotency key (submissions) or the token and version conditions (decisions) make a retry safe.
 """
 
-
 from __future__ import annotations
 
 from typing import Any

@@ -14,7 +14,5 @@ def parse_timestamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-
 def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
-
