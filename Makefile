@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/functions:$(CURDIR)/site:$(CURDIR)
 
-.PHONY: help serve test check site lint typecheck bench clean deps assets chromium java
+.PHONY: help serve test test-fast check site lint typecheck bench clean deps assets chromium java
 
 help:
 	@echo "make serve   run the whole product on http://127.0.0.1:8000/ (no AWS account needed)"
@@ -45,11 +45,13 @@ chromium:
 serve: deps assets java
 	$(PY) -m infra.local.serve
 
-test: deps assets java chromium
-	$(PY) -m ruff check functions site tests bench infra
-	$(PY) -m mypy functions site/sitegen infra bench tests
+test: deps assets java chromium lint
 	$(PY) -m sitegen check standards
 	$(PY) -m pytest -q
+
+# The fast run while editing: unit tests only, no DynamoDB Local, SMTP or Chromium (a few seconds).
+test-fast: deps
+	$(PY) -m pytest -q -m "not integration and not browser"
 
 # --- the rest -----------------------------------------------------------------
 check: deps
@@ -58,9 +60,12 @@ check: deps
 site: deps assets
 	$(PY) -m sitegen build --out build/site
 
+# Style, types, and the architecture's contracts (pyproject.toml, [tool.importlinter]).
 lint: deps
 	$(PY) -m ruff check functions site tests bench infra
+	$(PY) -m ruff format --check --quiet functions site tests bench infra
 	$(PY) -m mypy functions site/sitegen infra bench tests
+	.venv/bin/lint-imports --no-cache
 
 bench: deps assets java chromium
 	$(PY) bench/run_all.py

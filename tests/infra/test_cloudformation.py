@@ -27,6 +27,8 @@ import pytest
 from infra import deploy, package
 from infra.publish import inline_script_hashes, scripts_blocked, site_policy
 
+pytestmark = pytest.mark.integration  # packages the app with chalice and runs cfn-lint
+
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "prod"
 REGION = "ap-southeast-3"

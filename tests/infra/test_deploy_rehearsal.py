@@ -52,6 +52,8 @@ from tests.infra.test_cloudformation import (
     stage_parameters,
 )
 
+pytestmark = pytest.mark.integration  # moto's CloudFormation, S3 and SES in-process: seconds per test
+
 PARAMETERS = stage_parameters(STAGE)
 DOMAIN = PARAMETERS["DomainName"]
 OFFICERS = ROOT / "infra" / "local" / "officers.sample.yml"

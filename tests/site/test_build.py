@@ -11,6 +11,8 @@ from sitegen.build import REPO, SiteBuildError, build_site, defer_search_index, 
 
 from tests.site.conftest import STANDARDS
 
+pytestmark = pytest.mark.integration  # runs the whole mkdocs build
+
 AGENCY = "dinsospm-tarakan"
 
 

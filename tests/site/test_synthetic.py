@@ -6,12 +6,15 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from chalicelib.standard.catalogue import load_catalogue, service_url
 from sitegen.build import build_site
 from sitegen.quality import warnings
 from sitegen.synthetic import generate
 
 from tests.site.conftest import PASPOR, STANDARDS, page
+
+pytestmark = pytest.mark.integration  # builds sites of hundreds of services
 
 MANY = 200
 
