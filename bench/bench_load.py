@@ -136,7 +136,7 @@ def warm_up(api: Api, inbox: Inbox, count: int) -> None:
 
 
 def check_table(serve: ServeChild, before: list[dict[str, str]], tally: Tally) -> dict[str, Any]:
-    from chalicelib.applications.records import APPROVED, PENDING, STEP_APPROVED
+    from chalicelib.applications.records import EventKind, OutboxState, SubmissionStatus
 
     items = scan_table(serve.dynamodb(), serve.table)
     earlier = {(item["pk"], item["sk"]) for item in before}
@@ -148,11 +148,15 @@ def check_table(serve: ServeChild, before: list[dict[str, str]], tally: Tally) -
         "submissions_accepted": sum(tally.accepted.values()),
         "submissions_stored": len(submissions),
         "approvals_answered": tally.approvals,
-        "approvals_stored": sum(1 for i in new if i["sk"].startswith("EVENT#") and i.get("kind") == STEP_APPROVED),
-        "chains_completed": sum(1 for item in submissions if item.get("status") == APPROVED),
+        "approvals_stored": sum(
+            1 for i in new if i["sk"].startswith("EVENT#") and i.get("kind") == EventKind.STEP_APPROVED
+        ),
+        "chains_completed": sum(1 for item in submissions if item.get("status") == SubmissionStatus.APPROVED),
         "references_unique": len(set(references)) == len(references),
         "references_without_gaps": numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True,
-        "outbox_pending": sum(1 for i in items if i["sk"].startswith("OUTBOX#") and i.get("status") == PENDING),
+        "outbox_pending": sum(
+            1 for i in items if i["sk"].startswith("OUTBOX#") and i.get("status") == OutboxState.PENDING
+        ),
     }
 
 

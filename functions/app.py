@@ -11,12 +11,11 @@ import math
 from typing import Any
 
 from chalice.app import Chalice, Rate, Request, Response
-from chalicelib.applications.approvals import EXPIRED as LINK_EXPIRED
-from chalicelib.applications.approvals import UNKNOWN as LINK_UNKNOWN
 from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
     ForgedRequestError,
+    LinkState,
     NoOfficerError,
     ReviewView,
     UnknownLinkError,
@@ -210,7 +209,7 @@ def review(token: str) -> Response:
         view = get_services().approvals.review(token)
     except StoreUnavailableError:
         return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=False)
-    status_code = {LINK_UNKNOWN: 404, LINK_EXPIRED: 410}.get(view.state, 200)
+    status_code = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410}.get(view.state, 200)
     return _review_response(status_code, view, token)
 
 

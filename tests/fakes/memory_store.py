@@ -12,18 +12,15 @@ from datetime import datetime
 
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
 from chalicelib.applications.records import (
-    FAILED,
-    PENDING,
-    SENT,
-    TOKEN_DECIDE,
-    TOKEN_RENEW,
     ApprovalToken,
     Event,
     IdempotencyRecord,
     NewSubmission,
     OutboxMessage,
+    OutboxState,
     StepChange,
     Submission,
+    TokenUse,
 )
 from chalicelib.applications.references import counter_name, format_reference
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
@@ -95,11 +92,11 @@ class MemoryStore:
             token = self.tokens.get(change.token_hash)
             if token is None or token.reference != change.reference:
                 raise ConflictError("token missing")
-            if change.token_use == TOKEN_DECIDE:
+            if change.token_use == TokenUse.DECIDE:
                 if token.used_at is not None or change.at >= token.expires_at:
                     raise ConflictError("token used or expired")
                 used = replace(token, used_at=change.at)
-            elif change.token_use == TOKEN_RENEW:
+            elif change.token_use == TokenUse.RENEW:
                 if token.used_at or token.renewed_at or change.at < token.expires_at:
                     raise ConflictError("token not renewable")
                 used = replace(token, renewed_at=change.at)
@@ -128,7 +125,7 @@ class MemoryStore:
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         with self._lock:
-            due = [m for m in self.outbox.values() if m.status == PENDING and m.next_attempt_at <= now]
+            due = [m for m in self.outbox.values() if m.status == OutboxState.PENDING and m.next_attempt_at <= now]
             return sorted(due, key=lambda m: (m.next_attempt_at, m.id))[:limit]
 
     def claim_outbox(
@@ -136,7 +133,7 @@ class MemoryStore:
     ) -> OutboxMessage | None:
         with self._lock:
             current = self.outbox.get(message.id)
-            if current is None or current.status != PENDING or current.next_attempt_at > now:
+            if current is None or current.status != OutboxState.PENDING or current.next_attempt_at > now:
                 return None
             if current.lease_until is not None and current.lease_until > now:
                 return None
@@ -150,7 +147,7 @@ class MemoryStore:
             if current is None or current.lease_id != lease_id:
                 return False
             self.outbox[message.id] = replace(
-                current, status=SENT, sent_at=now, token_nonce="", lease_id="", lease_until=None
+                current, status=OutboxState.SENT, sent_at=now, token_nonce="", lease_id="", lease_until=None
             )
             return True
 
@@ -163,7 +160,7 @@ class MemoryStore:
                 return False
             if give_up:
                 updated = replace(
-                    current, status=FAILED, last_error=error, token_nonce="", lease_id="", lease_until=None
+                    current, status=OutboxState.FAILED, last_error=error, token_nonce="", lease_id="", lease_until=None
                 )
             else:
                 updated = replace(

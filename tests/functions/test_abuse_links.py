@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from chalice.test import Client
 from chalicelib.applications import tokens
-from chalicelib.applications.records import REJECTED
+from chalicelib.applications.records import SubmissionStatus
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
@@ -132,7 +132,7 @@ def test_a_link_whose_step_another_officer_decided_is_409_and_changes_nothing(
     assert post(client, second, approval(second_form)) == 409
     assert stored(services) == before
     (submission,) = before["submissions"].values()
-    assert submission.status == REJECTED  # the first decision stands
+    assert submission.status == SubmissionStatus.REJECTED  # the first decision stands
 
 
 def test_a_used_link_replayed_with_the_other_decision_changes_nothing(client: Client, services: Services) -> None:

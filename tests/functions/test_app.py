@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalice.test import Client
-from chalicelib.applications.records import APPROVED
+from chalicelib.applications.records import SubmissionStatus
 from chalicelib.officers.directory import Directory
 from chalicelib.wiring import Services
 
@@ -279,7 +279,7 @@ def test_a_second_officer_of_a_decided_step_gets_409_with_who_decided(client: Cl
     assert "Langkah ini sudah diputuskan." in html and "bidang.teknis@dinsos-kalbar.example" in html
     store = services.store
     assert isinstance(store, MemoryStore)
-    assert next(iter(store.submissions.values())).status == APPROVED
+    assert next(iter(store.submissions.values())).status == SubmissionStatus.APPROVED
 
 
 def test_unknown_and_malformed_links_are_404(client: Client) -> None:

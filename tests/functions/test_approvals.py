@@ -10,24 +10,13 @@ from typing import Any
 import pytest
 from chalicelib.applications import tokens
 from chalicelib.applications.approvals import (
-    DECIDED,
-    EXPIRED,
-    OPEN,
-    UNKNOWN,
     AlreadyDecidedError,
     ExpiredLinkError,
     ForgedRequestError,
+    LinkState,
     UnknownLinkError,
 )
-from chalicelib.applications.records import (
-    APPROVED,
-    DECISION,
-    IN_PROGRESS,
-    LINK_RENEWED,
-    REJECTED,
-    STEP_APPROVED,
-    STEP_REJECTED,
-)
+from chalicelib.applications.records import EventKind, MessageKind, SubmissionStatus
 from chalicelib.applications.validation import ValidationError
 from chalicelib.wiring import Services
 
@@ -76,7 +65,7 @@ def test_opening_a_link_shows_the_application_and_changes_nothing(both: Services
     before = state_of(both, reference)
     for _ in range(3):  # a mail scanner, the preview pane, the officer
         view = both.approvals.review(token)
-    assert view.state == OPEN
+    assert view.state == LinkState.OPEN
     assert view.submission is not None and view.submission.reference == reference
     assert view.token is not None and view.token.step == 1 and view.token.used_at is None
     assert view.form_token == form_token(token)
@@ -86,9 +75,13 @@ def test_opening_a_link_shows_the_application_and_changes_nothing(both: Services
 def test_approving_moves_to_the_next_step_and_emails_its_officer(both: Services) -> None:
     _reference, token = first_link(both)
     outcome = decide(both, token)
-    assert outcome.submission.current_step == 2 and outcome.submission.status == IN_PROGRESS
+    assert outcome.submission.current_step == 2 and outcome.submission.status == SubmissionStatus.IN_PROGRESS
     assert outcome.notified == (OFFICER_2,)
-    assert outcome.event.kind == STEP_APPROVED and outcome.event.actor == OFFICER_1 and outcome.event.client == CLIENT
+    assert (
+        outcome.event.kind == EventKind.STEP_APPROVED
+        and outcome.event.actor == OFFICER_1
+        and outcome.event.client == CLIENT
+    )
     both.deliver_outbox()
     mailer = both.mailer
     assert isinstance(mailer, FakeMailer)
@@ -99,18 +92,18 @@ def test_the_last_approval_tells_the_applicant(both: Services) -> None:
     reference = submit(both).reference
     approve_all(both, PASPOR_OFFICERS)
     submission = both.store.get_submission(reference)
-    assert submission is not None and submission.status == APPROVED
+    assert submission is not None and submission.status == SubmissionStatus.APPROVED
     mailer = both.mailer
     assert isinstance(mailer, FakeMailer)
     decision = mailer.to(APPLICANT_EMAIL)[-1]
     assert decision.subject == f"Permohonan {reference} disetujui: Pelayanan Rekomendasi Paspor"
-    assert [e.kind for e in both.store.events(reference)] == ["diajukan"] + [STEP_APPROVED] * 4
+    assert [e.kind for e in both.store.events(reference)] == ["diajukan"] + [EventKind.STEP_APPROVED] * 4
 
 
 def test_a_single_step_service_is_decided_by_one_approval(both: Services) -> None:
     reference, token = first_link(both, LK3)
-    assert decide(both, token).submission.status == APPROVED
-    assert [m.kind for m in both.store.outbox_of(reference)][-1] == DECISION
+    assert decide(both, token).submission.status == SubmissionStatus.APPROVED
+    assert [m.kind for m in both.store.outbox_of(reference)][-1] == MessageKind.DECISION
 
 
 def test_rejecting_needs_a_reason_and_tells_the_applicant_why(both: Services) -> None:
@@ -119,9 +112,9 @@ def test_rejecting_needs_a_reason_and_tells_the_applicant_why(both: Services) ->
         decide(both, token, "reject", "   ")
     assert caught.value.errors == {"reason": "Alasan penolakan wajib diisi: pemohon akan membacanya."}
     outcome = decide(both, token, "reject", "Perjanjian penempatan belum ditandatangani.")
-    assert outcome.submission.status == REJECTED
+    assert outcome.submission.status == SubmissionStatus.REJECTED
     assert outcome.submission.decision_reason == "Perjanjian penempatan belum ditandatangani."
-    assert outcome.event.kind == STEP_REJECTED
+    assert outcome.event.kind == EventKind.STEP_REJECTED
     both.deliver_outbox()
     mailer = both.mailer
     assert isinstance(mailer, FakeMailer)
@@ -146,7 +139,7 @@ def test_a_replayed_decision_is_refused_and_says_who_decided(both: Services) -> 
     with pytest.raises(AlreadyDecidedError) as caught:
         decide(both, token, "reject", "terlambat")
     view = caught.value.view
-    assert view.state == DECIDED and view.decided_by_this_link
+    assert view.state == LinkState.DECIDED and view.decided_by_this_link
     assert view.decision is not None and view.decision.actor == OFFICER_1
     assert both.store.get_submission(reference).current_step == 2  # type: ignore[union-attr]
 
@@ -157,7 +150,7 @@ def test_a_used_link_shows_who_decided_and_when(both: Services, clock: FakeClock
     decide(both, token)
     clock.advance(days=30)  # long after expiry, the used link still explains itself
     view = both.approvals.review(token)
-    assert view.state == DECIDED
+    assert view.state == LinkState.DECIDED
     assert view.decision is not None
     assert (view.decision.actor, view.decision.at) == (OFFICER_1, decided_at)
 
@@ -200,16 +193,16 @@ def test_two_officers_of_one_step_at_once_decide_it_once(any_store: Any, clock: 
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         assert sorted(pool.map(click, links)) == [False, True]
-    assert len([e for e in services.store.events(reference) if e.kind == STEP_APPROVED]) == 1
-    assert len([m for m in services.store.outbox_of(reference) if m.kind == DECISION]) == 1
+    assert len([e for e in services.store.events(reference) if e.kind == EventKind.STEP_APPROVED]) == 1
+    assert len([m for m in services.store.outbox_of(reference) if m.kind == MessageKind.DECISION]) == 1
     loser = next(t for t in links if services.approvals.review(t).decided_by_this_link is False)
-    assert services.approvals.review(loser).state == DECIDED
+    assert services.approvals.review(loser).state == LinkState.DECIDED
 
 
 def test_a_forged_token_is_refused(both: Services) -> None:
     reference, _ = first_link(both)
     forged = f"{reference}." + "A" * 43
-    assert both.approvals.review(forged).state == UNKNOWN
+    assert both.approvals.review(forged).state == LinkState.UNKNOWN
     with pytest.raises(UnknownLinkError):
         both.approvals.decide(forged, "approve", "", form_token(forged), CLIENT)
 
@@ -218,14 +211,14 @@ def test_a_real_token_under_another_submissions_reference_is_refused(both: Servi
     reference, link = first_link(both)
     other = submit(both, fields=paspor_fields(nama="Pemohon Lain")).reference
     swapped = link.replace(reference, other, 1)
-    assert both.approvals.review(swapped).state == UNKNOWN
+    assert both.approvals.review(swapped).state == LinkState.UNKNOWN
     with pytest.raises(UnknownLinkError):
         both.approvals.decide(swapped, "approve", "", form_token(swapped), CLIENT)
-    assert both.approvals.review(link).state == OPEN
+    assert both.approvals.review(link).state == LinkState.OPEN
 
 
 def test_a_malformed_token_is_refused_before_any_lookup(services: Services) -> None:
-    assert services.approvals.review("../../etc/passwd").state == UNKNOWN
+    assert services.approvals.review("../../etc/passwd").state == LinkState.UNKNOWN
     with pytest.raises(UnknownLinkError):
         services.approvals.decide("x", "approve", "", "", CLIENT)
 
@@ -243,7 +236,7 @@ def test_a_decision_without_the_pages_form_token_is_refused(both: Services) -> N
 def test_an_expired_link_is_refused_and_changes_nothing(both: Services, clock: FakeClock) -> None:
     reference, token = first_link(both)
     clock.advance(days=7)
-    assert both.approvals.review(token).state == EXPIRED
+    assert both.approvals.review(token).state == LinkState.EXPIRED
     before = state_of(both, reference)
     with pytest.raises(ExpiredLinkError):
         decide(both, token)
@@ -260,7 +253,7 @@ def test_the_expiry_is_configurable(clock: FakeClock) -> None:
     services = make_services(MemoryStore(), clock=clock, ttl_days=2)
     _, token = first_link(services)
     clock.advance(days=2)
-    assert services.approvals.review(token).state == EXPIRED
+    assert services.approvals.review(token).state == LinkState.EXPIRED
 
 
 def test_a_link_of_an_earlier_step_cannot_decide_a_later_one(both: Services) -> None:
@@ -272,7 +265,7 @@ def test_a_link_of_an_earlier_step_cannot_decide_a_later_one(both: Services) -> 
     mailer = both.mailer
     assert isinstance(mailer, FakeMailer)
     step_2 = links_for(mailer, OFFICER_2)[-1]
-    assert both.approvals.review(step_2).state == OPEN
+    assert both.approvals.review(step_2).state == LinkState.OPEN
     assert both.store.get_submission(reference).current_step == 2  # type: ignore[union-attr]
 
 
@@ -288,7 +281,7 @@ def test_an_expired_link_can_have_a_fresh_one_sent_to_its_officer_once(both: Ser
     reference, token = first_link(both)
     clock.advance(days=8)
     outcome = both.approvals.renew(token, form_token(token), CLIENT)
-    assert outcome.notified == (OFFICER_1,) and outcome.event.kind == LINK_RENEWED
+    assert outcome.notified == (OFFICER_1,) and outcome.event.kind == EventKind.LINK_RENEWED
     with pytest.raises(ExpiredLinkError) as caught:
         both.approvals.renew(token, form_token(token), CLIENT)
     assert not caught.value.view.can_renew
@@ -298,7 +291,11 @@ def test_an_expired_link_can_have_a_fresh_one_sent_to_its_officer_once(both: Ser
     fresh = links_for(mailer, OFFICER_1)[-1]
     assert fresh != token
     assert decide(both, fresh).submission.current_step == 2
-    assert [e.kind for e in both.store.events(reference)] == ["diajukan", LINK_RENEWED, STEP_APPROVED]
+    assert [e.kind for e in both.store.events(reference)] == [
+        "diajukan",
+        EventKind.LINK_RENEWED,
+        EventKind.STEP_APPROVED,
+    ]
 
 
 def test_a_valid_link_cannot_be_renewed(services: Services) -> None:

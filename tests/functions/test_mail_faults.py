@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from chalice.test import Client
 from chalicelib.applications.approvals import AlreadyDecidedError
-from chalicelib.applications.records import DECISION, FAILED, PENDING, SENT, OutboxMessage
+from chalicelib.applications.records import MessageKind, OutboxMessage, OutboxState
 from chalicelib.mail.outbox import LEASE, MAX_ATTEMPTS, OutboxSender
 from chalicelib.mail.transports import Email, Mailer, SmtpMailer
 from chalicelib.storage.dynamo import DynamoStore
@@ -119,7 +119,7 @@ def test_mail_sent_while_the_server_is_down_is_kept_retried_with_backoff_and_del
     assert len(set(references)) == 3
 
     def pending() -> list[OutboxMessage]:
-        return [m for m in queued(store, *references) if m.status == PENDING]
+        return [m for m in queued(store, *references) if m.status == OutboxState.PENDING]
 
     waiting = pending()
     assert len(waiting) == 5  # the decision, two receipts, two review requests
@@ -153,7 +153,7 @@ def test_mail_sent_while_the_server_is_down_is_kept_retried_with_backoff_and_del
     assert sorted(to for _, to in delivered) == sorted(m.to for m in waiting)
     assert sorted(to for _, to in delivered) == sorted([LK3_APPLICANT] + [APPLICANT_EMAIL, OFFICER_1] * 2)
     assert {(m.status, m.attempts) for m in queued(store, *references) if m.id in {w.id for w in waiting}} == {
-        (SENT, 3)
+        (OutboxState.SENT, 3)
     }
 
 
@@ -275,7 +275,7 @@ def test_a_server_that_refuses_or_breaks_off_loses_nothing_and_gets_each_message
         timeout = 0.25 if mode == SILENT else 5.0
         assert sender(services, SmtpMailer("127.0.0.1", server.port, SENDER, timeout=timeout), clock).deliver() == 0
         messages = queued(services.store, reference)
-        assert [(m.status, m.attempts) for m in messages] == [(PENDING, 1), (PENDING, 1)]
+        assert [(m.status, m.attempts) for m in messages] == [(OutboxState.PENDING, 1), (OutboxState.PENDING, 1)]
         assert all(recorded in m.last_error for m in messages), [m.last_error for m in messages]
         assert {m.next_attempt_at for m in messages} == {clock.now() + timedelta(minutes=1)}
         assert server.spool == []
@@ -287,7 +287,7 @@ def test_a_server_that_refuses_or_breaks_off_loses_nothing_and_gets_each_message
         assert smtp.deliver() == 0
         ids = server.message_ids()
     assert len(ids) == 2 and set(ids.values()) == {1}
-    assert {m.status for m in queued(services.store, reference)} == {SENT}
+    assert {m.status for m in queued(services.store, reference)} == {OutboxState.SENT}
 
 
 def test_a_reply_lost_after_the_server_took_the_message_sends_it_again_under_the_same_message_id(
@@ -341,8 +341,12 @@ def test_a_decision_whose_process_ended_before_any_delivery_is_mailed_by_the_nex
     both: Services, clock: FakeClock
 ) -> None:
     reference = decided_lk3(both)
-    (queued,) = [m for m in both.store.outbox_of(reference) if m.kind == DECISION]
-    assert (queued.status, queued.attempts, queued.to) == (PENDING, 0, LK3_APPLICANT)  # written with the decision
+    (queued,) = [m for m in both.store.outbox_of(reference) if m.kind == MessageKind.DECISION]
+    assert (queued.status, queued.attempts, queued.to) == (
+        OutboxState.PENDING,
+        0,
+        LK3_APPLICANT,
+    )  # written with the decision
     restarted = make_services(both.store, clock=clock)  # a new process: nothing carried over but the table
     assert restarted.deliver_outbox() == 1
     assert restarted.deliver_outbox() == 0
@@ -358,8 +362,8 @@ def test_a_decision_claimed_by_a_sender_that_died_is_sent_by_another_once_its_le
     reference = decided_lk3(both)
     with pytest.raises(ProcessDied):
         sender(both, DiesBeforeSending(), clock).deliver()
-    (claimed,) = [m for m in both.store.outbox_of(reference) if m.kind == DECISION]
-    assert (claimed.status, claimed.attempts, claimed.lease_until) == (PENDING, 1, clock.now() + LEASE)
+    (claimed,) = [m for m in both.store.outbox_of(reference) if m.kind == MessageKind.DECISION]
+    assert (claimed.status, claimed.attempts, claimed.lease_until) == (OutboxState.PENDING, 1, clock.now() + LEASE)
     restarted = make_services(both.store, clock=clock)
     assert restarted.deliver_outbox() == 0  # leased: the dead sender might still be sending
     clock.advance(seconds=LEASE.total_seconds() - 1)
@@ -371,7 +375,7 @@ def test_a_decision_claimed_by_a_sender_that_died_is_sent_by_another_once_its_le
     mailer = restarted.mailer
     assert isinstance(mailer, FakeMailer)
     assert [m.to for m in mailer.sent] == [LK3_APPLICANT]
-    assert [m.status for m in both.store.outbox_of(reference) if m.kind == DECISION] == [SENT]
+    assert [m.status for m in both.store.outbox_of(reference) if m.kind == MessageKind.DECISION] == [OutboxState.SENT]
 
 
 def test_a_sender_that_died_after_the_server_took_the_mail_resends_it_unchanged(
@@ -420,7 +424,11 @@ def test_a_message_that_ends_every_sender_is_given_up_after_the_attempts_allowed
         clock.advance(seconds=LEASE.total_seconds())
     assert dying.deliver() == 1  # the others go out; the receipt is not tried again
     receipt, request = both.store.outbox_of(reference)
-    assert (receipt.status, receipt.attempts, request.status) == (FAILED, MAX_ATTEMPTS + 1, SENT)
+    assert (receipt.status, receipt.attempts, request.status) == (
+        OutboxState.FAILED,
+        MAX_ATTEMPTS + 1,
+        OutboxState.SENT,
+    )
     assert f"outbox {receipt.id} attempt {MAX_ATTEMPTS + 1}: earlier senders ended mid-send, giving up" in caplog.text
     clock.advance(days=1)
     assert dying.deliver() == 0

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from chalicelib.applications.records import FAILED, PENDING, SENT, ClientInfo
+from chalicelib.applications.records import ClientInfo, OutboxState
 from chalicelib.mail.outbox import BATCH, LEASE, MAX_ATTEMPTS, next_attempt
 from chalicelib.mail.transports import Email, MailError
 from chalicelib.wiring import Services
@@ -36,7 +36,7 @@ def test_a_submission_is_stored_while_the_mail_server_is_down(both: Services, ma
     receipt = submit(both)
     assert both.deliver_outbox() == 0
     assert both.store.get_submission(receipt.reference) is not None
-    assert [m.status for m in both.store.outbox_of(receipt.reference)] == [PENDING, PENDING]
+    assert [m.status for m in both.store.outbox_of(receipt.reference)] == [OutboxState.PENDING, OutboxState.PENDING]
 
 
 def test_failed_mail_is_retried_later_and_each_message_goes_out_once(
@@ -53,7 +53,10 @@ def test_failed_mail_is_retried_later_and_each_message_goes_out_once(
     clock.advance(days=1)
     assert both.deliver_outbox() == 0
     assert sorted(m.to for m in mailer.sent) == [APPLICANT_EMAIL, OFFICER_1]
-    assert [(m.status, m.attempts) for m in both.store.outbox_of(reference)] == [(SENT, 2), (SENT, 2)]
+    assert [(m.status, m.attempts) for m in both.store.outbox_of(reference)] == [
+        (OutboxState.SENT, 2),
+        (OutboxState.SENT, 2),
+    ]
 
 
 def test_retries_back_off_up_to_an_hour(clock: FakeClock) -> None:
@@ -76,7 +79,7 @@ def test_a_message_that_keeps_failing_is_given_up_and_kept_for_operations(
         services.deliver_outbox()
         clock.advance(hours=1)
     messages = services.store.outbox_of(reference)
-    assert {m.status for m in messages} == {FAILED}
+    assert {m.status for m in messages} == {OutboxState.FAILED}
     assert all(m.attempts == MAX_ATTEMPTS and "down" in m.last_error for m in messages)
     assert all(m.token_nonce == "" for m in messages)  # a link nobody will receive cannot be rebuilt either
     mailer.down = False
@@ -156,7 +159,7 @@ def test_a_message_whose_submission_is_gone_is_given_up_not_retried(services: Se
     store = services.store
     del store.submissions[reference]  # type: ignore[attr-defined]
     assert services.deliver_outbox() == 0
-    assert {m.status for m in store.outbox_of(reference)} == {FAILED}
+    assert {m.status for m in store.outbox_of(reference)} == {OutboxState.FAILED}
     assert mailer.attempts == 0
 
 

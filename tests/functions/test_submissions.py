@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from chalicelib.applications import tokens
-from chalicelib.applications.records import APPLICANT, IN_PROGRESS, RECEIPT, REVIEW_REQUEST, SUBMITTED, ClientInfo
+from chalicelib.applications.records import APPLICANT, ClientInfo, EventKind, MessageKind, SubmissionStatus
 from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
 from chalicelib.applications.validation import ValidationError
 from chalicelib.officers.directory import parse_directory
@@ -42,7 +42,7 @@ def test_the_stored_submission_holds_the_normalised_values_with_their_labels(ser
     values = {f.name: (f.label, f.value) for f in stored.fields}
     assert values["telepon"] == ("Nomor telepon/HP", "+6281234567890")
     assert values["nik"] == ("NIK", NIK_WOMAN)
-    assert stored.status == IN_PROGRESS and stored.current_step == 1 and stored.steps == 4
+    assert stored.status == SubmissionStatus.IN_PROGRESS and stored.current_step == 1 and stored.steps == 4
     assert stored.chain_names[0] == "Petugas Antar Kerja"
     assert stored.applicant_email == APPLICANT_EMAIL
 
@@ -55,19 +55,22 @@ def test_the_due_date_comes_from_the_standards_duration(services: Services, cloc
 
 def test_the_audit_trail_starts_with_who_submitted_from_where(services: Services) -> None:
     (event,) = services.store.events(submit(services).reference)
-    assert (event.kind, event.actor, event.step) == (SUBMITTED, APPLICANT, 0)
+    assert (event.kind, event.actor, event.step) == (EventKind.SUBMITTED, APPLICANT, 0)
     assert event.client == CLIENT
 
 
 def test_the_receipt_and_the_first_officers_request_are_queued_with_it(services: Services) -> None:
     queued = services.store.outbox_of(submit(services).reference)
-    assert [(m.kind, m.to, m.step) for m in queued] == [(RECEIPT, APPLICANT_EMAIL, 1), (REVIEW_REQUEST, OFFICER_1, 1)]
+    assert [(m.kind, m.to, m.step) for m in queued] == [
+        (MessageKind.RECEIPT, APPLICANT_EMAIL, 1),
+        (MessageKind.REVIEW_REQUEST, OFFICER_1, 1),
+    ]
 
 
 def test_each_officer_of_a_step_gets_an_own_link(clock: FakeClock, mailer: FakeMailer) -> None:
     services = make_services(MemoryStore(), clock=clock, mailer=mailer)  # lk3: two officers in the sample
     queued = services.store.outbox_of(submit(services, service=LK3).reference)
-    requests = [m for m in queued if m.kind == REVIEW_REQUEST]
+    requests = [m for m in queued if m.kind == MessageKind.REVIEW_REQUEST]
     assert len(requests) == 2
     assert len({m.token_nonce for m in requests}) == 2
 

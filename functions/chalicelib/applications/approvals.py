@@ -15,25 +15,21 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
 from chalicelib.applications import tokens
 from chalicelib.applications.records import (
-    APPROVED,
-    DECISION,
     DECISIONS,
-    LINK_RENEWED,
-    REJECTED,
-    REVIEW_REQUEST,
-    STEP_APPROVED,
-    STEP_REJECTED,
-    TOKEN_DECIDE,
-    TOKEN_RENEW,
     ApprovalToken,
     ClientInfo,
     Event,
+    EventKind,
+    MessageKind,
     OutboxMessage,
     StepChange,
     Submission,
+    SubmissionStatus,
+    TokenUse,
 )
 from chalicelib.applications.validation import ValidationError
 from chalicelib.officers.directory import Directory
@@ -44,17 +40,25 @@ from chalicelib.time.zones import Zone
 
 log = logging.getLogger(__name__)
 
-APPROVE = "approve"
-REJECT = "reject"
 REASON_KEY = "reason"
 MAX_REASON_LENGTH = 1000
 ATTEMPTS = 4  # re-read and retry after a collision; a real conflict explains itself on the re-read
 
-# Review states
-OPEN = "open"
-DECIDED = "decided"
-EXPIRED = "expired"
-UNKNOWN = "unknown"
+
+class Decision(StrEnum):
+    """What an officer's form posts as `decision`."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class LinkState(StrEnum):
+    """What an officer's link can still do: decide, nothing (decided), be renewed (expired), or not exist."""
+
+    OPEN = "open"
+    DECIDED = "decided"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
 
 
 class ApprovalError(Exception):
@@ -91,7 +95,7 @@ class NoOfficerError(ApprovalError):
 
 @dataclass(frozen=True)
 class ReviewView:
-    state: str
+    state: LinkState
     zone: Zone
     token: ApprovalToken | None = None
     submission: Submission | None = None
@@ -112,7 +116,7 @@ class ReviewView:
 
     @property
     def can_renew(self) -> bool:
-        return self.state == EXPIRED and self.token is not None and self.token.renewed_at is None
+        return self.state == LinkState.EXPIRED and self.token is not None and self.token.renewed_at is None
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,9 @@ def issue_review_requests(
         token_hash = tokens.hash_token(tokens.derive(secret, tokens.REVIEW, nonce))
         issued.append(ApprovalToken(token_hash, submission.reference, step, email, now, tokens.expiry(now, ttl_days)))
         queued.append(
-            OutboxMessage(submission.reference, seq, index, REVIEW_REQUEST, email, now, now, step, token_nonce=nonce)
+            OutboxMessage(
+                submission.reference, seq, index, MessageKind.REVIEW_REQUEST, email, now, now, step, token_nonce=nonce
+            )
         )
     return tuple(issued), tuple(queued)
 
@@ -177,30 +183,30 @@ class ApprovalService:
         """
         parts = tokens.split_link_id(link)
         if parts is None:
-            return ReviewView(UNKNOWN, self.directory().zone(""))
+            return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
         reference, token_value = parts
         token_hash = tokens.hash_token(token_value)
         token, submission = self.store.get_token_and_submission(token_hash, reference)
         if token is None or submission is None or token.reference != reference:
-            return ReviewView(UNKNOWN, self.directory().zone(""))
+            return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
         zone = self.directory().zone(submission.agency_id)
         events = tuple(self.store.events(submission.reference)) if with_events else ()
         if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
-            state = DECIDED
+            state = LinkState.DECIDED
         elif token.is_expired(self.clock.now()):
-            state = EXPIRED
+            state = LinkState.EXPIRED
         else:
-            state = OPEN
-        form_token = tokens.form_token(self.secret, token_hash) if state in (OPEN, EXPIRED) else ""
+            state = LinkState.OPEN
+        form_token = tokens.form_token(self.secret, token_hash) if state in (LinkState.OPEN, LinkState.EXPIRED) else ""
         return ReviewView(state, zone, token, submission, events, form_token)
 
     def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
         self._check_form_token(link, form_token)
-        if decision not in (APPROVE, REJECT):
+        if decision not in (Decision.APPROVE, Decision.REJECT):
             raise ValidationError({"decision": "Pilih setujui atau tolak."})
-        reason = clean_reason(reason) if decision == REJECT else ""
+        reason = clean_reason(reason) if decision == Decision.REJECT else ""
         for _ in range(ATTEMPTS):
-            view = self._usable(link, OPEN)
+            view = self._usable(link, LinkState.OPEN)
             assert view.token is not None and view.submission is not None
             change, notified = self._decision(view.token, view.submission, decision, reason, client)
             try:
@@ -214,7 +220,7 @@ class ApprovalService:
         """A fresh link for an expired one, to its officer (or the role's current officers if they left)."""
         self._check_form_token(link, form_token)
         for _ in range(ATTEMPTS):
-            view = self._usable(link, EXPIRED)
+            view = self._usable(link, LinkState.EXPIRED)
             assert view.token is not None and view.submission is not None
             if not view.can_renew:
                 raise ExpiredLinkError(view)
@@ -230,14 +236,21 @@ class ApprovalService:
                 nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,
             )  # fmt: skip
             event = Event(
-                seq, LINK_RENEWED, now, token.step, token.officer_email, submission.role_name(token.step), "", client
+                seq,
+                EventKind.LINK_RENEWED,
+                now,
+                token.step,
+                token.officer_email,
+                submission.role_name(token.step),
+                "",
+                client,
             )
             updated = replace(submission, version=seq, updated_at=now)
             change = StepChange(
                 submission.reference,
                 submission.version,
                 token.token_hash,
-                TOKEN_RENEW,
+                TokenUse.RENEW,
                 now,
                 updated,
                 event,
@@ -262,15 +275,15 @@ class ApprovalService:
 
     def _usable(self, link: str, wanted: str) -> ReviewView:
         view = self.review(link, with_events=False)
-        if view.state not in (wanted, UNKNOWN) and view.submission is not None:
+        if view.state not in (wanted, LinkState.UNKNOWN) and view.submission is not None:
             # A refusal shows who decided and when: only then is the history worth a Query.
             view = replace(view, events=tuple(self.store.events(view.submission.reference)))
-        if view.state == UNKNOWN:
+        if view.state == LinkState.UNKNOWN:
             raise UnknownLinkError(link[:50])
-        if view.state == DECIDED:
+        if view.state == LinkState.DECIDED:
             raise AlreadyDecidedError(view)
         if view.state != wanted:
-            raise ExpiredLinkError(view) if view.state == EXPIRED else AlreadyDecidedError(view)
+            raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else AlreadyDecidedError(view)
         return view
 
     def _decision(
@@ -278,11 +291,11 @@ class ApprovalService:
     ) -> tuple[StepChange, tuple[str, ...]]:
         now = self.clock.now()
         step, seq = token.step, submission.version + 1
-        kind = STEP_APPROVED if decision == APPROVE else STEP_REJECTED
+        kind = EventKind.STEP_APPROVED if decision == Decision.APPROVE else EventKind.STEP_REJECTED
         event = Event(seq, kind, now, step, token.officer_email, submission.role_name(step), reason, client)
         issued: tuple[ApprovalToken, ...] = ()
         queued: tuple[OutboxMessage, ...]
-        if decision == APPROVE and step < submission.steps:
+        if decision == Decision.APPROVE and step < submission.steps:
             updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
             officers = self.directory().officers(submission.agency_id, submission.chain[step])
             if not officers:  # the decision still counts; the next step waits until the directory lists someone
@@ -293,16 +306,18 @@ class ApprovalService:
                 nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,
             )  # fmt: skip
         else:
-            status = APPROVED if decision == APPROVE else REJECTED
+            status = SubmissionStatus.APPROVED if decision == Decision.APPROVE else SubmissionStatus.REJECTED
             updated = replace(submission, status=status, version=seq, updated_at=now, decision_reason=reason)
             queued = (
-                OutboxMessage(submission.reference, seq, 0, DECISION, submission.applicant_email, now, now, step),
+                OutboxMessage(
+                    submission.reference, seq, 0, MessageKind.DECISION, submission.applicant_email, now, now, step
+                ),
             )
         change = StepChange(
             submission.reference,
             submission.version,
             token.token_hash,
-            TOKEN_DECIDE,
+            TokenUse.DECIDE,
             now,
             updated,
             event,

@@ -9,30 +9,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-# Submission states, as the applicant reads them.
-IN_PROGRESS = "diproses"
-APPROVED = "disetujui"
-REJECTED = "ditolak"
 
-# Event kinds: the audit trail.
-SUBMITTED = "diajukan"
-STEP_APPROVED = "disetujui"
-STEP_REJECTED = "ditolak"
-LINK_RENEWED = "tautan_baru"
-DECISIONS = frozenset({STEP_APPROVED, STEP_REJECTED})
+class SubmissionStatus(StrEnum):
+    """Where an application stands, as the applicant reads it."""
+
+    IN_PROGRESS = "diproses"
+    APPROVED = "disetujui"
+    REJECTED = "ditolak"
+
+
+class EventKind(StrEnum):
+    """What happened to an application: the audit trail."""
+
+    SUBMITTED = "diajukan"
+    STEP_APPROVED = "disetujui"
+    STEP_REJECTED = "ditolak"
+    LINK_RENEWED = "tautan_baru"
+
+
+DECISIONS = frozenset({EventKind.STEP_APPROVED, EventKind.STEP_REJECTED})
 
 APPLICANT = "pemohon"  # the actor of the submission event
 
-# Outbox message kinds.
-RECEIPT = "tanda_terima"
-REVIEW_REQUEST = "permintaan_persetujuan"
-DECISION = "keputusan"
 
-# Outbox message states.
-PENDING = "menunggu"
-SENT = "terkirim"
-FAILED = "gagal"
+class MessageKind(StrEnum):
+    """Which mail an outbox message will be written as (templates/mail/<kind>.*)."""
+
+    RECEIPT = "tanda_terima"
+    REVIEW_REQUEST = "permintaan_persetujuan"
+    DECISION = "keputusan"
+
+
+class OutboxState(StrEnum):
+    PENDING = "menunggu"
+    SENT = "terkirim"
+    FAILED = "gagal"
+
+
+class TokenUse(StrEnum):
+    """What a step change does with the officer's link: decide (unused, unexpired) or renew (expired)."""
+
+    DECIDE = "decide"
+    RENEW = "renew"
 
 
 @dataclass(frozen=True)
@@ -69,7 +89,7 @@ class Submission:
     due_at: datetime | None
     status_key_hash: str
     status_nonce: str  # lets the server rebuild the status link for a replayed request and the receipt
-    status: str = IN_PROGRESS
+    status: SubmissionStatus = SubmissionStatus.IN_PROGRESS
     current_step: int = 1  # 1-based; once decided, the step that decided it
     version: int = 1  # bumped by every change; events are numbered by it
     decision_reason: str = ""
@@ -83,13 +103,13 @@ class Submission:
 
     @property
     def is_open(self) -> bool:
-        return self.status == IN_PROGRESS
+        return self.status == SubmissionStatus.IN_PROGRESS
 
 
 @dataclass(frozen=True)
 class Event:
     seq: int  # the submission's version this event made
-    kind: str
+    kind: EventKind
     at: datetime
     step: int  # 0 for the submission itself
     actor: str  # an officer's email address, or APPLICANT
@@ -118,13 +138,13 @@ class OutboxMessage:
     reference: str
     seq: int  # the submission version that queued it
     index: int  # its place among the messages of that version
-    kind: str
+    kind: MessageKind
     to: str
     created_at: datetime
     next_attempt_at: datetime
     step: int = 0
     token_nonce: str = ""  # review requests: what the link's token is derived from; dropped once sent
-    status: str = PENDING
+    status: OutboxState = OutboxState.PENDING
     attempts: int = 0
     lease_id: str = ""
     lease_until: datetime | None = None
@@ -159,20 +179,15 @@ class IdempotencyRecord:
 class StepChange:
     """One decision or link renewal: everything its transaction writes, and what it expects to find.
 
-    The submission must still be at `expected_version`; the token must be usable for `token_use`
-    ("decide": not used, not expired; "renew": expired, not yet renewed).
+    The submission must still be at `expected_version`; the token must be usable for `token_use`.
     """
 
     reference: str
     expected_version: int
     token_hash: str
-    token_use: str
+    token_use: TokenUse
     at: datetime
     submission: Submission  # the new state, version expected_version + 1
     event: Event
     tokens: tuple[ApprovalToken, ...] = ()
     outbox: tuple[OutboxMessage, ...] = ()
-
-
-TOKEN_DECIDE = "decide"
-TOKEN_RENEW = "renew"

@@ -21,12 +21,12 @@ from chalicelib.applications.paths import status_path
 from chalicelib.applications.rate_limit import RateLimit
 from chalicelib.applications.records import (
     APPLICANT,
-    RECEIPT,
-    SUBMITTED,
     ClientInfo,
     Event,
+    EventKind,
     FieldValue,
     IdempotencyRecord,
+    MessageKind,
     NewSubmission,
     OutboxMessage,
     Submission,
@@ -148,10 +148,10 @@ class SubmissionService:
             submission, 1, directory.officers(agency.id, chain[0]), seq=1, first_index=1, now=now,
             nonces=self.nonces, secret=self.secret, ttl_days=self.token_ttl_days,
         )  # fmt: skip
-        receipt = OutboxMessage("", 1, 0, RECEIPT, clean.applicant_email, now, now, step=1)
+        receipt = OutboxMessage("", 1, 0, MessageKind.RECEIPT, clean.applicant_email, now, now, step=1)
         new = NewSubmission(
             submission=submission,
-            event=Event(1, SUBMITTED, now, 0, APPLICANT, client=client),
+            event=Event(1, EventKind.SUBMITTED, now, 0, APPLICANT, client=client),
             tokens=issued,
             outbox=(receipt, *queued),
             idempotency_hash=key_hash,

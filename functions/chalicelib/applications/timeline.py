@@ -7,31 +7,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from chalicelib.applications.records import APPROVED, DECISIONS, IN_PROGRESS, REJECTED, STEP_APPROVED, Event, Submission
+from chalicelib.applications.records import DECISIONS, Event, EventKind, Submission, SubmissionStatus
 from chalicelib.time.formatting import format_datetime
 from chalicelib.time.instants import timestamp
 from chalicelib.time.zones import Zone
 
-# Step states
-DONE = "disetujui"
-REFUSED = "ditolak"
-CURRENT = "diperiksa"
-WAITING = "menunggu"
-SKIPPED = "tidak dilanjutkan"
+
+class StepState(StrEnum):
+    """Where one step of the chain stands."""
+
+    DONE = "disetujui"
+    REFUSED = "ditolak"
+    CURRENT = "diperiksa"
+    WAITING = "menunggu"
+    SKIPPED = "tidak dilanjutkan"
+
 
 STATUS_LABELS = {
-    IN_PROGRESS: "Sedang diproses",
-    APPROVED: "Disetujui",
-    REJECTED: "Ditolak",
+    SubmissionStatus.IN_PROGRESS: "Sedang diproses",
+    SubmissionStatus.APPROVED: "Disetujui",
+    SubmissionStatus.REJECTED: "Ditolak",
 }
 STEP_LABELS = {
-    DONE: "Disetujui",
-    REFUSED: "Ditolak",
-    CURRENT: "Sedang diperiksa",
-    WAITING: "Menunggu langkah sebelumnya",
-    SKIPPED: "Tidak dilanjutkan",
+    StepState.DONE: "Disetujui",
+    StepState.REFUSED: "Ditolak",
+    StepState.CURRENT: "Sedang diperiksa",
+    StepState.WAITING: "Menunggu langkah sebelumnya",
+    StepState.SKIPPED: "Tidak dilanjutkan",
 }
 
 
@@ -39,7 +44,7 @@ STEP_LABELS = {
 class StepProgress:
     number: int
     role_name: str
-    state: str
+    state: StepState
     since: datetime | None  # decided at, or (current step) waiting since
     decision: Event | None
 
@@ -55,13 +60,13 @@ def progress(submission: Submission, events: tuple[Event, ...] | list[Event]) ->
     for number, role_name in enumerate(submission.chain_names, start=1):
         decision = decisions.get(number)
         if decision is not None:
-            state = DONE if decision.kind == STEP_APPROVED else REFUSED
+            state = StepState.DONE if decision.kind == EventKind.STEP_APPROVED else StepState.REFUSED
             rows.append(StepProgress(number, role_name, state, decision.at, decision))
             started = decision.at
-        elif submission.status == IN_PROGRESS and submission.current_step == number:
-            rows.append(StepProgress(number, role_name, CURRENT, started, None))
+        elif submission.status == SubmissionStatus.IN_PROGRESS and submission.current_step == number:
+            rows.append(StepProgress(number, role_name, StepState.CURRENT, started, None))
         else:
-            state = WAITING if submission.status == IN_PROGRESS else SKIPPED
+            state = StepState.WAITING if submission.status == SubmissionStatus.IN_PROGRESS else StepState.SKIPPED
             rows.append(StepProgress(number, role_name, state, None, None))
     return rows
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.applications import tokens
 from chalicelib.applications.paths import review_path, status_path
-from chalicelib.applications.records import APPROVED, DECISION, RECEIPT, REVIEW_REQUEST, OutboxMessage, Submission
+from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
 from chalicelib.mail.transports import Email
 from chalicelib.officers.directory import Directory
 from chalicelib.standard.catalogue import Catalogue, service_url
@@ -58,16 +58,16 @@ class MailComposer:
             context["service_url"] = self.base_url + service_url(standard)
             context["duration"] = describe_duration(standard.duration)
             context["product"] = standard.components["product"].text.strip()
-        if message.kind == RECEIPT:
+        if message.kind == MessageKind.RECEIPT:
             subject = f"Permohonan {submission.reference} diterima: {submission.title}"
-        elif message.kind == REVIEW_REQUEST:
+        elif message.kind == MessageKind.REVIEW_REQUEST:
             subject, extra = self._review(message, submission)
             context.update(extra)
             context["expires"] = format_datetime(extra["expires_at"], zone)
-        elif message.kind == DECISION:
-            outcome = "disetujui" if submission.status == APPROVED else "ditolak"
+        elif message.kind == MessageKind.DECISION:
+            outcome = "disetujui" if submission.status == SubmissionStatus.APPROVED else "ditolak"
             subject = f"Permohonan {submission.reference} {outcome}: {submission.title}"
-            context["approved"] = submission.status == APPROVED
+            context["approved"] = submission.status == SubmissionStatus.APPROVED
         else:
             raise CompositionError(f"unknown message kind {message.kind!r}")
         context["subject"] = subject

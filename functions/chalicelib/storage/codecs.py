@@ -11,13 +11,16 @@ from typing import Any
 
 from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import (
-    PENDING,
     ApprovalToken,
     ClientInfo,
     Event,
+    EventKind,
     FieldValue,
+    MessageKind,
     OutboxMessage,
+    OutboxState,
     Submission,
+    SubmissionStatus,
 )
 from chalicelib.applications.references import counter_name
 from chalicelib.storage.table import OUTBOX_PENDING, TTL_ATTRIBUTE
@@ -102,7 +105,7 @@ def submission_from(item: Mapping[str, Any]) -> Submission:
         due_at=_optional_time(item.get("due_at")),
         status_key_hash=str(item["status_key_hash"]),
         status_nonce=str(item["status_nonce"]),
-        status=str(item["status"]),
+        status=SubmissionStatus(item["status"]),
         current_step=int(item["current_step"]),
         version=int(item["version"]),
         decision_reason=str(item.get("decision_reason", "")),
@@ -129,7 +132,7 @@ def event_item(reference: str, e: Event) -> dict[str, Any]:
 def event_from(item: Mapping[str, Any]) -> Event:
     return Event(
         seq=int(item["seq"]),
-        kind=str(item["kind"]),
+        kind=EventKind(item["kind"]),
         at=parse_timestamp(str(item["at"])),
         step=int(item["step"]),
         actor=str(item["actor"]),
@@ -184,7 +187,7 @@ def outbox_item(m: OutboxMessage) -> dict[str, Any]:
         "attempts": m.attempts,
         "last_error": m.last_error,
     }
-    if m.status == PENDING:
+    if m.status == OutboxState.PENDING:
         item["gsi1pk"] = OUTBOX_PENDING
         item["gsi1sk"] = outbox_sort(m, m.next_attempt_at)
     if m.token_nonce:
@@ -197,13 +200,13 @@ def outbox_from(item: Mapping[str, Any]) -> OutboxMessage:
         reference=str(item["reference"]),
         seq=int(item["seq"]),
         index=int(item["index"]),
-        kind=str(item["kind"]),
+        kind=MessageKind(item["kind"]),
         to=str(item["to"]),
         created_at=parse_timestamp(str(item["created_at"])),
         next_attempt_at=parse_timestamp(str(item["next_attempt_at"])),
         step=int(item.get("step", 0)),
         token_nonce=str(item.get("token_nonce", "")),
-        status=str(item["status"]),
+        status=OutboxState(item["status"]),
         attempts=int(item.get("attempts", 0)),
         lease_id=str(item.get("lease_id", "")),
         lease_until=_optional_time(item.get("lease_until")),

@@ -20,18 +20,15 @@ from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
 from chalicelib.applications.records import (
-    FAILED,
-    PENDING,
-    SENT,
-    TOKEN_DECIDE,
-    TOKEN_RENEW,
     ApprovalToken,
     Event,
     IdempotencyRecord,
     NewSubmission,
     OutboxMessage,
+    OutboxState,
     StepChange,
     Submission,
+    TokenUse,
 )
 from chalicelib.applications.references import format_reference
 from chalicelib.storage.codecs import (
@@ -276,7 +273,7 @@ class DynamoStore:
 
     def apply_step_change(self, change: StepChange) -> None:
         now = timestamp(change.at)
-        if change.token_use == TOKEN_DECIDE:
+        if change.token_use == TokenUse.DECIDE:
             token_update = {
                 "UpdateExpression": "SET #used_at = :now",
                 "ConditionExpression": (
@@ -284,7 +281,7 @@ class DynamoStore:
                     " AND attribute_not_exists(#used_at) AND #expires_at > :now"
                 ),
             }
-        elif change.token_use == TOKEN_RENEW:
+        elif change.token_use == TokenUse.RENEW:
             token_update = {
                 "UpdateExpression": "SET #renewed_at = :now",
                 "ConditionExpression": (
@@ -355,7 +352,11 @@ class DynamoStore:
                             " AND (attribute_not_exists(#lease_until) OR #lease_until <= :now)"
                         ),
                         "ExpressionAttributeValues": self._values(
-                            lease=lease_id, until=timestamp(lease_until), one=1, pending=PENDING, now=timestamp(now)
+                            lease=lease_id,
+                            until=timestamp(lease_until),
+                            one=1,
+                            pending=OutboxState.PENDING,
+                            now=timestamp(now),
                         ),
                         "ReturnValues": "ALL_NEW",
                     }
@@ -372,7 +373,7 @@ class DynamoStore:
             message,
             lease_id,
             "SET #status = :sent, #sent_at = :now REMOVE #gsi1pk, #gsi1sk, #token_nonce, #lease_id, #lease_until",
-            self._values(sent=SENT, now=timestamp(now)),
+            self._values(sent=OutboxState.SENT, now=timestamp(now)),
         )
 
     def retry_outbox(
@@ -385,7 +386,10 @@ class DynamoStore:
                 "SET #status = :failed, #last_error = :error, #gsi1pk = :index, #gsi1sk = :sort"
                 " REMOVE #token_nonce, #lease_id, #lease_until",
                 self._values(
-                    failed=FAILED, error=error, index=OUTBOX_FAILED, sort=outbox_sort(message, next_attempt_at)
+                    failed=OutboxState.FAILED,
+                    error=error,
+                    index=OUTBOX_FAILED,
+                    sort=outbox_sort(message, next_attempt_at),
                 ),
             )
         return self._release(

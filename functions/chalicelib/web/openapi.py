@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.applications.approvals import MAX_REASON_LENGTH
 from chalicelib.applications.intake import MAX_REQUIREMENTS
 from chalicelib.applications.references import REFERENCE_PATTERN
-from chalicelib.applications.timeline import CURRENT, DONE, REFUSED, SKIPPED, STATUS_LABELS, WAITING
+from chalicelib.applications.timeline import STATUS_LABELS, StepState
 from chalicelib.applications.tokens import LINK_ID_PATTERN, TOKEN_PATTERN
 from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
 from chalicelib.standard.schema import FIELD_MAX_LENGTH
@@ -338,7 +338,7 @@ def _schemas() -> dict[str, Any]:
                         "properties": {
                             "step": {"type": "integer"},
                             "role": {"type": "string"},
-                            "state": {"type": "string", "enum": [DONE, REFUSED, CURRENT, WAITING, SKIPPED]},
+                            "state": {"type": "string", "enum": [state.value for state in StepState]},
                             "label": {"type": "string"},
                             "at": {"type": "string", "format": "date-time", "nullable": True},
                             "reason": {"type": "string", "nullable": True},

@@ -11,19 +11,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.applications.approvals import DECIDED, EXPIRED, OPEN, REJECT, ReviewView
+from chalicelib.applications.approvals import Decision, LinkState, ReviewView
 from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, requirement_name
 from chalicelib.applications.paths import API_ROOT
-from chalicelib.applications.records import (
-    APPROVED,
-    DECISIONS,
-    LINK_RENEWED,
-    REJECTED,
-    STEP_APPROVED,
-    STEP_REJECTED,
-    SUBMITTED,
-    Event,
-)
+from chalicelib.applications.records import DECISIONS, Event, EventKind, SubmissionStatus
 from chalicelib.applications.submissions import StatusView
 from chalicelib.applications.timeline import STATUS_LABELS, progress
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
@@ -47,10 +38,10 @@ HEADERS: dict[str, str] = {
 }
 
 EVENT_LABELS = {
-    SUBMITTED: "Permohonan diajukan",
-    STEP_APPROVED: "Disetujui",
-    STEP_REJECTED: "Ditolak",
-    LINK_RENEWED: "Tautan persetujuan baru dikirim",
+    EventKind.SUBMITTED: "Permohonan diajukan",
+    EventKind.STEP_APPROVED: "Disetujui",
+    EventKind.STEP_REJECTED: "Ditolak",
+    EventKind.LINK_RENEWED: "Tautan persetujuan baru dikirim",
 }
 
 
@@ -78,8 +69,8 @@ def status_page(view: StatusView, catalogue: Catalogue) -> str:
         title=f"Status permohonan {s.reference}",
         s=s,
         status_label=STATUS_LABELS[s.status],
-        approved=s.status == APPROVED,
-        rejected=s.status == REJECTED,
+        approved=s.status == SubmissionStatus.APPROVED,
+        rejected=s.status == SubmissionStatus.REJECTED,
         rows=progress(s, view.events),
         when=_when(view.zone),
         channels=channels,
@@ -103,19 +94,19 @@ def review_page(
         s=s,
         token=token,
         state=view.state,
-        OPEN=OPEN,
-        DECIDED=DECIDED,
-        EXPIRED=EXPIRED,
+        OPEN=LinkState.OPEN,
+        DECIDED=LinkState.DECIDED,
+        EXPIRED=LinkState.EXPIRED,
         decision=decision,
         decision_label=_decision_label(decision),
         rows=progress(s, view.events) if s else [],
-        history=[e for e in view.events if e.kind in DECISIONS or e.kind == LINK_RENEWED],
+        history=[e for e in view.events if e.kind in DECISIONS or e.kind == EventKind.LINK_RENEWED],
         event_labels=EVENT_LABELS,
         when=_when(view.zone),
         action=f"{API_ROOT}/review/{link}",
         errors=errors or {},
         reason=reason,
-        reject=REJECT,
+        reject=Decision.REJECT,
         status_label=STATUS_LABELS[s.status] if s else "",
     )
 
@@ -123,7 +114,7 @@ def review_page(
 def _decision_label(decision: Event | None) -> str:
     if decision is None:
         return ""
-    return "menyetujui" if decision.kind == STEP_APPROVED else "menolak"
+    return "menyetujui" if decision.kind == EventKind.STEP_APPROVED else "menolak"
 
 
 def form_page(application: Application, catalogue: Catalogue, errors: Mapping[str, str]) -> str | None:
