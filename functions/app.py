@@ -2,12 +2,17 @@
 
 Routes are declared without the "/api" prefix: on AWS "/api" is the API Gateway stage that CloudFront
 routes to, and `make serve` strips it the same way. So POST /submissions here is POST /api/submissions.
+
+Each route does its work and lets domain errors rise; `_answer` looks the error up in a table (the error's
+class, or the nearest base class listed) and writes the response. An error no table lists is a bug: it
+propagates, and Chalice answers 500.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import Chalice, Rate, Request, Response
@@ -16,6 +21,7 @@ from chalicelib.applications.approvals import (
     ExpiredLinkError,
     ForgedRequestError,
     LinkState,
+    LinkStillValidError,
     NoOfficerError,
     ReviewView,
     UnknownLinkError,
@@ -37,7 +43,7 @@ from chalicelib.storage.port import ConflictError, StoreUnavailableError
 from chalicelib.web import pages
 from chalicelib.web.client_address import client_ip
 from chalicelib.web.openapi import document
-from chalicelib.web.origins import is_cross_site
+from chalicelib.web.origins import CrossSiteError, refuse_cross_site
 from chalicelib.wiring import get_services
 
 app = Chalice(app_name="layanan")
@@ -46,6 +52,8 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 RETRY_AFTER_BUSY = 5  # seconds: DynamoDB throttling or a timeout usually passes within that
+
+Handler = Callable[[Any], Response]  # a domain error -> the response that explains it
 
 
 # --- helpers: requests and responses ------------------------------------------------------------------------
@@ -111,144 +119,142 @@ def _busy(*paragraphs: str, as_json: bool) -> Response:
     return _message(503, "Sistem sedang sibuk.", *paragraphs, as_json=as_json, retry_after=RETRY_AFTER_BUSY)
 
 
-def _is_busy(error: Exception) -> bool:
-    return isinstance(error, StoreUnavailableError) or (isinstance(error, ConflictError) and error.retryable)
+def _answer(error: Exception, table: Mapping[type[Exception], Handler]) -> Response:
+    """The response the table gives the error's class or its nearest listed base; unlisted errors propagate."""
+    for kind in type(error).__mro__:
+        handler = table.get(kind)
+        if handler is not None:
+            return handler(error)
+    raise error
+
+
+def _unless_collision(error: ConflictError, busy: Callable[[], Response]) -> Response:
+    """A mere collision of two transactions is worth retrying; a real conflict here is a bug."""
+    if not error.retryable:
+        raise error
+    return busy()
 
 
 # --- the applicant ---------------------------------------------------------------------------------------
 
 
-@app.route("/submissions", methods=["POST"], content_types=[JSON, FORM])
-def submit() -> Response:
-    as_json = _media_type() != FORM
-    body = _body()
-    services = get_services()
-    application: Application | None = None
-    try:
-        application = application_from_json(body) if as_json else application_from_form(body)
-        receipt = services.submissions.submit(application, _client())
-    except HoneypotError:
-        return _message(202, "Permohonan diterima.", "Terima kasih.", as_json=as_json)
-    except ValidationError as error:
-        if as_json:
-            return _json(422, {"message": "Permohonan belum dapat diterima.", "errors": error.errors})
-        assert application is not None
-        page = pages.form_page(application, services.catalogue(), error.errors)
-        if page is None:
-            return _message(422, "Layanan tidak dikenal", *error.errors.values(), as_json=False)
-        return _html(422, page)
-    except BadRequestError:
-        return _message(400, "Permintaan tidak dapat dibaca.", "Kirim ulang dari halaman formulir.", as_json=as_json)
-    except PayloadTooLargeError:
-        return _message(413, "Permohonan terlalu besar.", "Periksa panjang isian Anda.", as_json=as_json)
-    except RateLimitedError as error:
-        app.log.warning("submission refused: the client's rate window is full")  # the address is not logged
-        minutes = math.ceil(error.retry_after / 60)
-        return _message(
-            429,
-            "Terlalu banyak permohonan dari alamat internet Anda.",
-            f"Permohonan ini belum tercatat. Silakan kirim lagi dalam {minutes} menit.",
-            as_json=as_json,
-            retry_after=error.retry_after,
-        )
-    except (StoreUnavailableError, ConflictError) as error:
-        if not _is_busy(error):
-            raise
-        app.log.warning("submission not stored: %s", error)
+def _submission_errors(as_json: bool, application: Callable[[], Application | None]) -> dict[type, Handler]:
+    def not_stored() -> Response:
         return _busy(
             "Permohonan Anda belum tercatat. Kirim lagi formulir yang sama dalam beberapa detik;"
             " permohonan tidak akan tercatat dua kali.",
             as_json=as_json,
         )
-    except ServiceUnavailableError:
-        app.log.error("submission refused: %s", "officer directory incomplete", exc_info=True)
+
+    def invalid(error: ValidationError) -> Response:
+        if as_json:
+            return _json(422, {"message": "Permohonan belum dapat diterima.", "errors": error.errors})
+        sent = application()
+        page = pages.form_page(sent, get_services().catalogue(), error.errors) if sent else None
+        if page is None:
+            return _message(422, "Layanan tidak dikenal", *error.errors.values(), as_json=False)
+        return _html(422, page)
+
+    def rate_limited(error: RateLimitedError) -> Response:
+        app.log.warning("submission refused: the client's rate window is full")  # the address is not logged
+        return _message(
+            429,
+            "Terlalu banyak permohonan dari alamat internet Anda.",
+            f"Permohonan ini belum tercatat. Silakan kirim lagi dalam {math.ceil(error.retry_after / 60)} menit.",
+            as_json=as_json,
+            retry_after=error.retry_after,
+        )
+
+    def no_officer(error: ServiceUnavailableError) -> Response:
+        app.log.error("submission refused: officer directory incomplete (%s)", error)
         return _message(
             503,
-            "Permohonan online untuk layanan ini belum dapat diterima.",
+            "Permohonan daring untuk layanan ini belum dapat diterima.",
             "Petugas yang memprosesnya belum ditetapkan. Silakan datang langsung atau hubungi instansi.",
             as_json=as_json,
         )
+
+    def store_failed(error: Exception) -> Response:
+        app.log.warning("submission not stored: %s", error)
+        return not_stored()
+
+    return {
+        HoneypotError: lambda _: _message(202, "Permohonan diterima.", "Terima kasih.", as_json=as_json),
+        CrossSiteError: lambda _: _message(
+            403,
+            "Permohonan ditolak",
+            "Permohonan hanya dapat dikirim dari formulir di situs layanan ini. Tidak ada yang tercatat.",
+            "Buka halaman layanan di situs instansi, lalu isi dan kirim formulirnya di sana.",
+            as_json=as_json,
+        ),
+        ValidationError: invalid,
+        BadRequestError: lambda _: _message(
+            400, "Permintaan tidak dapat dibaca.", "Kirim ulang dari halaman formulir.", as_json=as_json
+        ),
+        PayloadTooLargeError: lambda _: _message(
+            413, "Permohonan terlalu besar.", "Periksa panjang isian Anda.", as_json=as_json
+        ),
+        RateLimitedError: rate_limited,
+        StoreUnavailableError: store_failed,
+        ConflictError: lambda error: _unless_collision(error, lambda: store_failed(error)),
+        ServiceUnavailableError: no_officer,
+    }
+
+
+@app.route("/submissions", methods=["POST"], content_types=[JSON, FORM])
+def submit() -> Response:
+    as_json = _media_type() != FORM
+    services = get_services()
+    application: Application | None = None
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        application = application_from_json(_body()) if as_json else application_from_form(_body())
+        receipt = services.submissions.submit(application, _client())
+    except Exception as error:
+        return _answer(error, _submission_errors(as_json, lambda: application))
     if not as_json:
         return _redirect(receipt.status_path)  # the status page doubles as the confirmation page
-    document_ = receipt_document(receipt.submission, receipt.status_path, receipt.zone)
-    return _json(201 if receipt.created else 200, document_)
+    return _json(
+        201 if receipt.created else 200, receipt_document(receipt.submission, receipt.status_path, receipt.zone)
+    )
 
 
 @app.route("/status/{reference}", methods=["GET", "HEAD"])
 def status(reference: str) -> Response:
     services = get_services()
-    params: dict[str, str] = dict(_request().query_params or {})
-    key = params.get("key", "")
+    as_json = _wants_json()
+    key = dict(_request().query_params or {}).get("key", "")
     try:
         view = services.submissions.status(reference, key)
-    except StoreUnavailableError:
-        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=_wants_json())
-    except StatusNotFoundError:
-        return _message(
-            404,
-            "Permohonan tidak ditemukan",
-            "Periksa apakah tautan tersalin utuh dari email tanda terima.",
-            as_json=_wants_json(),
+    except Exception as error:
+        return _answer(
+            error,
+            {
+                StoreUnavailableError: lambda _: _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=as_json),
+                StatusNotFoundError: lambda _: _message(
+                    404,
+                    "Permohonan tidak ditemukan",
+                    "Periksa apakah tautan tersalin utuh dari email tanda terima.",
+                    as_json=as_json,
+                ),
+            },
         )
-    if _wants_json():
+    if as_json:
         return _json(200, status_document(view.submission, view.events, view.zone))
     return _html(200, pages.status_page(view, services.catalogue()))
 
 
 # --- officers ----------------------------------------------------------------------------------------------
 
-
-def _review_response(status: int, view: ReviewView, token: str, **extra: Any) -> Response:
-    return _html(status, pages.review_page(view, token, **extra))
+REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410}
 
 
-@app.route("/review/{token}", methods=["GET", "HEAD"])
-def review(token: str) -> Response:
-    # Reads only: mail scanners open every link, and some run the page.
-    try:
-        view = get_services().approvals.review(token)
-    except StoreUnavailableError:
-        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=False)
-    status_code = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410}.get(view.state, 200)
-    return _review_response(status_code, view, token)
+def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
+    return _html(status, pages.review_page(view, link, **extra))
 
 
-@app.route("/review/{token}", methods=["POST"], content_types=[FORM])
-def decide(token: str) -> Response:
-    services = get_services()
-    request = _request()
-    values: dict[str, str] = {}
-    try:
-        if is_cross_site(request.headers, services.settings.base_url):
-            raise ForgedRequestError("cross-site")
-        values = form_values(_body())
-        services.approvals.decide(
-            token, values.get("decision", ""), values.get("reason", ""), values.get("form_token", ""), _client()
-        )
-    except ValidationError as error:
-        view = services.approvals.review(token)
-        return _review_response(422, view, token, errors=error.errors, reason=values.get("reason", "")[:2000])
-    except Exception as error:
-        return _officer_error(error, token)
-    return _redirect(f"{API_ROOT}/review/{token}")
-
-
-@app.route("/review/{token}/renew", methods=["POST"], content_types=[FORM])
-def renew(token: str) -> Response:
-    services = get_services()
-    request = _request()
-    try:
-        if is_cross_site(request.headers, services.settings.base_url):
-            raise ForgedRequestError("cross-site")
-        values = form_values(_body())
-        services.approvals.renew(token, values.get("form_token", ""), _client())
-    except Exception as error:
-        return _officer_error(error, token)
-    return _redirect(f"{API_ROOT}/review/{token}")
-
-
-def _officer_error(error: Exception, token: str) -> Response:
-    if isinstance(error, ForgedRequestError):
+def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]:
+    def forged(_: Exception) -> Response:
         return _message(
             403,
             "Permintaan ditolak",
@@ -256,34 +262,86 @@ def _officer_error(error: Exception, token: str) -> Response:
             "Buka lagi tautan dari email Anda, lalu tekan tombolnya di sana.",
             as_json=False,
         )
-    if isinstance(error, UnknownLinkError):
-        return _review_response(404, get_services().approvals.review(token), token)
-    if isinstance(error, AlreadyDecidedError):
-        if error.view.decided_by_this_link:  # a double click or a retried request: same answer as the first
-            return _redirect(f"{API_ROOT}/review/{token}")
-        return _review_response(409, error.view, token)
-    if isinstance(error, ExpiredLinkError):
-        return _review_response(410, error.view, token)
-    if isinstance(error, BadRequestError):
-        return _message(400, "Permintaan tidak dapat dibaca.", as_json=False)
-    if isinstance(error, PayloadTooLargeError):
-        return _message(
-            413, "Permintaan terlalu besar.", "Alasan penolakan paling banyak 1000 karakter.", as_json=False
-        )
-    if isinstance(error, NoOfficerError):
+
+    def already_decided(error: AlreadyDecidedError) -> Response:
+        if error.repeats_the_decision:  # a double click or a retried request: same answer as the first
+            return _redirect(f"{API_ROOT}/review/{link}")
+        return _review_response(409, error.view, link, not_saved=error.attempted)
+
+    def invalid(error: ValidationError) -> Response:
+        view = get_services().approvals.review(link)
+        return _review_response(422, view, link, errors=error.errors, reason=values.get("reason", "")[:2000])
+
+    def no_officer(error: NoOfficerError) -> Response:
         app.log.error("no officer listed for role %s", error)
         return _message(
             503,
             "Tautan belum dapat dikirim",
-            "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan online instansi Anda.",
+            "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan daring instansi Anda.",
             as_json=False,
         )
-    if isinstance(error, (ConflictError, StoreUnavailableError)):
+
+    def not_stored(error: Exception) -> Response:
         app.log.warning("decision not stored: %s", error)
         return _busy(
             "Keputusan Anda belum tercatat. Muat ulang halaman dan coba lagi dalam beberapa detik.", as_json=False
         )
-    raise error
+
+    return {
+        CrossSiteError: forged,
+        ForgedRequestError: forged,
+        ValidationError: invalid,
+        UnknownLinkError: lambda _: _review_response(404, get_services().approvals.review(link), link),
+        AlreadyDecidedError: already_decided,
+        ExpiredLinkError: lambda error: _review_response(410, error.view, link),
+        LinkStillValidError: lambda error: _review_response(409, error.view, link),
+        BadRequestError: lambda _: _message(400, "Permintaan tidak dapat dibaca.", as_json=False),
+        PayloadTooLargeError: lambda _: _message(
+            413, "Permintaan terlalu besar.", "Alasan penolakan paling banyak 1.000 karakter.", as_json=False
+        ),
+        NoOfficerError: no_officer,
+        ConflictError: not_stored,
+        StoreUnavailableError: not_stored,
+    }
+
+
+@app.route("/review/{link}", methods=["GET", "HEAD"])
+def review(link: str) -> Response:
+    # Reads only: mail scanners open every link, and some run the page.
+    try:
+        view = get_services().approvals.review(link)
+    except StoreUnavailableError:
+        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=False)
+    return _review_response(REVIEW_STATUS.get(view.state, 200), view, link)
+
+
+@app.route("/review/{link}", methods=["POST"], content_types=[FORM])
+def decide(link: str) -> Response:
+    services = get_services()
+    values: dict[str, str] = {}
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        values = form_values(_body())
+        decision, reason, form_token = (
+            values.get("decision", ""),
+            values.get("reason", ""),
+            values.get("form_token", ""),
+        )
+        services.approvals.decide(link, decision, reason, form_token, _client())
+    except Exception as error:
+        return _answer(error, _officer_errors(link, values))
+    return _redirect(f"{API_ROOT}/review/{link}")
+
+
+@app.route("/review/{link}/renew", methods=["POST"], content_types=[FORM])
+def renew(link: str) -> Response:
+    services = get_services()
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        services.approvals.renew(link, form_values(_body()).get("form_token", ""), _client())
+    except Exception as error:
+        return _answer(error, _officer_errors(link, {}))
+    return _redirect(f"{API_ROOT}/review/{link}")
 
 
 # --- the API's own description, and background work ------------------------------------------------------------

@@ -181,7 +181,7 @@ def links_for(mailer: FakeMailer, address: str) -> list[str]:
 
 def token_hash_of(link: str) -> str:
     """What the table keys a review link's token by (the link is "<reference>.<token>")."""
-    parts = tokens.split_link_id(link)
+    parts = tokens.split_review_link(link)
     assert parts is not None, link
     return tokens.hash_token(parts[1])
 

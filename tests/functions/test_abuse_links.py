@@ -135,18 +135,26 @@ def test_a_link_whose_step_another_officer_decided_is_409_and_changes_nothing(
     assert submission.status == SubmissionStatus.REJECTED  # the first decision stands
 
 
-def test_a_used_link_replayed_with_the_other_decision_changes_nothing(client: Client, services: Services) -> None:
+def test_a_used_link_replayed_with_the_other_decision_is_409_and_says_it_was_not_saved(
+    client: Client, services: Services
+) -> None:
     applied(client)
     token = links(services, OFFICER_1)[-1]
     form_token = form_token_of(client, token)
     assert post(client, token, approval(form_token)) == 303
     before = stored(services)
-    # The same link again (a double click, a retried request, or second thoughts): the first decision stands,
-    # and the answer is the page that says so.
-    assert post(client, token, {"decision": "reject", "reason": "berubah pikiran", "form_token": form_token}) == 303
+    # Second thoughts, or a stale second tab: the first decision stands, and the answer must not look like success.
+    rejection = {"decision": "reject", "reason": "berubah pikiran", "form_token": form_token}
+    response = client.http.post(f"/review/{token}", headers=SAME_ORIGIN, body=urlencode(rejection).encode())
+    assert response.status_code == 409
+    page = response.body.decode()
+    assert "Keputusan Anda tidak tersimpan." in page and "Anda mengirim penolakan" in page
+    assert "Keputusan yang berlaku:" in page and "menyetujui" in page and "Keputusan tersimpan." not in page
     assert stored(services) == before
-    page = client.http.get(f"/review/{token}").body.decode()
-    assert "Keputusan tersimpan." in page and "menyetujui" in page
+    # The same decision again (a double click, a retried request) is the same success as the first.
+    assert post(client, token, approval(form_token)) == 303
+    assert stored(services) == before
+    assert "Keputusan tersimpan." in client.http.get(f"/review/{token}").body.decode()
 
 
 def test_the_old_link_of_a_renewed_pair_cannot_decide_after_the_new_one_did(

@@ -101,6 +101,25 @@ def test_a_double_clicked_plain_form_is_one_submission(client: Client, services:
     assert len(stored(services)["submissions"]) == 1
 
 
+def test_a_form_posted_from_another_site_is_403_in_indonesian_and_stores_nothing(
+    client: Client, services: Services
+) -> None:
+    before = stored(services)
+    body = urlencode(form_body()).encode()
+    for headers in (
+        {**FORM, "origin": "https://evil.example"},
+        {**FORM, "sec-fetch-site": "cross-site"},
+        {**FORM, "referer": "https://evil.example/form.html"},
+        {**JSON, "origin": "https://evil.example"},
+    ):
+        response = client.http.post("/submissions", headers=headers, body=body)
+        assert response.status_code == 403
+        assert "Permohonan hanya dapat dikirim dari formulir di situs layanan ini" in response.body.decode()
+    assert stored(services) == before
+    # The site's own form, and clients that name no origin at all, still go through.
+    assert client.http.post("/submissions", headers=SAME_ORIGIN, body=body).status_code == 303
+
+
 def test_json_errors_are_422_with_a_message_per_field(client: Client, services: Services) -> None:
     response = post_json(client, json_body(fields=paspor_fields(nik="5105015708", telepon="12"), consent=False))
     assert response.status_code == 422

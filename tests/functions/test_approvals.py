@@ -14,6 +14,7 @@ from chalicelib.applications.approvals import (
     ExpiredLinkError,
     ForgedRequestError,
     LinkState,
+    LinkStillValidError,
     UnknownLinkError,
 )
 from chalicelib.applications.records import EventKind, MessageKind, SubmissionStatus
@@ -300,7 +301,7 @@ def test_an_expired_link_can_have_a_fresh_one_sent_to_its_officer_once(both: Ser
 
 def test_a_valid_link_cannot_be_renewed(services: Services) -> None:
     _, token = first_link(services)
-    with pytest.raises(AlreadyDecidedError):
+    with pytest.raises(LinkStillValidError):
         services.approvals.renew(token, form_token(token), CLIENT)
 
 

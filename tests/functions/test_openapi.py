@@ -108,7 +108,7 @@ def test_declared_request_limits_are_the_ones_enforced(client: Client) -> None:
 
 def test_the_token_and_reference_patterns_match_real_links(services: Services) -> None:
     paths = document()["paths"]
-    token_pattern = paths["/review/{token}"]["get"]["parameters"][0]["schema"]["pattern"]
+    token_pattern = paths["/review/{link}"]["get"]["parameters"][0]["schema"]["pattern"]
     reference_pattern = paths["/status/{reference}"]["get"]["parameters"][0]["schema"]["pattern"]
     receipt = submit(services)
     services.deliver_outbox()

@@ -61,6 +61,9 @@ class LinkState(StrEnum):
     UNKNOWN = "unknown"
 
 
+DECISION_EVENTS = {Decision.APPROVE: EventKind.STEP_APPROVED, Decision.REJECT: EventKind.STEP_REJECTED}
+
+
 class ApprovalError(Exception):
     """Base of the errors a decision can meet."""
 
@@ -82,11 +85,27 @@ class LinkStateError(ApprovalError):
 
 
 class AlreadyDecidedError(LinkStateError):
-    pass
+    """The step was decided already. `attempted` is what this request asked for, when it was a decision."""
+
+    def __init__(self, view: ReviewView, attempted: Decision | None = None) -> None:
+        super().__init__(view)
+        self.attempted = attempted
+
+    @property
+    def repeats_the_decision(self) -> bool:
+        """This link made the same decision before (a double click, a retried request): nothing is lost."""
+        recorded = self.view.decision
+        if not self.view.decided_by_this_link or recorded is None or self.attempted is None:
+            return False
+        return recorded.kind == DECISION_EVENTS[self.attempted]
 
 
 class ExpiredLinkError(LinkStateError):
     pass
+
+
+class LinkStillValidError(LinkStateError):
+    """A new link was asked for while this one still works: nothing to renew."""
 
 
 class NoOfficerError(ApprovalError):
@@ -178,10 +197,10 @@ class ApprovalService:
     def review(self, link: str, *, with_events: bool = True) -> ReviewView:
         """What the link shows. Reads only: mail scanners fetch every link, some more than once.
 
-        `link` is the link's last path segment, "<reference>.<token>" (tokens.link_id). Without events (a
+        `link` is the link's last path segment, "<reference>.<token>" (tokens.review_link). Without events (a
         decision that goes through needs none) it is one read of the token and the submission together.
         """
-        parts = tokens.split_link_id(link)
+        parts = tokens.split_review_link(link)
         if parts is None:
             return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
         reference, token_value = parts
@@ -206,7 +225,10 @@ class ApprovalService:
             raise ValidationError({"decision": "Pilih setujui atau tolak."})
         reason = clean_reason(reason) if decision == Decision.REJECT else ""
         for _ in range(ATTEMPTS):
-            view = self._usable(link, LinkState.OPEN)
+            try:
+                view = self._usable(link, LinkState.OPEN)
+            except AlreadyDecidedError as error:
+                raise AlreadyDecidedError(error.view, Decision(decision)) from None
             assert view.token is not None and view.submission is not None
             change, notified = self._decision(view.token, view.submission, decision, reason, client)
             try:
@@ -265,7 +287,7 @@ class ApprovalService:
         raise ConflictError("the step kept changing while renewing", retryable=True)
 
     def _check_form_token(self, link: str, form_token: str) -> str:
-        parts = tokens.split_link_id(link)
+        parts = tokens.split_review_link(link)
         if parts is None:
             raise UnknownLinkError(link[:50])
         token_hash = tokens.hash_token(parts[1])
@@ -283,7 +305,7 @@ class ApprovalService:
         if view.state == LinkState.DECIDED:
             raise AlreadyDecidedError(view)
         if view.state != wanted:
-            raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else AlreadyDecidedError(view)
+            raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else LinkStillValidError(view)
         return view
 
     def _decision(
@@ -291,7 +313,7 @@ class ApprovalService:
     ) -> tuple[StepChange, tuple[str, ...]]:
         now = self.clock.now()
         step, seq = token.step, submission.version + 1
-        kind = EventKind.STEP_APPROVED if decision == Decision.APPROVE else EventKind.STEP_REJECTED
+        kind = DECISION_EVENTS[Decision(decision)]
         event = Event(seq, kind, now, step, token.officer_email, submission.role_name(step), reason, client)
         issued: tuple[ApprovalToken, ...] = ()
         queued: tuple[OutboxMessage, ...]

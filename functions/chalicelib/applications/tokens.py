@@ -23,8 +23,8 @@ FORM = "form"  # hidden field of the review page's forms, bound to one link (cro
 DEFAULT_TTL_DAYS = 7
 # URL-safe base64 of 32 bytes, no padding: anything else is refused before any lookup.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-# A review link's last segment: "<reference>.<token>" (link_id).
-LINK_ID_PATTERN = re.compile(REFERENCE_PATTERN.pattern.removesuffix("$") + r"\." + TOKEN_PATTERN.pattern[1:])
+# A review link's last segment: "<reference>.<token>" (review_link).
+REVIEW_LINK_PATTERN = re.compile(REFERENCE_PATTERN.pattern.removesuffix("$") + r"\." + TOKEN_PATTERN.pattern[1:])
 
 
 def derive(secret: bytes, purpose: str, nonce: str) -> str:
@@ -42,13 +42,13 @@ def is_well_formed(token: str) -> bool:
     return TOKEN_PATTERN.fullmatch(token) is not None  # fullmatch: "$" alone allows a final newline
 
 
-def link_id(reference: str, token: str) -> str:
+def review_link(reference: str, token: str) -> str:
     """What a review link carries: "<reference>.<token>". The reference lets one read fetch the token and
     its submission together; only the token proves anything (a link whose parts disagree is unknown)."""
     return f"{reference}.{token}"
 
 
-def split_link_id(text: str) -> tuple[str, str] | None:
+def split_review_link(text: str) -> tuple[str, str] | None:
     """(reference, token) of a well-formed link id, else None: nothing malformed reaches the table."""
     reference, dot, token = text.partition(".")
     if not dot or not is_reference(reference) or not is_well_formed(token):

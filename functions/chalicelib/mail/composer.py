@@ -94,7 +94,7 @@ class MailComposer:
         return subject, {
             "step": message.step,
             "role_name": submission.role_name(message.step),
-            "review_url": self.base_url + review_path(tokens.link_id(submission.reference, token)),
+            "review_url": self.base_url + review_path(tokens.review_link(submission.reference, token)),
             "expires_at": record.expires_at,
         }
 

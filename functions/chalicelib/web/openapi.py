@@ -12,7 +12,7 @@ from chalicelib.applications.approvals import MAX_REASON_LENGTH
 from chalicelib.applications.intake import MAX_REQUIREMENTS
 from chalicelib.applications.references import REFERENCE_PATTERN
 from chalicelib.applications.timeline import STATUS_LABELS, StepState
-from chalicelib.applications.tokens import LINK_ID_PATTERN, TOKEN_PATTERN
+from chalicelib.applications.tokens import REVIEW_LINK_PATTERN, TOKEN_PATTERN
 from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
 from chalicelib.standard.schema import FIELD_MAX_LENGTH
 
@@ -39,15 +39,15 @@ def _both(schema: str, description: str) -> dict[str, Any]:
     }
 
 
-TOKEN_PARAMETER = {
-    "name": "token",
+LINK_PARAMETER = {
+    "name": "link",
     "in": "path",
     "required": True,
     "description": (
         "The last part of the officer's emailed link: the submission's reference, a dot, and the approval"
         " token (256 bits, URL-safe base64)."
     ),
-    "schema": {"type": "string", "pattern": LINK_ID_PATTERN.pattern, "minLength": 57, "maxLength": 64},
+    "schema": {"type": "string", "pattern": REVIEW_LINK_PATTERN.pattern, "minLength": 57, "maxLength": 64},
 }
 
 RETRY_AFTER = {
@@ -150,11 +150,11 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/review/{token}": {
+            "/review/{link}": {
                 "get": {
                     "operationId": "reviewPage",
                     "summary": "The officer's review page; never changes anything (HEAD too)",
-                    "parameters": [TOKEN_PARAMETER],
+                    "parameters": [LINK_PARAMETER],
                     "responses": {
                         "200": _html("The application and the decision forms, or who decided and when."),
                         "404": _html("Unknown link."),
@@ -165,7 +165,7 @@ def document() -> dict[str, Any]:
                 "post": {
                     "operationId": "decide",
                     "summary": "Approve, or reject with a reason (the review page's forms)",
-                    "parameters": [TOKEN_PARAMETER],
+                    "parameters": [LINK_PARAMETER],
                     "requestBody": {
                         "required": True,
                         "content": {"application/x-www-form-urlencoded": {"schema": _ref("DecisionForm")}},
@@ -186,11 +186,11 @@ def document() -> dict[str, Any]:
                     },
                 },
             },
-            "/review/{token}/renew": {
+            "/review/{link}/renew": {
                 "post": {
                     "operationId": "renewLink",
                     "summary": "Email a fresh link for an expired one, to the officer it was sent to",
-                    "parameters": [TOKEN_PARAMETER],
+                    "parameters": [LINK_PARAMETER],
                     "requestBody": {
                         "required": True,
                         "content": {"application/x-www-form-urlencoded": {"schema": _ref("RenewForm")}},
@@ -221,7 +221,7 @@ def document() -> dict[str, Any]:
         "components": {"schemas": _schemas()},
     }
     # Every GET route answers HEAD too (link checkers, mail scanners): the same statuses and headers, no body.
-    for path in ("/status/{reference}", "/review/{token}", "/openapi.json"):
+    for path in ("/status/{reference}", "/review/{link}", "/openapi.json"):
         get = spec["paths"][path]["get"]
         spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
     return spec

@@ -34,3 +34,12 @@ def is_cross_site(headers: Mapping[str, str], allowed_origin: str) -> bool:
         return origin_of(origin) != origin_of(allowed_origin)
     except ValueError:  # a malformed port, say
         return True
+
+
+class CrossSiteError(Exception):
+    """A browser says this POST came from another site's page: nothing is done."""
+
+
+def refuse_cross_site(headers: Mapping[str, str], allowed_origin: str) -> None:
+    if is_cross_site(headers, allowed_origin):
+        raise CrossSiteError("cross-site request")

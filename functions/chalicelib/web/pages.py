@@ -78,13 +78,18 @@ def status_page(view: StatusView, catalogue: Catalogue) -> str:
     )
 
 
+NOT_SAVED_LABELS = {Decision.APPROVE: "persetujuan", Decision.REJECT: "penolakan"}
+
+
 def review_page(
     view: ReviewView,
     link: str,
     *,
     errors: Mapping[str, str] | None = None,
     reason: str = "",
+    not_saved: Decision | None = None,
 ) -> str:
+    """`not_saved`: a decision this request asked for but could not make (the step was decided already)."""
     s, token = view.submission, view.token
     decision: Event | None = view.decision
     return _render(
@@ -107,6 +112,7 @@ def review_page(
         errors=errors or {},
         reason=reason,
         reject=Decision.REJECT,
+        not_saved=NOT_SAVED_LABELS.get(not_saved) if not_saved else "",
         status_label=STATUS_LABELS[s.status] if s else "",
     )
 
