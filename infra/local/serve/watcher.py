@@ -1,0 +1,50 @@
+"""Edits to the standards, noticed by polling (no dependency, works on every file system)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+WATCH_INTERVAL_SECONDS = 0.5
+
+
+def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Every file's (mtime, size): a change in either is an edit. Editor swap and backup files are skipped."""
+    state: dict[Path, tuple[int, int]] = {}
+    for path in folder.rglob("*"):
+        name = path.name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")):
+            continue
+        with contextlib.suppress(FileNotFoundError):  # deleted between listing and stat
+            stat = path.stat()
+            if path.is_file():
+                state[path] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+class Watcher(threading.Thread):
+    """Polls a folder; once an edit has settled (no further change for one interval) calls on_change."""
+
+    def __init__(self, folder: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
+        super().__init__(name="watch-standards", daemon=True)
+        self._folder = folder
+        self._on_change = on_change
+        self._halt = stop
+
+    def run(self) -> None:
+        seen = snapshot(self._folder)
+        while not self._halt.wait(WATCH_INTERVAL_SECONDS):
+            current = snapshot(self._folder)
+            if current == seen:
+                continue
+            # Editors write in several steps (and `git checkout` touches many files): wait for quiet.
+            while not self._halt.wait(WATCH_INTERVAL_SECONDS):
+                settled = snapshot(self._folder)
+                if settled == current:
+                    break
+                current = settled
+            seen = current
+            if not self._halt.is_set():
+                self._on_change()
