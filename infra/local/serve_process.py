@@ -15,6 +15,8 @@ from typing import IO, Self
 
 from infra.local.paths import CODE_PATHS, PROJECT_ROOT
 
+__all__ = ["PROJECT_ROOT", "ServeProcess"]  # PROJECT_ROOT: where the tests and benchmarks run serve from
+
 READY_LINE = "Press Ctrl-C to stop."
 SITE_LINE = re.compile(r"^\s*Site\s+(http://127\.0\.0\.1:\d+)/$", re.MULTILINE)
 DYNAMODB_LINE = re.compile(r"^\s*DynamoDB\s+(http://127\.0\.0\.1:\d+)\s+table\s+(\S+),", re.MULTILINE)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.serve_process import PROJECT_ROOT, ServeProcess
+from infra.local.paths import PROJECT_ROOT
+from infra.local.serve_process import ServeProcess
 
 pytestmark = pytest.mark.integration
 
