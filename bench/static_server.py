@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.static_server import FolderHandler, serve_folder
+
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
 
-class _CompressingHandler(http.server.SimpleHTTPRequestHandler):
+class _CompressingHandler(FolderHandler):
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -33,19 +32,9 @@ class _CompressingHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @contextmanager
 def serve(root: Path) -> Iterator[str]:
     """Serve root on 127.0.0.1 on a free port; yields the base URL without a trailing slash."""
-    handler = functools.partial(_CompressingHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(root, handler=_CompressingHandler) as url:
+        yield url

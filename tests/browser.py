@@ -1,4 +1,4 @@
-"""Headless Debian Chromium driven by Playwright, and a tiny static server for a built site.
+"""Headless Debian Chromium driven by Playwright (a built site is served by tests.static_server).
 
 Playwright's own browser download is never used (`playwright install` cannot work here): the
 Debian package's /usr/bin/chromium is launched by path.
@@ -6,14 +6,15 @@ Debian package's /usr/bin/chromium is launched by path.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tests.static_server import serve_folder
+
+serve_directory = serve_folder  # the name tests/site/test_browser.py imports
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -47,23 +48,3 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve root on 127.0.0.1 on a free port, in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import http.server
 import json
 import logging
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ import pytest
 
 from infra import deploy, package
 from infra.publish import inline_script_hashes, scripts_blocked, site_policy
+from tests.static_server import serve_folder
 
 pytestmark = pytest.mark.integration  # packages the app with chalice and runs cfn-lint
 
@@ -676,32 +674,6 @@ def test_the_site_csp_allows_every_inline_script_of_the_built_site(resources: di
     assert not blocked, "add to script-src in infra/template.yml (SiteHeaders): " + " ".join(f"'{h}'" for h in blocked)
 
 
-class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
-    extra_headers: Mapping[str, str] = {}
-
-    def end_headers(self) -> None:
-        for name, value in self.extra_headers.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve_with_headers(root: Path, headers: Mapping[str, str]) -> Iterator[str]:
-    handler = type("Handler", (_HeadersHandler,), {"extra_headers": dict(headers)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 VIOLATIONS = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', function (e) {
@@ -719,7 +691,7 @@ def test_the_site_works_in_chromium_under_the_headers_cloudfront_sends(
     headers = site_headers(resources)
     headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(" upgrade-insecure-requests", "")
     errors: list[str] = []
-    with serve_with_headers(built_site, headers) as base, chromium() as browser:
+    with serve_folder(built_site, headers=headers) as base, chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(VIOLATIONS)
         page = context.new_page()
