@@ -20,6 +20,7 @@ from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
     ForgedRequestError,
+    LinkRevokedError,
     LinkState,
     LinkStillValidError,
     NoOfficerError,
@@ -246,7 +247,7 @@ def status(reference: str) -> Response:
 
 # --- officers ----------------------------------------------------------------------------------------------
 
-REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410}
+REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOKED: 403}
 
 
 def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
@@ -295,6 +296,7 @@ def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]
         AlreadyDecidedError: already_decided,
         ExpiredLinkError: lambda error: _review_response(410, error.view, link),
         LinkStillValidError: lambda error: _review_response(409, error.view, link),
+        LinkRevokedError: lambda error: _review_response(403, error.view, link),
         BadRequestError: lambda _: _message(400, "Permintaan tidak dapat dibaca.", as_json=False),
         PayloadTooLargeError: lambda _: _message(
             413, "Permintaan terlalu besar.", "Alasan penolakan paling banyak 1.000 karakter.", as_json=False

@@ -100,6 +100,10 @@ class MemoryStore:
                 if token.used_at or token.renewed_at or change.at < token.expires_at:
                     raise ConflictError("token not renewable")
                 used = replace(token, renewed_at=change.at)
+            elif change.token_use == TokenUse.HAND_OVER:
+                if token.used_at or token.renewed_at:
+                    raise ConflictError("token used or passed on already")
+                used = replace(token, renewed_at=change.at)
             else:
                 raise ValueError(f"unknown token use {change.token_use!r}")
             current = self.submissions.get(change.reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,20 @@ def app_client(services: Services) -> Iterator[Client]:
             yield client
     finally:
         wiring.reset()
+
+
+def directory_replacing(email: str, successor: str | None = None, source: Directory | None = None) -> Directory:
+    """The directory after `make officers` took `email` out of every role it held, putting `successor` (if any)
+    in its place: what a new process reads."""
+    source = source or directory()
+
+    def replaced(emails: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(new for e in emails for new in ((successor,) if successor else ()) if e == email) + tuple(
+            e for e in emails if e != email
+        )
+
+    agencies = {
+        agency_id: replace(agency, roles={role: replaced(emails) for role, emails in agency.roles.items()})
+        for agency_id, agency in source.agencies.items()
+    }
+    return Directory(agencies)

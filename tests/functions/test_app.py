@@ -19,11 +19,15 @@ from tests.functions.factories import (
     APPLICANT_EMAIL,
     BASE_URL,
     LK3,
+    NIK_WOMAN,
     OFFICER_1,
     OFFICER_2,
+    app_client,
+    directory_replacing,
     form_body,
     json_body,
     links_for,
+    make_services,
     paspor_fields,
     stored,
 )
@@ -334,3 +338,28 @@ def test_the_openapi_document_is_served(client: Client) -> None:
     assert response.status_code == 200
     assert json.loads(response.body)["openapi"].startswith("3.")
     assert client.http.request("HEAD", "/openapi.json").body == b""
+
+
+def test_a_removed_officers_link_is_403_without_the_applicants_data_and_decides_nothing(
+    client: Client, services: Services, clock: FakeClock
+) -> None:
+    link = submitted(client, services)
+    form = form_token_of(page(client.http.get(f"/review/{link}")))
+    successor = "pengganti.antarkerja@disperinaker-klungkung.example"
+    after = make_services(services.store, clock=clock, directory_=directory_replacing(OFFICER_1, successor))
+    with app_client(after) as restarted:  # `make officers` restarts the functions: a new process
+        response = restarted.http.get(f"/review/{link}")
+        html = page(response)
+        assert response.status_code == 403
+        assert "Tautan ini bukan lagi milik Anda." in html
+        assert "Ni Made Ayu Lestari" not in html and NIK_WOMAN not in html and "+6281234567890" not in html
+        before = stored(after)
+        body = urlencode({"decision": "approve", "form_token": form}).encode()
+        assert restarted.http.post(f"/review/{link}", headers=SAME_ORIGIN, body=body).status_code == 403
+        assert stored(after) == before
+        # Passed on from that page to whoever holds the role now.
+        renew = urlencode({"form_token": form_token_of(html)}).encode()
+        assert restarted.http.post(f"/review/{link}/renew", headers=SAME_ORIGIN, body=renew).status_code == 303
+        after.deliver_outbox()
+        assert isinstance(after.mailer, FakeMailer) and links_for(after.mailer, successor)
+        assert "sudah diteruskan" in page(restarted.http.get(f"/review/{link}"))

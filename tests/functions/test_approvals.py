@@ -13,6 +13,7 @@ from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
     ForgedRequestError,
+    LinkRevokedError,
     LinkState,
     LinkStillValidError,
     UnknownLinkError,
@@ -33,6 +34,7 @@ from tests.functions.factories import (
     PASPOR_OFFICERS,
     approve_all,
     decide,
+    directory_replacing,
     form_token,
     links_for,
     make_services,
@@ -338,7 +340,43 @@ def test_an_approval_counts_even_when_the_next_role_has_left_the_directory(
     services = make_services(MemoryStore(), clock=clock)
     services.approvals = replace(services.approvals, directory=lambda: current["directory"])
     reference, token = first_link(services)
-    current["directory"] = parse_directory("disperinaker-klungkung:\n  roles: {}\n", "tes")
+    # The deciding officer still holds the role; nobody holds the next one any more.
+    current["directory"] = parse_directory(
+        f"disperinaker-klungkung:\n  roles:\n    petugas-antar-kerja: [{OFFICER_1}]\n", "tes"
+    )
     outcome = decide(services, token)
     assert outcome.submission.current_step == 2 and outcome.notified == ()
     assert f"{reference}: no officer listed for kepala-seksi-penempatan" in caplog.text
+
+
+def test_a_removed_officers_link_shows_nothing_personal_and_cannot_decide(both: Services, clock: FakeClock) -> None:
+    reference, link = first_link(both)
+    after_removal = make_services(both.store, clock=clock, directory_=directory_replacing(OFFICER_1))
+    view = after_removal.approvals.review(link)
+    assert view.state == LinkState.REVOKED and view.can_renew
+    before = state_of(after_removal, reference)
+    with pytest.raises(LinkRevokedError):
+        after_removal.approvals.decide(link, "approve", "", form_token(link), CLIENT)
+    assert state_of(after_removal, reference) == before
+
+
+def test_a_removed_officers_pending_step_is_passed_on_to_the_roles_current_officers(
+    both: Services, clock: FakeClock
+) -> None:
+    reference, link = first_link(both)
+    mailer = FakeMailer()
+    successor = "pengganti.antarkerja@disperinaker-klungkung.example"
+    after_removal = make_services(
+        both.store, clock=clock, mailer=mailer, directory_=directory_replacing(OFFICER_1, successor)
+    )
+    outcome = after_removal.approvals.renew(link, form_token(link), CLIENT)
+    current = after_removal.directory().officers("disperinaker-klungkung", "petugas-antar-kerja")
+    assert outcome.notified == current == (successor,)
+    after_removal.deliver_outbox()
+    assert {m.to for m in mailer.sent} == set(current)
+    assert after_removal.approvals.review(link).can_renew is False  # passed on once
+    with pytest.raises(LinkRevokedError):
+        after_removal.approvals.renew(link, form_token(link), CLIENT)
+    new_link = links_for(mailer, current[0])[-1]
+    assert decide(after_removal, new_link).submission.current_step == 2
+    assert after_removal.store.get_submission(reference).current_step == 2  # type: ignore[union-attr]

@@ -58,6 +58,7 @@ class LinkState(StrEnum):
     OPEN = "open"
     DECIDED = "decided"
     EXPIRED = "expired"
+    REVOKED = "revoked"  # its officer left the role's list in the directory: the link shows and decides nothing
     UNKNOWN = "unknown"
 
 
@@ -108,6 +109,10 @@ class LinkStillValidError(LinkStateError):
     """A new link was asked for while this one still works: nothing to renew."""
 
 
+class LinkRevokedError(LinkStateError):
+    """The link's officer no longer holds the role in the directory: they may not decide."""
+
+
 class NoOfficerError(ApprovalError):
     """Nobody in the officer directory holds the role that must act next."""
 
@@ -135,7 +140,9 @@ class ReviewView:
 
     @property
     def can_renew(self) -> bool:
-        return self.state == LinkState.EXPIRED and self.token is not None and self.token.renewed_at is None
+        """An expired link gets a fresh one; a revoked one is passed on to the role's current officers."""
+        renewable = self.state in (LinkState.EXPIRED, LinkState.REVOKED)
+        return renewable and self.token is not None and self.token.renewed_at is None
 
 
 @dataclass(frozen=True)
@@ -208,15 +215,19 @@ class ApprovalService:
         token, submission = self.store.get_token_and_submission(token_hash, reference)
         if token is None or submission is None or token.reference != reference:
             return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
-        zone = self.directory().zone(submission.agency_id)
+        directory = self.directory()
+        zone = directory.zone(submission.agency_id)
         events = tuple(self.store.events(submission.reference)) if with_events else ()
         if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
             state = LinkState.DECIDED
+        elif token.officer_email not in directory.officers(submission.agency_id, submission.chain[token.step - 1]):
+            state = LinkState.REVOKED  # the directory is read now, not when the link was sent
         elif token.is_expired(self.clock.now()):
             state = LinkState.EXPIRED
         else:
             state = LinkState.OPEN
-        form_token = tokens.form_token(self.secret, token_hash) if state in (LinkState.OPEN, LinkState.EXPIRED) else ""
+        with_form = state in (LinkState.OPEN, LinkState.EXPIRED, LinkState.REVOKED)
+        form_token = tokens.form_token(self.secret, token_hash) if with_form else ""
         return ReviewView(state, zone, token, submission, events, form_token)
 
     def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
@@ -239,13 +250,14 @@ class ApprovalService:
         raise ConflictError("the step kept changing while deciding", retryable=True)
 
     def renew(self, link: str, form_token: str, client: ClientInfo) -> Outcome:
-        """A fresh link for an expired one, to its officer (or the role's current officers if they left)."""
+        """A fresh link for an expired one, to its officer, or to the role's current officers when the link's
+        officer has left the role (expired or not: a removed officer's link is passed on)."""
         self._check_form_token(link, form_token)
         for _ in range(ATTEMPTS):
-            view = self._usable(link, LinkState.EXPIRED)
+            view = self._usable(link, LinkState.EXPIRED, LinkState.REVOKED)
             assert view.token is not None and view.submission is not None
             if not view.can_renew:
-                raise ExpiredLinkError(view)
+                raise LinkRevokedError(view) if view.state == LinkState.REVOKED else ExpiredLinkError(view)
             token, submission = view.token, view.submission
             officers = self.directory().officers(submission.agency_id, submission.chain[token.step - 1])
             recipients = (token.officer_email,) if token.officer_email in officers else officers
@@ -272,7 +284,7 @@ class ApprovalService:
                 submission.reference,
                 submission.version,
                 token.token_hash,
-                TokenUse.RENEW,
+                TokenUse.HAND_OVER if view.state == LinkState.REVOKED else TokenUse.RENEW,
                 now,
                 updated,
                 event,
@@ -295,18 +307,20 @@ class ApprovalService:
             raise ForgedRequestError("form token missing or wrong")
         return token_hash
 
-    def _usable(self, link: str, wanted: str) -> ReviewView:
+    def _usable(self, link: str, *wanted: LinkState) -> ReviewView:
         view = self.review(link, with_events=False)
-        if view.state not in (wanted, LinkState.UNKNOWN) and view.submission is not None:
+        if view.state not in (*wanted, LinkState.UNKNOWN) and view.submission is not None:
             # A refusal shows who decided and when: only then is the history worth a Query.
             view = replace(view, events=tuple(self.store.events(view.submission.reference)))
         if view.state == LinkState.UNKNOWN:
             raise UnknownLinkError(link[:50])
         if view.state == LinkState.DECIDED:
             raise AlreadyDecidedError(view)
-        if view.state != wanted:
-            raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else LinkStillValidError(view)
-        return view
+        if view.state in wanted:
+            return view
+        if view.state == LinkState.REVOKED:
+            raise LinkRevokedError(view)
+        raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else LinkStillValidError(view)
 
     def _decision(
         self, token: ApprovalToken, submission: Submission, decision: str, reason: str, client: ClientInfo

@@ -49,10 +49,11 @@ class OutboxState(StrEnum):
 
 
 class TokenUse(StrEnum):
-    """What a step change does with the officer's link: decide (unused, unexpired) or renew (expired)."""
+    """What a step change does with the officer's link: decide (unused, unexpired), renew (expired), or hand over."""
 
     DECIDE = "decide"
     RENEW = "renew"
+    HAND_OVER = "hand_over"  # a removed officer's link, passed on to the role's current officers: unused, unexpired
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,14 @@ class DynamoStore:
                     " AND attribute_not_exists(#renewed_at) AND #expires_at <= :now"
                 ),
             }
+        elif change.token_use == TokenUse.HAND_OVER:
+            token_update = {
+                "UpdateExpression": "SET #renewed_at = :now",
+                "ConditionExpression": (
+                    "attribute_exists(#pk) AND #reference = :ref AND attribute_not_exists(#used_at)"
+                    " AND attribute_not_exists(#renewed_at)"
+                ),
+            }
         else:
             raise ValueError(f"unknown token use {change.token_use!r}")
         items: list[dict[str, Any]] = [

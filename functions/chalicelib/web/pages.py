@@ -102,6 +102,7 @@ def review_page(
         OPEN=LinkState.OPEN,
         DECIDED=LinkState.DECIDED,
         EXPIRED=LinkState.EXPIRED,
+        REVOKED=LinkState.REVOKED,
         decision=decision,
         decision_label=_decision_label(decision),
         rows=progress(s, view.events) if s else [],
