@@ -41,13 +41,22 @@ from chalicelib.applications.submissions import HoneypotError, ServiceUnavailabl
 from chalicelib.applications.timeline import receipt_document, status_document
 from chalicelib.applications.validation import Application, ValidationError
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
-from chalicelib.web import pages
+from chalicelib.web import edge, pages
 from chalicelib.web.client_address import client_ip
 from chalicelib.web.openapi import document
 from chalicelib.web.origins import CrossSiteError, refuse_cross_site
 from chalicelib.wiring import get_services
 
 app = Chalice(app_name="layanan")
+
+
+@app.middleware("http")
+def only_through_cloudfront(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Production: a request that did not come through our distribution is refused 403 (chalicelib/web/edge.py)."""
+    if not edge.came_through_cloudfront(request.headers, get_services().origin_secrets()):
+        return edge.refusal(request.method, str(request.headers.get("accept", "")))
+    return get_response(request)
+
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"

@@ -18,6 +18,13 @@
     LAYANAN_CLIENT_IP_HEADER      header holding the client's "ip:port", set by the proxy in front, e.g.
                                   CloudFront-Viewer-Address (production); empty: API Gateway's source IP
                                   (locally, and anywhere without a proxy that overwrites the header)
+    LAYANAN_ORIGIN_SECRET_PARAMETER  SSM SecureString of the values CloudFront sends in X-Layanan-Origin
+                                  (one per line; production): a request without one is refused 403
+                                  (chalicelib/web/edge.py). Unset, as locally: no check.
+    LAYANAN_SES_CONFIGURATION_SET SES configuration set named in every send (production: its event
+                                  destination reports bounces and complaints back to the app)
+    LAYANAN_METRICS_NAMESPACE     CloudWatch namespace the outbox run reports its metrics in, as embedded
+                                  metric format log lines (production); unset: none reported
 
 DynamoDB calls time out (connect 2 s, read 5 s) and are retried by botocore (standard mode, 3 attempts in
 all), so a stuck connection ends as StoreUnavailableError well within the Lambda's 30 s.
@@ -48,6 +55,7 @@ from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.storage.port import Store
 from chalicelib.time.clock import Clock, SystemClock
+from chalicelib.web.edge import parse_origin_secrets
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_STANDARDS = HERE / "standards"  # copied in by the deployment, gitignored
@@ -86,6 +94,9 @@ class Settings:
     submission_rate_limit: int = DEFAULT_LIMIT
     submission_rate_window: int = DEFAULT_WINDOW_SECONDS
     client_ip_header: str = ""
+    origin_secret_parameter: str = ""
+    ses_configuration_set: str = ""
+    metrics_namespace: str = ""
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +144,9 @@ class Settings:
             submission_rate_limit=rate_limit,
             submission_rate_window=rate_window,
             client_ip_header=env.get("LAYANAN_CLIENT_IP_HEADER", "").strip(),
+            origin_secret_parameter=env.get("LAYANAN_ORIGIN_SECRET_PARAMETER", "").strip(),
+            ses_configuration_set=env.get("LAYANAN_SES_CONFIGURATION_SET", "").strip(),
+            metrics_namespace=env.get("LAYANAN_METRICS_NAMESPACE", "").strip(),
         )
 
 
@@ -161,6 +175,8 @@ class Services:
     secret: bytes
     catalogue: Callable[[], Catalogue]
     directory: Callable[[], Directory]
+    # The values CloudFront sends in X-Layanan-Origin; none: every request is accepted (chalicelib/web/edge.py).
+    origin_secrets: Callable[[], tuple[str, ...]] = field(default=tuple)
     submissions: SubmissionService = field(init=False)
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
@@ -209,7 +225,7 @@ def build_services(settings: Settings) -> Services:
             password=settings.smtp_password,
         )
     else:
-        mailer = SesMailer(session.client("sesv2"), settings.mail_from)
+        mailer = SesMailer(session.client("sesv2"), settings.mail_from, settings.ses_configuration_set)
 
     def directory() -> Directory:
         if settings.officers_file:
@@ -217,6 +233,18 @@ def build_services(settings: Settings) -> Services:
         if settings.officers_parameter:
             return load_parameter(session.client("ssm"), settings.officers_parameter)
         raise ConfigurationError("set LAYANAN_OFFICERS_FILE or LAYANAN_OFFICERS_PARAMETER")
+
+    def origin_secrets() -> tuple[str, ...]:  # read on the first request only: the outbox never needs it
+        if not settings.origin_secret_parameter:
+            return ()
+        response = session.client("ssm").get_parameter(Name=settings.origin_secret_parameter, WithDecryption=True)
+        try:
+            accepted = parse_origin_secrets(str(response["Parameter"]["Value"]))
+        except ValueError as error:
+            raise ConfigurationError(f"{settings.origin_secret_parameter}: {error}") from None
+        if not accepted:  # configured but empty must never mean "accept everything"
+            raise ConfigurationError(f"{settings.origin_secret_parameter} holds no origin secret")
+        return accepted
 
     secret = settings.secret
     if not secret and settings.secret_parameter:
@@ -233,6 +261,7 @@ def build_services(settings: Settings) -> Services:
         secret=secret.encode("utf-8"),
         catalogue=_Lazy(lambda: load_catalogue(settings.standards_dir)),
         directory=_Lazy(directory),
+        origin_secrets=_Lazy(origin_secrets),
     )
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import boto3
 import pytest
-from chalicelib.officers.directory import OfficerDirectoryError, load_parameter, parse_directory
+from chalicelib.officers.directory import OfficerDirectoryError, load_parameter, parse_directory, stored_parameters
 from moto import mock_aws
 
+from infra import deploy
+from infra.officers import store_directory
 from tests.functions.factories import OFFICERS_SAMPLE, catalogue, directory
+
+REGION = "ap-southeast-3"
 
 
 def test_the_sample_lists_an_officer_for_every_step_of_every_online_service() -> None:
@@ -66,9 +73,79 @@ def test_too_many_officers_for_one_role_are_refused() -> None:
         parse_directory(f"d:\n  roles:\n    r:\n{many}", "tes")
 
 
+def generated_directory(agencies: int, officers: int) -> str:
+    """A kabupaten's directory: `agencies` agencies of `officers` officers, two roles each, realistic names."""
+    lines: list[str] = []
+    for a in range(1, agencies + 1):
+        lines += [f"dinas-nomor-{a:02d}-kabupaten-contoh:", "  timezone: WITA", "  roles:"]
+        for role in ("kepala-seksi-pelayanan", "kepala-bidang-pelayanan"):
+            lines.append(f"    {role}:")
+            lines += [
+                f"      - nama.petugas.{n:02d}.{role}@dinas-nomor-{a:02d}.kabupatencontohkab.go.id"
+                for n in range(1, officers // 2 + 1)
+            ]
+    return "\n".join(lines) + "\n"
+
+
 @mock_aws
-def test_production_reads_the_directory_from_an_ssm_secure_string() -> None:
-    ssm = boto3.client("ssm", region_name="ap-southeast-3")
-    ssm.put_parameter(Name="/layanan/prod/officers", Value=OFFICERS_SAMPLE.read_text(), Type="SecureString")
+def test_a_kabupaten_of_40_agencies_with_10_officers_each_is_stored_by_make_officers_and_read_back(
+    tmp_path: Path,
+) -> None:
+    text = generated_directory(40, 10)
+    assert len(text.encode()) > 3 * 8192  # more than any single SSM parameter holds, even Advanced
+    path = tmp_path / "officers.yml"
+    path.write_text(text, encoding="utf-8")
+    ssm = boto3.client("ssm", region_name=REGION)
+
+    assert deploy.main(["officers", "--stage", "prod", "--region", REGION, str(path)]) == 0  # `make officers`
+
     officers = load_parameter(ssm, "/layanan/prod/officers")
-    assert officers == directory()
+    assert officers == parse_directory(text, "tes")
+    assert len(officers.agencies) == 40
+    assert all(len(entry.roles["kepala-seksi-pelayanan"]) == 5 for entry in officers.agencies.values())
+    # moto does not enforce SSM's sizes: each parameter must fit the free Standard tier's 4 KB itself.
+    stored = dict(stored_parameters(ssm, "/layanan/prod/officers"))
+    assert len(stored) == 40 and all(name.startswith("/layanan/prod/officers/dinas-nomor-") for name in stored)
+    assert max(len(value.encode()) for value in stored.values()) <= 4096
+    assert ssm.get_parameter(Name=next(iter(stored)))["Parameter"]["Type"] == "SecureString"
+
+
+@mock_aws
+def test_storing_again_rewrites_only_what_changed_and_deletes_agencies_no_longer_listed() -> None:
+    ssm = boto3.client("ssm", region_name=REGION)
+    first = store_directory(ssm, "/layanan/prod/officers", generated_directory(12, 2), "tes")
+    assert len(first.written) == 12 and not first.deleted
+    smaller = generated_directory(10, 2).replace("nama.petugas.01.kepala-seksi", "pengganti.01.kepala-seksi", 1)
+    second = store_directory(ssm, "/layanan/prod/officers", smaller, "tes")
+    assert second.written == ["/layanan/prod/officers/dinas-nomor-01-kabupaten-contoh"]
+    assert len(second.unchanged) == 9
+    assert second.deleted == [
+        "/layanan/prod/officers/dinas-nomor-11-kabupaten-contoh",
+        "/layanan/prod/officers/dinas-nomor-12-kabupaten-contoh",
+    ]
+    assert load_parameter(ssm, "/layanan/prod/officers") == parse_directory(smaller, "tes")
+
+
+@mock_aws
+def test_a_broken_directory_or_an_agency_too_large_for_one_parameter_stores_nothing() -> None:
+    ssm = boto3.client("ssm", region_name=REGION)
+    roles = "".join(
+        f"    peran-{r:02d}:\n"
+        + "".join(f"      - petugas.nomor.{n:02d}.peran.{r:02d}@instansi.kabupaten.go.id\n" for n in range(20))
+        for r in range(12)
+    )
+    huge = f"a:\n  roles: {{}}\nd:\n  roles:\n{roles}"  # 240 addresses in one agency
+    with pytest.raises(OfficerDirectoryError, match="lebih dari 8192 byte"):
+        store_directory(ssm, "/layanan/prod/officers", huge, "tes")
+    with pytest.raises(OfficerDirectoryError, match="tidak sah"):
+        store_directory(ssm, "/layanan/prod/officers", "a:\n  roles:\n    r: [bukan-email]\n", "tes")
+    assert ssm.get_parameters_by_path(Path="/layanan/prod/officers")["Parameters"] == []
+
+
+def test_an_agency_parameter_must_hold_exactly_the_agency_it_is_named_after() -> None:
+    class Ssm:
+        def get_parameters_by_path(self, **_: Any) -> dict[str, Any]:
+            return {"Parameters": [{"Name": "/layanan/prod/officers/a", "Value": "b:\n  roles: {}\n"}]}
+
+    with pytest.raises(OfficerDirectoryError, match="tepat satu instansi, a"):
+        load_parameter(Ssm(), "/layanan/prod/officers")

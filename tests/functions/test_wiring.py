@@ -9,6 +9,7 @@ import pytest
 from chalice.test import Client
 from chalicelib import wiring
 from chalicelib.mail.transports import SesMailer, SmtpMailer
+from chalicelib.officers.directory import split_by_agency
 from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.wiring import ConfigurationError, Settings, build_services
 from moto import mock_aws
@@ -72,7 +73,8 @@ def test_a_missing_or_short_secret_is_refused() -> None:
 def test_production_reads_secret_and_officers_from_ssm_and_sends_with_ses() -> None:
     ssm = boto3.client("ssm", region_name="ap-southeast-3")
     ssm.put_parameter(Name="/layanan/prod/secret", Value="p" * 64, Type="SecureString")
-    ssm.put_parameter(Name="/layanan/prod/officers", Value=OFFICERS_SAMPLE.read_text(), Type="SecureString")
+    for agency, entry in split_by_agency(OFFICERS_SAMPLE.read_text(), "sample").items():
+        ssm.put_parameter(Name=f"/layanan/prod/officers/{agency}", Value=entry, Type="SecureString")
     env = {
         "LAYANAN_SECRET_PARAMETER": "/layanan/prod/secret",
         "LAYANAN_OFFICERS_PARAMETER": "/layanan/prod/officers",

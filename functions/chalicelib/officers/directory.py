@@ -2,8 +2,16 @@
 
 It is configuration of a stage, never content: it is not in standards/, never on the site, and for
 production not in git. Locally it is a YAML file (LAYANAN_OFFICERS_FILE, sample in
-infra/local/officers.sample.yml); on AWS the same YAML is an SSM SecureString parameter
-(LAYANAN_OFFICERS_PARAMETER, e.g. /layanan/prod/officers). Format:
+infra/local/officers.sample.yml); on AWS the same YAML is stored one agency per SSM SecureString
+parameter under a path (LAYANAN_OFFICERS_PARAMETER, e.g. /layanan/prod/officers: the agency
+disperinaker-klungkung is /layanan/prod/officers/disperinaker-klungkung, holding that agency's entry).
+
+Why one parameter per agency: one parameter holds 4 KB (Standard tier) or 8 KB (Advanced), and a
+kabupaten of 40 agencies with 10 officers each is about 20 KB of YAML. An agency's entry is a few
+hundred bytes (10 officers: ~0.5 KB), so each fits the free Standard tier; `make officers` stores with
+the Intelligent-Tiering setting, so an agency of up to ~180 addresses moves to Advanced (8 KB,
+US$0.05 a month) by itself, and a larger one is refused before anything is stored. Parameters per
+account and region: 10,000 Standard, far above any kabupaten. Format of the YAML:
 
     disperinaker-klungkung:          # agency id: its folder name under standards/
       timezone: WITA                 # WIB, WITA or WIT; WIB if left out
@@ -14,7 +22,8 @@ infra/local/officers.sample.yml); on AWS the same YAML is an SSM SecureString pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,10 @@ from chalicelib.time.zones import DEFAULT_ZONE, ZONES, Zone
 
 # Each officer of a step gets a token and a mail in the step's transaction (DynamoDB allows 100 items).
 MAX_OFFICERS_PER_ROLE = 20
+# SSM's Advanced tier holds 8 KB a parameter (Standard: 4 KB): the most one agency's entry may take.
+MAX_AGENCY_BYTES = 8192
+# What SSM allows in the last part of a parameter name, and what agency ids (folder names) use.
+AGENCY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
 class OfficerDirectoryError(ValueError):
@@ -102,7 +115,49 @@ def load_file(path: Path) -> Directory:
     return parse_directory(path.read_text(encoding="utf-8"), str(path))
 
 
-def load_parameter(ssm_client: Any, name: str) -> Directory:
-    """The YAML stored in an SSM parameter (a SecureString: it is decrypted here)."""
-    response = ssm_client.get_parameter(Name=name, WithDecryption=True)
-    return parse_directory(str(response["Parameter"]["Value"]), f"ssm:{name}")
+def split_by_agency(text: str, source: str) -> dict[str, str]:
+    """The directory checked whole, then as one YAML document per agency (what each SSM parameter holds).
+
+    OfficerDirectoryError when the directory is broken, an agency id cannot name a parameter, or one
+    agency's entry is over MAX_AGENCY_BYTES.
+    """
+    parse_directory(text, source)
+    data: dict[str, Any] = yaml.safe_load(text) or {}
+    parts: dict[str, str] = {}
+    for agency_id, entry in data.items():
+        if not AGENCY_ID.fullmatch(agency_id):
+            raise OfficerDirectoryError(f"{source}: {agency_id}: id instansi hanya boleh huruf, angka, '-', '_', '.'")
+        part = yaml.safe_dump({agency_id: entry}, allow_unicode=True, sort_keys=False)
+        size = len(part.encode("utf-8"))
+        if size > MAX_AGENCY_BYTES:
+            raise OfficerDirectoryError(
+                f"{source}: {agency_id}: {size} byte, lebih dari {MAX_AGENCY_BYTES} byte yang muat dalam satu"
+                " parameter SSM (sekitar 180 alamat): kurangi alamat per peran"
+            )
+        parts[agency_id] = part
+    return parts
+
+
+def stored_parameters(ssm_client: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(name, decrypted value) of every parameter directly under `path`, page after page."""
+    request: dict[str, Any] = {"Path": path.rstrip("/"), "Recursive": False, "WithDecryption": True}
+    while True:
+        response = ssm_client.get_parameters_by_path(**request)
+        for parameter in response.get("Parameters", []):
+            yield str(parameter["Name"]), str(parameter["Value"])
+        token = response.get("NextToken")
+        if not token:
+            return
+        request["NextToken"] = token
+
+
+def load_parameter(ssm_client: Any, path: str) -> Directory:
+    """The directory stored under an SSM path: one SecureString per agency, named <path>/<agency id>."""
+    agencies: dict[str, AgencyOfficers] = {}
+    for name, value in stored_parameters(ssm_client, path):
+        agency_id = name.rsplit("/", 1)[-1]
+        part = parse_directory(value, f"ssm:{name}")
+        if set(part.agencies) != {agency_id}:
+            raise OfficerDirectoryError(f"ssm:{name}: harus berisi tepat satu instansi, {agency_id}")
+        agencies.update(part.agencies)
+    return Directory(agencies)
