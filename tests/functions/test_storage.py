@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +24,9 @@ from tests.functions.factories import (
     links_for,
     make_services,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 READS = {"GetItem", "BatchGetItem", "Query"}
 
@@ -78,8 +81,8 @@ def test_each_request_reads_without_scanning_and_changes_state_in_one_transactio
     dynamodb_local: str, clock: FakeClock
 ) -> None:
     recording = RecordingClient(dynamodb_client(dynamodb_local))
-    ensure_table(recording, "layanan-calls")
-    services = make_services(DynamoStore(recording, "layanan-calls"), clock=clock)
+    ensure_table(cast("DynamoDBClient", recording), "layanan-calls")
+    services = make_services(DynamoStore(cast("DynamoDBClient", recording), "layanan-calls"), clock=clock)
     import app
 
     wiring.set_services(services)

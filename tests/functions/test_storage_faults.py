@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import boto3
@@ -43,6 +43,9 @@ from tests.functions.factories import (
     links_for,
     make_services,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 pytestmark = pytest.mark.integration
 
@@ -178,7 +181,7 @@ def faulty(dynamodb_local: str) -> tuple[FaultyClient, str]:
 @pytest.fixture
 def on_faulty(faulty: tuple[FaultyClient, str], clock: FakeClock) -> ServicesType:
     client, table = faulty
-    return make_services(DynamoStore(client, table), clock=clock)
+    return make_services(DynamoStore(cast("DynamoDBClient", client), table), clock=clock)
 
 
 @pytest.fixture
@@ -216,7 +219,7 @@ def test_throttling_server_errors_and_network_failures_are_store_unavailable(
     client, table = faulty
     client.fail("get_item", error)
     with pytest.raises(StoreUnavailableError) as caught:
-        DynamoStore(client, table).get_submission("DPTK-2026-000001")
+        DynamoStore(cast("DynamoDBClient", client), table).get_submission("DPTK-2026-000001")
     assert caught.value.__cause__ is error
 
 
@@ -224,7 +227,7 @@ def test_a_mistake_in_the_request_is_not_mistaken_for_a_busy_store(faulty: tuple
     client, table = faulty
     client.fail("get_item", client_error("ValidationException", "GetItem"))
     with pytest.raises(ClientError):
-        DynamoStore(client, table).get_submission("DPTK-2026-000001")
+        DynamoStore(cast("DynamoDBClient", client), table).get_submission("DPTK-2026-000001")
 
 
 def test_the_lambda_client_has_timeouts_and_standard_retries() -> None:

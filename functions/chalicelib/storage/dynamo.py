@@ -12,12 +12,13 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from chalicelib.applications.mail_problems import MailProblem
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
 from chalicelib.applications.records import (
     ApprovalToken,
@@ -36,6 +37,8 @@ from chalicelib.storage.codecs import (
     event_from,
     event_item,
     idempotency_key,
+    mail_problem_from,
+    mail_problem_item,
     outbox_from,
     outbox_item,
     outbox_key,
@@ -49,8 +52,11 @@ from chalicelib.storage.codecs import (
     token_key,
 )
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
-from chalicelib.storage.table import GSI, OUTBOX_FAILED, OUTBOX_PENDING, TTL_ATTRIBUTE, DynamoDBClient
-from chalicelib.time.instants import epoch, timestamp
+from chalicelib.storage.table import GSI, OUTBOX_FAILED, OUTBOX_PENDING, TTL_ATTRIBUTE
+from chalicelib.time.instants import epoch, parse_timestamp, timestamp
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 log = logging.getLogger(__name__)
 
@@ -406,6 +412,34 @@ class DynamoStore:
             "SET #next_attempt_at = :next, #gsi1sk = :sort, #last_error = :error REMOVE #lease_id, #lease_until",
             self._values(next=timestamp(next_attempt_at), sort=outbox_sort(message, next_attempt_at), error=error),
         )
+
+    def oldest_pending_outbox(self) -> datetime | None:
+        # The pending messages are the index's OUTBOX partition (sorted by next attempt, not by age): read
+        # only their queueing time. A few items normally; a mail outage makes it the backlog, still one Query.
+        oldest: datetime | None = None
+        for item in self._query(
+            IndexName=GSI,
+            KeyConditionExpression="#gsi1pk = :pending",
+            ExpressionAttributeValues=self._values(pending=OUTBOX_PENDING),
+            ProjectionExpression="created_at",
+        ):
+            queued = parse_timestamp(str(item["created_at"]))
+            oldest = queued if oldest is None or queued < oldest else oldest
+        return oldest
+
+    # mail that bounced after SES accepted it (applications/mail_problems.py)
+    def record_mail_problem(self, problem: MailProblem, notices: tuple[OutboxMessage, ...]) -> bool:
+        items = [self._put(mail_problem_item(problem), "attribute_not_exists(#pk)")]
+        items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in notices]
+        reasons = self._transact(items)
+        if reasons is None:
+            return True
+        if reasons[0] == "ConditionalCheckFailed":
+            return False  # recorded already: the same event delivered again
+        raise ConflictError(f"mail problem not stored: {reasons}", retryable="TransactionConflict" in reasons)
+
+    def mail_problems(self, reference: str) -> list[MailProblem]:
+        return [mail_problem_from(item) for item in self._partition(reference, "PROBLEM#")]
 
     def _release(self, message: OutboxMessage, lease_id: str, update: str, values: dict[str, Any]) -> bool:
         """Apply `update` only while still holding the lease: a sender whose lease ran out changes nothing."""

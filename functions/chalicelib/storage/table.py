@@ -45,11 +45,12 @@ the idempotency key (submissions) or the token and version conditions (decisions
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-DynamoDBClient = Any  # boto3's low-level client
+if TYPE_CHECKING:  # the stubs are a dev dependency: types only, never imported at run time
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 GSI = "gsi1"
 OUTBOX_PENDING = "OUTBOX"
