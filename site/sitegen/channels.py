@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.schema import Channel
 
-from sitegen.quality import channel_problem, phone_digits
+from sitegen.quality import channel_problem
 
 # A bare account name links to its network's profile page when the label names the network.
 SOCIAL_PROFILES = {
@@ -14,11 +15,6 @@ SOCIAL_PROFILES = {
     "tiktok": "https://www.tiktok.com/@{}",
     "youtube": "https://www.youtube.com/@{}",
 }
-
-
-def international(digits: str) -> str:
-    """'082158948200' -> '6282158948200' (the form wa.me and tel: links need)."""
-    return "62" + digits[1:]
 
 
 def _social(channel: Channel, value: str) -> str | None:
@@ -34,16 +30,16 @@ def channel_href(channel: Channel) -> str | None:
     if channel_problem(channel) is not None:
         return None
     value = channel.value.strip()
-    digits = phone_digits(value)
+    e164 = normalise_phone(value) if channel.type in ("phone", "whatsapp", "telegram") else None
     if channel.type == "email":
         return f"mailto:{value}"
     # A fax number is listed as a phone, but calling it reaches a machine.
-    if channel.type == "phone" and digits and "fax" not in channel.label.casefold():
-        return f"tel:+{international(digits)}"
-    if channel.type == "whatsapp" and digits:
-        return f"https://wa.me/{international(digits)}"
-    if channel.type == "telegram" and digits:
-        return f"https://t.me/+{international(digits)}"
+    if channel.type == "phone" and e164 and "fax" not in channel.label.casefold():
+        return f"tel:{e164}"
+    if channel.type == "whatsapp" and e164:
+        return f"https://wa.me/{e164.removeprefix('+')}"  # wa.me takes the digits without the +
+    if channel.type == "telegram" and e164:
+        return f"https://t.me/{e164}"
     if channel.type == "website":
         return value
     if channel.type == "social":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import yaml
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
+from chalicelib.time.formatting import describe_duration, long_date
 from chalicelib.web.forms import render_form
 
 from sitegen import formatting
@@ -109,7 +110,7 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
         online = ' <span class="lencana">Bisa diajukan online</span>' if standard.online else ""
         services.append(
             f'<li markdown="span">[{_e(standard.title)}](../{service_path(standard)})'
-            f'<span class="daftar-layanan__ringkas">{_e(formatting.duration(standard.duration))} · '
+            f'<span class="daftar-layanan__ringkas">{_e(describe_duration(standard.duration))} · '
             f"{_e(formatting.fee(standard.fee_idr))}</span>{online}</li>"
         )
     body = f"""# {_e(agency.name)}
@@ -212,7 +213,7 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
     content = {
         "requirements": _requirements(components["requirements"]),
         "procedure": _procedure(standard, agency),
-        "duration": _summary(formatting.duration(standard.duration), components["duration"]),
+        "duration": _summary(describe_duration(standard.duration), components["duration"]),
         "fee": _summary(formatting.fee(standard.fee_idr), components["fee"]),
         "complaints": _complaints(catalogue, standard),
     }
@@ -224,7 +225,7 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
     if standard.document_number:
         document.append(f"<dt>Nomor dokumen</dt>\n<dd>{_e(standard.document_number)}</dd>")
     if standard.document_date:
-        document.append(f"<dt>Tanggal</dt>\n<dd>{formatting.long_date(standard.document_date)}</dd>")
+        document.append(f"<dt>Tanggal</dt>\n<dd>{long_date(standard.document_date)}</dd>")
     online = f"\n[{ONLINE_LINK_TEXT}](ajukan.md){{ .tombol .tombol--utama .aksi-online }}\n" if standard.online else ""
     body = f"""# {_e(standard.title)}
 
@@ -271,7 +272,7 @@ tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.
 
 <dl class="dokumen">
 <dt>Jangka waktu</dt>
-<dd>{_e(formatting.duration(standard.duration))}</dd>
+<dd>{_e(describe_duration(standard.duration))}</dd>
 <dt>Biaya</dt>
 <dd>{_e(formatting.fee(standard.fee_idr))}</dd>
 </dl>

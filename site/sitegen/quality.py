@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from chalicelib.contacts.emails import normalise_email
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import COMPONENT_HEADINGS, Channel, Standard
 
@@ -15,10 +17,8 @@ SERVICE_SPECIFIC = ("requirements", "product")
 FIRST_PLAUSIBLE_YEAR = 1945
 
 _YEAR = re.compile(r"\b(?:tahun|thn\.?|th\.)\s+(\d{3,})\b", re.IGNORECASE)
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]\S*)?$")
 _HANDLE = re.compile(r"^@?[A-Za-z0-9._]{2,30}$")
-_PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().-]+$")
 
 
 @dataclass(frozen=True)
@@ -33,22 +33,12 @@ class QualityWarning:
         return f"{where}: [{self.component}] {self.message}" if self.component else f"{where}: {self.message}"
 
 
-def phone_digits(value: str) -> str | None:
-    """The digits of an Indonesian phone number written in any usual way, or None if it is not one."""
-    if not _PHONE_CHARACTERS.match(value.strip()):
-        return None
-    digits = re.sub(r"\D", "", value)
-    if digits.startswith("62"):
-        digits = "0" + digits[2:]
-    return digits if digits.startswith("0") and 9 <= len(digits) <= 13 else None
-
-
 def channel_problem(channel: Channel) -> str | None:
     """Why a complaint channel cannot be used as a link, or None when it can."""
     value = channel.value.strip()
-    if channel.type == "email" and not _EMAIL.match(value):
+    if channel.type == "email" and normalise_email(value) is None:
         return f"alamat email '{value}' tidak sah"
-    if channel.type in ("phone", "whatsapp", "telegram") and phone_digits(value) is None:
+    if channel.type in ("phone", "whatsapp", "telegram") and normalise_phone(value) is None:
         return f"nomor telepon '{value}' tidak sah"
     if channel.type == "website" and not _URL.match(value):
         return f"alamat situs '{value}' bukan URL yang sah"

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import markupsafe
 import pytest
 from chalice.test import Client
-from chalicelib.applications.validation import normalise_email
+from chalicelib.contacts.emails import normalise_email
 from chalicelib.mail.transports import Email, SmtpMailer, build_message
 from chalicelib.wiring import Services
 

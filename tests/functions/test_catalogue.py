@@ -9,7 +9,7 @@ from chalicelib.standard.catalogue import Catalogue, load_catalogue, open_data
 from chalicelib.standard.parsing import InvalidStandardError
 from chalicelib.standard.schema import COMPONENT_HEADINGS, COMPONENTS_ALLOWED_EMPTY
 
-from tests.functions.standard_files import write_agency, write_standard
+from tests.functions.standard_files import FRONT_MATTER, write_agency, write_standard
 
 STANDARDS = Path(__file__).resolve().parents[2] / "standards"
 
@@ -111,3 +111,24 @@ def test_problems_in_several_files_are_all_reported_at_once(tmp_path: Path) -> N
     files = {problem.file for problem in raised.value.problems}
     folder = tmp_path.name
     assert files == {f"{folder}/dinas-contoh/satu.md", f"{folder}/dinas-contoh/dua.md", f"{folder}/tanpa-agency"}
+
+
+def test_complaints_go_to_the_standards_own_channels_else_the_agencys_even_once_it_is_withdrawn(
+    tmp_path: Path,
+) -> None:
+    write_agency(tmp_path)
+    own = "complaint_channels:\n  - type: email\n    value: layanan@contoh.go.id\n"
+    write_standard(tmp_path, name="sendiri", front_matter=FRONT_MATTER + own)
+    write_standard(tmp_path, name="umum")
+    catalogue = load_catalogue(tmp_path)
+    agency_channels = catalogue.agency("dinas-contoh").complaint_channels
+
+    assert [c.value for c in catalogue.complaint_channels("dinas-contoh/sendiri", "dinas-contoh")] == [
+        "layanan@contoh.go.id"
+    ]
+    assert catalogue.complaint_channels("dinas-contoh/umum", "dinas-contoh") == agency_channels
+    assert catalogue.complaint_channels("dinas-contoh/ditarik", "dinas-contoh") == agency_channels
+    assert catalogue.complaint_channels("dinas-lain/ditarik", "dinas-lain") == ()
+    assert catalogue.channels_of(catalogue.standards[0]) == catalogue.complaint_channels(
+        catalogue.standards[0].key, "dinas-contoh"
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from babel.dates import format_date, get_day_names, get_month_names
 from chalicelib.standard.schema import Duration
 from chalicelib.time.deadlines import due_at
-from chalicelib.time.formatting import describe_duration, format_datetime
+from chalicelib.time.formatting import MONTHS, WEEKDAYS, describe_duration, format_datetime, long_date
 from chalicelib.time.zones import ZONES, local_year
 
 MONDAY_10_WITA = datetime(2026, 1, 12, 2, 0, tzinfo=UTC)
@@ -39,6 +40,17 @@ def test_durations_are_described_as_the_standard_states_them() -> None:
     assert describe_duration(Duration("menit", 60)) == "60 menit"
     assert describe_duration(Duration("hari", min=1, max=3)) == "1 sampai 3 hari"
     assert describe_duration(Duration("hari", min=2)) == "paling cepat 2 hari"
+
+
+def test_the_month_and_weekday_names_are_babels_indonesian_ones() -> None:
+    """Babel (installed with the theme, not shipped to Lambda) is the reference for the one table we ship."""
+    assert tuple(get_month_names("wide", locale="id")[month] for month in range(1, 13)) == MONTHS
+    assert tuple(get_day_names("wide", locale="id")[day] for day in range(7)) == WEEKDAYS  # 0 is Monday in both
+
+
+def test_every_day_of_a_year_is_written_as_babel_writes_it_in_indonesian() -> None:
+    days = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
+    assert [long_date(day) for day in days] == [format_date(day, "d MMMM y", locale="id") for day in days]
 
 
 def test_dates_are_written_in_indonesian_with_the_offices_zone() -> None:

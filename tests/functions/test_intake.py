@@ -42,6 +42,13 @@ def test_unticked_boxes_are_not_confirmations() -> None:
     assert not parsed.consent
 
 
+def test_a_requirement_box_numbered_in_another_scripts_digits_confirms_nothing() -> None:
+    body = urlencode(form_body(persyaratan_1="")) + "&" + urlencode({"persyaratan_\u0661": "ya"})
+    parsed = application_from_form(body.encode())
+    assert 1 not in parsed.requirements_confirmed
+    assert "persyaratan_\u0661" in parsed.fields  # an unknown field, which validation then refuses by name
+
+
 def test_a_json_body_becomes_an_application() -> None:
     parsed = application_from_json(json.dumps(json_body(idempotency_key="k-1")).encode())
     assert parsed.service == PASPOR

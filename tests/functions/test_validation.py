@@ -11,10 +11,10 @@ from chalicelib.applications.validation import (
     ValidationError,
     clean_value,
     nik_birth_date,
-    normalise_email,
-    normalise_phone,
     validate_application,
 )
+from chalicelib.contacts.emails import normalise_email
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.schema import FormField
 
 from tests.functions.factories import (
@@ -65,7 +65,7 @@ def test_a_complete_application_is_normalised() -> None:
 
 def test_an_unknown_service_is_named_in_the_service_key() -> None:
     assert errors_of(service="dinas-tidak-ada/layanan") == {
-        "service": "Layanan tidak dikenal atau tidak menerima permohonan online."
+        "service": "Layanan tidak dikenal atau tidak menerima permohonan daring."
     }
 
 
@@ -98,7 +98,7 @@ def test_every_requirement_must_be_confirmed() -> None:
 
 def test_confirming_a_requirement_the_service_does_not_have_is_refused() -> None:
     errors = errors_of(requirements_confirmed=frozenset(range(1, 13)))
-    assert errors["persyaratan"] == "Layanan ini hanya punya 11 persyaratan."
+    assert errors["persyaratan"] == "Layanan ini hanya memiliki 11 persyaratan."
 
 
 def test_consent_to_the_personal_data_statement_is_required() -> None:
@@ -167,7 +167,7 @@ def test_the_new_papua_provinces_are_known() -> None:
 )
 def test_a_nik_whose_date_part_is_no_real_date_is_refused(date_part: str) -> None:
     message = error_of(NIK, f"510501{date_part}0001")
-    assert message == f"NIK tidak sah: digit ke-7 sampai ke-12 ({date_part}) bukan tanggal lahir yang ada."
+    assert message == f"NIK tidak sah: digit ke-7 sampai ke-12 ({date_part}) bukan tanggal lahir yang valid."
 
 
 def test_a_woman_born_on_a_leap_day_is_accepted() -> None:
@@ -202,9 +202,9 @@ def test_phone_numbers_are_normalised_to_e164(written: str, e164: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["12345", "+1 202 555 0101", "0812", "08123456789012345", "0812-abc-7890", "+620812"]
+    "written", ["12345", "+62 1234567", "0812", "08123456789012345", "0812-abc-7890", "+620812", "+81 12"]
 )
-def test_numbers_that_are_not_indonesian_phone_numbers_are_refused(written: str) -> None:
+def test_numbers_that_are_not_phone_numbers_are_refused(written: str) -> None:
     assert normalise_phone(written) is None
     assert error_of(PHONE, written).startswith("Nomor telepon/HP tidak sah.")
 
@@ -234,11 +234,12 @@ def test_an_email_address_cannot_smuggle_a_header() -> None:
     assert error_of(EMAIL, "ayu@contoh.id\r\nBcc: semua@contoh.id").startswith("Email tidak sah")
 
 
-def test_a_date_must_exist_and_be_written_as_iso() -> None:
+def test_a_date_must_exist_and_is_stored_as_iso() -> None:
     assert clean_value(DATE, "1990-08-17") == "1990-08-17"
-    assert "tanggal yang ada" in error_of(DATE, "1990-02-30")
-    assert "tanggal yang ada" in error_of(DATE, "17/08/1990")
-    assert "antara tahun 1900 dan 2100" in error_of(DATE, "1850-01-01")
+    assert "tanggal yang valid" in error_of(DATE, "1990-02-30")
+    assert "tanggal yang valid" in error_of(DATE, "17/08/19900")
+    assert "sebelum tahun 1900" in error_of(DATE, "1850-01-01")
+    assert "antara tahun 1900 dan 2100" in error_of(FormField("berlaku", "Berlaku sampai", "date"), "2101-01-01")
 
 
 def test_numbers_accept_a_decimal_comma() -> None:
@@ -280,3 +281,144 @@ def test_a_required_checkbox_must_be_ticked() -> None:
     assert clean_value(BOX, "ya") == "ya"
     assert clean_value(BOX, True) == "ya"
     assert error_of(BOX, "") == "Centang bersedia dihubungi untuk melanjutkan."
+
+
+# --- digits that are not digits, text that is not text (issue 10, point 5) ------------------------------------
+
+
+def test_fullwidth_digits_are_read_as_the_ascii_digits_they_are() -> None:
+    assert clean_value(NIK, "５１０５０１５７０８９００００１") == NIK_WOMAN
+    assert clean_value(PHONE, "０８１２－３４５６－７８９０") == "+6281234567890"
+    assert clean_value(NUMBER, "２,５") == "2.5"
+    assert clean_value(DATE, "１９９０-０８-１７") == "1990-08-17"
+
+
+@pytest.mark.parametrize(
+    ("form_field", "written", "digits"),
+    [
+        (NIK, "٥١٠٥٠١٥٧٠٨٩٠٠٠٠١", "٥١٠٧٨٩"),  # Arabic-Indic
+        (NIK, "5105015708900000".replace("0000", "००००"), "०"),  # a serial of Devanagari zeros is still 0000
+        (PHONE, "०८१२ ३४५६ ७८९०", "०८१२३४५६७९"),
+        (NUMBER, "۴", "۴"),  # Extended Arabic-Indic (Persian)
+        (DATE, "١٩٩٠-٠٨-١٧", "١٩٠٨٧"),
+        (NUMBER, "2²", "²"),
+    ],
+)
+def test_only_ascii_digits_count_as_digits_and_the_message_names_the_field(
+    form_field: FormField, written: str, digits: str
+) -> None:
+    assert error_of(form_field, written) == (
+        f"{form_field.label} harus ditulis dengan angka 0–9; angka {digits} dari aksara lain tidak diterima."
+    )
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u3164", "\u3164\u3164 \u3164", "\u2800\u2800", "\u115f\u1160", "\uffa0", "-", "…"]
+)
+def test_required_text_must_contain_a_letter_or_a_digit(invisible: str) -> None:
+    assert error_of(TEXT, invisible) == "Nama lengkap harus memuat huruf atau angka."
+    assert error_of(LONG, invisible) == "Alamat harus memuat huruf atau angka."
+
+
+def test_names_in_any_script_and_numbered_addresses_are_text() -> None:
+    assert clean_value(TEXT, "Ni Made Ayu") == "Ni Made Ayu"
+    assert clean_value(TEXT, "김민지") == "김민지"
+    assert clean_value(TEXT, "محمد") == "محمد"
+    assert clean_value(LONG, "10") == "10"
+
+
+def test_an_optional_text_may_say_it_has_nothing_to_say() -> None:
+    assert clean_value(OPTIONAL, "-") == "-"
+
+
+# --- as a clerk checks it (issue 11) -----------------------------------------------------------------------
+
+
+TODAY = date(2026, 11, 22)
+
+
+def test_a_birth_date_in_the_future_is_refused() -> None:
+    assert clean_value(DATE, "2026-11-22", TODAY) == "2026-11-22"
+    assert error_of_on(DATE, "2026-11-23", TODAY) == "Tanggal lahir tidak boleh setelah hari ini."
+
+
+def test_a_birth_date_before_1900_is_refused() -> None:
+    assert clean_value(DATE, "1900-01-01", TODAY) == "1900-01-01"
+    assert error_of_on(DATE, "1899-12-31", TODAY) == "Tanggal lahir tidak boleh sebelum tahun 1900."
+
+
+def test_today_is_indonesias_latest_date_by_default() -> None:
+    assert "setelah hari ini" in error_of(DATE, "2100-01-01")
+
+
+@pytest.mark.parametrize("written", ["17-08-1990", "17/08/1990", "17.8.1990", "17 Agustus 1990", "17 agustus 1990"])
+def test_a_date_may_be_written_day_first_as_indonesians_do(written: str) -> None:
+    assert clean_value(DATE, written) == "1990-08-17"
+
+
+@pytest.mark.parametrize("written", ["1990", "1990-08", "1990-08-", "17-08", "17/08/", "17 Agustus", "8"])
+def test_a_half_typed_date_says_it_is_incomplete_not_that_it_is_missing(written: str) -> None:
+    assert error_of(DATE, written) == (
+        "Tanggal lahir belum lengkap: isi tanggal, bulan, dan tahun (contoh: 17-08-1990 atau 1990-08-17)."
+    )
+
+
+def test_a_two_digit_year_asks_for_four_digits() -> None:
+    assert (
+        error_of(DATE, "17-08-90")
+        == "Tanggal lahir: tulis tahun dengan empat angka (contoh: 17-08-1990 atau 1990-08-17)."
+    )
+
+
+def test_the_birth_date_in_a_womans_nik_agrees_with_her_birth_date_day_plus_forty() -> None:
+    clean = validate_application(catalogue(), application(fields=paspor_fields(nik=NIK_WOMAN)))
+    assert clean.value("tanggal_lahir") == "1990-08-17"
+
+
+def test_the_birth_date_in_a_mans_nik_agrees_with_his_birth_date() -> None:
+    clean = validate_application(catalogue(), application(fields=paspor_fields(nik=NIK_MAN)))
+    assert clean.value("nik") == NIK_MAN
+
+
+def test_a_nik_whose_birth_date_differs_from_the_forms_is_refused_on_the_birth_date() -> None:
+    errors = errors_of(fields=paspor_fields(tanggal_lahir="17-09-1990"))
+    assert errors == {
+        "tanggal_lahir": "Tanggal lahir tidak sesuai dengan NIK, yang mencatat tanggal lahir 17 Agustus 1990. "
+        "Periksa kembali keduanya."
+    }
+
+
+def test_a_birth_date_a_year_or_a_day_apart_from_the_niks_is_refused() -> None:
+    assert "tidak sesuai dengan NIK" in errors_of(fields=paspor_fields(tanggal_lahir="1991-08-17"))["tanggal_lahir"]
+    assert set(errors_of(fields=paspor_fields(tanggal_lahir="1990-08-18"))) == {"tanggal_lahir"}
+
+
+def test_a_wrong_nik_is_reported_once_not_again_as_a_birth_date_mismatch() -> None:
+    assert set(errors_of(fields=paspor_fields(nik="5105015708900000"))) == {"nik"}
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("+81 90-1234-5678", "+819012345678"),  # Japan
+        ("+852 9123 4567", "+85291234567"),  # Hong Kong
+        ("+60 12-345 6789", "+60123456789"),  # Malaysia
+        ("+886 912 345 678", "+886912345678"),  # Taiwan
+        ("+62 0812 3456 7890", "+6281234567890"),  # +62 with the trunk 0 still written
+    ],
+)
+def test_foreign_mobile_numbers_are_accepted_in_e164_and_indonesian_ones_stay_plus_62(written: str, e164: str) -> None:
+    assert clean_value(PHONE, written) == e164
+
+
+def test_a_foreign_number_without_its_plus_is_read_as_indonesian_and_refused() -> None:
+    assert error_of(PHONE, "81 90 1234 5678") == (
+        "Nomor telepon/HP tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890, atau nomor luar negeri "
+        "diawali + dan kode negara, misalnya +81 90 1234 5678."
+    )
+
+
+def error_of_on(form_field: FormField, value: object, today: date) -> str:
+    with pytest.raises(FieldError) as caught:
+        clean_value(form_field, value, today)
+    return str(caught.value)

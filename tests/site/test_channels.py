@@ -19,6 +19,7 @@ from sitegen.channels import channel_href
         (Channel("website", "http://dinsos.kalbarprov.go.id/"), "http://dinsos.kalbarprov.go.id/"),
         (Channel("social", "https://www.instagram.com/dinsospm/", "Instagram"), "https://www.instagram.com/dinsospm/"),
         (Channel("social", "dinsos_Provkalbar", "Instagram"), "https://www.instagram.com/dinsos_Provkalbar/"),
+        (Channel("whatsapp", "+60 12-345 6789"), "https://wa.me/60123456789"),
     ],
 )
 def test_a_valid_channel_becomes_a_link_a_phone_can_act_on(channel: Channel, href: str) -> None:
@@ -30,6 +31,8 @@ def test_a_valid_channel_becomes_a_link_a_phone_can_act_on(channel: Channel, hre
     [
         Channel("email", "pengaduan at dinas"),
         Channel("phone", "1500-123"),
+        Channel("phone", "+62 1234567"),
+        Channel("phone", "0812-abc-7890"),
         Channel("whatsapp", "nomor menyusul"),
         Channel("website", "dinsos.kalbarprov.go.id"),
         Channel("social", "Dinas Sosial Provinsi kalbar", "Facebook"),

@@ -75,7 +75,7 @@ def test_a_free_service_shows_gratis(site: Path) -> None:
 
 def test_duration_shows_the_parsed_range_and_the_original_wording(site: Path) -> None:
     duration = _text(_section(article(page(site, "dinsospm-tarakan/pmbs")), "duration"))
-    assert duration == "Jangka Waktu Penyelesaian 1–3 hari 1 – 3 Hari"
+    assert duration == "Jangka Waktu Penyelesaian 1 sampai 3 hari 1 – 3 Hari"
 
 
 def test_document_number_and_date_are_shown(site: Path) -> None:

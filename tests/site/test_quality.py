@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import load_catalogue
 from chalicelib.standard.schema import Channel
 from sitegen.__main__ import main
-from sitegen.quality import channel_problem, implausible_years, phone_digits, warnings
+from sitegen.quality import channel_problem, implausible_years, warnings
 
 from tests.functions.standard_files import AGENCY_YAML, FRONT_MATTER, body, write_agency, write_standard
 
@@ -23,18 +24,24 @@ def test_a_typo_year_like_20014_is_implausible() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "digits"),
+    ("value", "e164"),
     [
-        ("082158948200", "082158948200"),
-        ("(0561) 732523", "0561732523"),
-        ("+62 822-5560-0445", "082255600445"),
-        ("0822 5560 0445", "082255600445"),
+        ("082158948200", "+6282158948200"),
+        ("(0561) 732523", "+62561732523"),
+        ("+62 822-5560-0445", "+6282255600445"),
+        ("0822 5560 0445", "+6282255600445"),
         ("Klungkung Mesadu", None),
         ("12", None),
     ],
 )
-def test_phone_numbers_written_the_usual_ways_are_understood(value: str, digits: str | None) -> None:
-    assert phone_digits(value) == digits
+def test_phone_numbers_written_the_usual_ways_are_understood(value: str, e164: str | None) -> None:
+    assert normalise_phone(value) == e164
+
+
+def test_the_checker_and_the_api_agree_on_a_phone_number() -> None:
+    """Issue 9: the API accepted '+62 1234567' that the checker refused; now one rule refuses it for both."""
+    assert normalise_phone("+62 1234567") is None
+    assert channel_problem(Channel("phone", "+62 1234567")) == "nomor telepon '+62 1234567' tidak sah"
 
 
 @pytest.mark.parametrize(

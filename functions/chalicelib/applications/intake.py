@@ -17,7 +17,7 @@ from chalicelib.applications.validation import MAX_FIELDS, SERVICE_KEY, Applicat
 MAX_BODY_BYTES = 64 * 1024  # the longest form (a few long texts of 2000 characters) is far below this
 MAX_FORM_PAIRS = MAX_FIELDS + 120  # fields, up to 100 persyaratan boxes and the form's own inputs
 MAX_REQUIREMENTS = 100
-_REQUIREMENT = re.compile(r"^persyaratan_(\d{1,3})$")
+_REQUIREMENT = re.compile(r"^persyaratan_([0-9]{1,3})\Z")  # [0-9]: \d would read ١ as 1
 JSON_KEYS = frozenset({SERVICE_KEY, "fields", "requirements_confirmed", "consent", "idempotency_key", "website"})
 
 

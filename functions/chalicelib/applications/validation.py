@@ -11,11 +11,16 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from chalicelib.applications.characters import foreign_digits, has_letter_or_digit, narrow
 from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY, is_checked
+from chalicelib.contacts.emails import normalise_email
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import FormField, Standard
+from chalicelib.time.formatting import MONTHS, long_date
+from chalicelib.time.zones import ZONES
 
 SERVICE_KEY = "service"
 MAX_SERVICE_LENGTH = 100
@@ -66,17 +71,17 @@ PROVINCES: dict[str, str] = {
 }
 WOMEN_DAY_OFFSET = 40  # a woman's NIK adds 40 to her day of birth
 
-_NIK = re.compile(r"^\d{16}$")
-_PHONE_JUNK = re.compile(r"[\s\-().]")
-_NATIONAL_NUMBER = re.compile(r"^[1-9]\d{6,11}$")  # after +62: 7 to 12 digits (landline or mobile)
-# \Z, not $: "$" also matches before a final newline, which would end a mail's To header.
-_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
-_DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
-_TOP_LEVEL = re.compile(r"^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\Z")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMBER = re.compile(r"^-?\d{1,15}(?:[.,]\d{1,6})?$")
+# [0-9], never \d: \d also matches other scripts' digits (see characters.py). \Z: "$" matches before a final "\n".
+_NIK = re.compile(r"^[0-9]{16}\Z")
+_NUMBER = re.compile(r"^-?[0-9]{1,15}(?:[.,][0-9]{1,6})?\Z")
+_DIGITS = re.compile(r"^[0-9]+\Z")
+_DATE_SEPARATORS = re.compile(r"[-/. ]+")
+_MONTH_NUMBERS = {name.casefold(): number for number, name in enumerate(MONTHS, start=1)}
+DATE_EXAMPLE = "17-08-1990 atau 1990-08-17"
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+# Types whose value is read as digits: only ASCII 0-9 count (fullwidth ones are narrowed first).
+NUMERIC_TYPES = frozenset({"nik", "phone", "date", "number"})
 # Raw input longer than this many times the field's limit is refused before any normalising work.
 _RAW_SLACK = 2
 
@@ -117,21 +122,29 @@ class CleanApplication:
         return next((value for key, value in self.values if key == name), "")
 
 
-def validate_application(catalogue: Catalogue, application: Application) -> CleanApplication:
+def indonesian_today() -> date:
+    """Today's date in Indonesia's easternmost zone (WIT): no Indonesian date is later than this one."""
+    return datetime.now(ZONES["WIT"].tzinfo).date()
+
+
+def validate_application(catalogue: Catalogue, application: Application, today: date | None = None) -> CleanApplication:
     """The normalised application, or ValidationError listing every problem at once."""
+    today = today or indonesian_today()
     standard = catalogue.find(application.service) if len(application.service) <= MAX_SERVICE_LENGTH else None
     if standard is None or standard.online is None:
-        raise ValidationError({SERVICE_KEY: "Layanan tidak dikenal atau tidak menerima permohonan online."})
+        raise ValidationError({SERVICE_KEY: "Layanan tidak dikenal atau tidak menerima permohonan daring."})
     errors: dict[str, str] = dict(application.parse_errors)
     values: list[tuple[str, str]] = []
     for form_field in standard.online.fields:
         try:
-            value = clean_value(form_field, application.fields.get(form_field.name))
+            value = clean_value(form_field, application.fields.get(form_field.name), today)
         except FieldError as error:
             errors.setdefault(form_field.name, str(error))
             continue
         if value:
             values.append((form_field.name, value))
+    for name, message in _cross_checks(standard, dict(values), today).items():
+        errors.setdefault(name, message)
     for name in application.fields:
         if standard.online.field(name) is None:
             shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "…"
@@ -139,7 +152,7 @@ def validate_application(catalogue: Catalogue, application: Application) -> Clea
     requirements = standard.components["requirements"].items
     expected = frozenset(range(1, len(requirements) + 1))
     if application.requirements_confirmed - expected:
-        errors.setdefault(REQUIREMENTS_KEY, f"Layanan ini hanya punya {len(requirements)} persyaratan.")
+        errors.setdefault(REQUIREMENTS_KEY, f"Layanan ini hanya memiliki {len(requirements)} persyaratan.")
     elif application.requirements_confirmed != expected:
         errors.setdefault(REQUIREMENTS_KEY, "Centang semua persyaratan; siapkan dulu berkas yang belum ada.")
     if not application.consent:
@@ -152,7 +165,30 @@ def validate_application(catalogue: Catalogue, application: Application) -> Clea
     return CleanApplication(standard, tuple(values), dict(values)[email_field.name])
 
 
-def clean_value(form_field: FormField, raw: object) -> str:
+def _cross_checks(standard: Standard, values: Mapping[str, str], today: date) -> dict[str, str]:
+    """What a clerk checks across fields: the birth date a NIK carries is the form's Tanggal lahir."""
+    assert standard.online is not None
+    fields = standard.online.fields
+    nik = next((f for f in fields if f.type == "nik" and values.get(f.name)), None)
+    born = next((f for f in fields if f.is_birth_date and values.get(f.name)), None)
+    if nik is None or born is None:
+        return {}
+    number, birth_date = values[nik.name], date.fromisoformat(values[born.name])
+    if nik_matches_birth_date(number, birth_date):
+        return {}
+    encoded = nik_birth_date(number, today)
+    shown = f", yang mencatat tanggal lahir {long_date(encoded)}" if encoded else ""
+    return {born.name: f"{born.label} tidak sesuai dengan {nik.label}{shown}. Periksa kembali keduanya."}
+
+
+def nik_matches_birth_date(nik: str, birth_date: date) -> bool:
+    """Whether a NIK's DDMMYY is this date: the day as it is for men, day + 40 for women."""
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    born = (birth_date.month, birth_date.year % 100)
+    return (month, year) == born and birth_date.day in (day, day - WOMEN_DAY_OFFSET)
+
+
+def clean_value(form_field: FormField, raw: object, today: date | None = None) -> str:
     """The value to store ('' when absent and allowed), or FieldError with the message to show."""
     label = form_field.label
     if form_field.type == "checkbox":
@@ -177,8 +213,19 @@ def clean_value(form_field: FormField, raw: object) -> str:
         return ""
     if _has_control_characters(text, multiline=form_field.type == "long_text"):
         raise FieldError(f"{label} memuat karakter yang tidak diizinkan.")
-    checker = _CHECKERS.get(form_field.type)
-    value = checker(form_field, text) if checker else text
+    if form_field.type in NUMERIC_TYPES:
+        text = narrow(text)
+        if foreign_digits(text):
+            raise FieldError(
+                f"{label} harus ditulis dengan angka 0–9; angka {foreign_digits(text)} dari aksara lain tidak diterima."
+            )
+    elif form_field.type in ("text", "long_text") and form_field.required and not has_letter_or_digit(text):
+        raise FieldError(f"{label} harus memuat huruf atau angka.")
+    if form_field.type == "date":
+        value = check_date(form_field, text, today or indonesian_today())
+    else:
+        checker = _CHECKERS.get(form_field.type)
+        value = checker(form_field, text) if checker else text
     if len(value) > form_field.max_length:
         raise FieldError(f"{label} terlalu panjang (paling banyak {form_field.max_length} karakter).")
     return value
@@ -211,7 +258,7 @@ def check_nik(form_field: FormField, text: str) -> str:
     if nik[:2] not in PROVINCES:
         raise FieldError(f"{label} tidak sah: kode provinsi {nik[:2]} tidak dikenal.")
     if nik_birth_date(nik) is None:
-        raise FieldError(f"{label} tidak sah: digit ke-7 sampai ke-12 ({nik[6:12]}) bukan tanggal lahir yang ada.")
+        raise FieldError(f"{label} tidak sah: digit ke-7 sampai ke-12 ({nik[6:12]}) bukan tanggal lahir yang valid.")
     if nik[12:] == "0000":
         raise FieldError(f"{label} tidak sah: nomor urut (4 digit terakhir) tidak boleh 0000.")
     return nik
@@ -233,40 +280,14 @@ def nik_birth_date(nik: str, today: date | None = None) -> date | None:
         return None
 
 
-def normalise_phone(text: str) -> str | None:
-    """An Indonesian number in E.164 (+62...), from the ways people write it: 0812-3456-7890, 62812..., +62 812..."""
-    compact = _PHONE_JUNK.sub("", text)
-    if compact.startswith("+62"):
-        national = compact[3:]
-    elif compact.startswith("62"):
-        national = compact[2:]
-    elif compact.startswith("0"):
-        national = compact[1:]
-    else:
-        return None
-    return f"+62{national}" if _NATIONAL_NUMBER.match(national) else None
-
-
 def check_phone(form_field: FormField, text: str) -> str:
     phone = normalise_phone(text)
     if phone is None:
         raise FieldError(
-            f"{form_field.label} tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890 atau +62 812 3456 7890."
+            f"{form_field.label} tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890, atau nomor luar negeri "
+            "diawali + dan kode negara, misalnya +81 90 1234 5678."
         )
     return phone
-
-
-def normalise_email(text: str) -> str | None:
-    """The address with its domain in lower case, or None. ASCII only: no mail server of ours sends SMTPUTF8."""
-    if len(text) > 254 or text.count("@") != 1:
-        return None
-    local, domain = text.rsplit("@", 1)
-    if not local or len(local) > 64 or not _EMAIL_LOCAL.match(local):
-        return None
-    labels = domain.split(".")
-    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or not _TOP_LEVEL.match(labels[-1]):
-        return None
-    return f"{local}@{domain.lower()}"
 
 
 def check_email(form_field: FormField, text: str) -> str:
@@ -276,17 +297,43 @@ def check_email(form_field: FormField, text: str) -> str:
     return email
 
 
-def check_date(form_field: FormField, text: str) -> str:
-    message = f"{form_field.label} harus tanggal yang ada, ditulis TTTT-BB-HH (contoh: 1990-08-17)."
-    if not _ISO_DATE.match(text):
-        raise FieldError(message)
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise FieldError(message) from None
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise FieldError(f"{form_field.label} harus antara tahun 1900 dan 2100.")
+def check_date(form_field: FormField, text: str, today: date) -> str:
+    """An ISO date from 1990-08-17, 17-08-1990, 17/08/1990 or 17 Agustus 1990; a birth date is in the past."""
+    label = form_field.label
+    parts = [part for part in _DATE_SEPARATORS.split(text) if part]
+    readable = all(_DIGITS.match(part) or part.casefold() in _MONTH_NUMBERS for part in parts)
+    if readable and len(parts) < 3:
+        raise FieldError(f"{label} belum lengkap: isi tanggal, bulan, dan tahun (contoh: {DATE_EXAMPLE}).")
+    value = _read_date(parts) if readable and len(parts) == 3 else None
+    if value is None:
+        if readable and len(parts) == 3 and len(parts[2]) == 2 and len(parts[0]) <= 2:
+            raise FieldError(f"{label}: tulis tahun dengan empat angka (contoh: {DATE_EXAMPLE}).")
+        raise FieldError(f"{label} harus berupa tanggal yang valid (contoh: {DATE_EXAMPLE}).")
+    if form_field.is_birth_date:
+        if value > today:
+            raise FieldError(f"{label} tidak boleh setelah hari ini.")
+        if value < EARLIEST_DATE:
+            raise FieldError(f"{label} tidak boleh sebelum tahun {EARLIEST_DATE.year}.")
+    elif not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise FieldError(f"{label} harus antara tahun {EARLIEST_DATE.year} dan {LATEST_DATE.year}.")
     return value.isoformat()
+
+
+def _read_date(parts: list[str]) -> date | None:
+    """Year first (ISO) or day first (as Indonesians write), the month as a number or a name; None if no such day."""
+    if len(parts[0]) == 4 and _DIGITS.match(parts[1]) and len(parts[2]) <= 2:
+        year, month, day = parts
+    elif len(parts[2]) == 4 and len(parts[0]) <= 2:
+        day, month, year = parts
+    else:
+        return None
+    if not (_DIGITS.match(day) and _DIGITS.match(year)):
+        return None
+    month_number = int(month) if _DIGITS.match(month) else _MONTH_NUMBERS[month.casefold()]
+    try:
+        return date(int(year), month_number, int(day))
+    except ValueError:
+        return None
 
 
 def check_number(form_field: FormField, text: str) -> str:
@@ -306,7 +353,6 @@ _CHECKERS = {
     "nik": check_nik,
     "phone": check_phone,
     "email": check_email,
-    "date": check_date,
     "number": check_number,
     "choice": check_choice,
 }

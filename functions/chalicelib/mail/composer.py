@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib.applications import tokens
 from chalicelib.applications.paths import review_path, status_path
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
+from chalicelib.mail.bounces import notice_context
 from chalicelib.mail.transports import Email
 from chalicelib.officers.directory import Directory
 from chalicelib.standard.catalogue import Catalogue, service_url
@@ -68,6 +69,12 @@ class MailComposer:
             outcome = "disetujui" if submission.status == SubmissionStatus.APPROVED else "ditolak"
             subject = f"Permohonan {submission.reference} {outcome}: {submission.title}"
             context["approved"] = submission.status == SubmissionStatus.APPROVED
+        elif message.kind == MessageKind.DELIVERY_PROBLEM:  # to the agency: which address bounced (mail/bounces.py)
+            try:
+                subject, extra = notice_context(self.store, message, submission)
+            except LookupError as error:
+                raise CompositionError(str(error)) from None
+            context.update(extra)
         else:
             raise CompositionError(f"unknown message kind {message.kind!r}")
         context["subject"] = subject
@@ -99,12 +106,7 @@ class MailComposer:
         }
 
     def _channels(self, submission: Submission) -> list[Channel]:
-        catalogue = self.catalogue()
-        standard = catalogue.find(submission.service)
-        if standard is not None:
-            return list(catalogue.channels_of(standard))
-        agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
-        return list(agency.complaint_channels) if agency else []
+        return list(self.catalogue().complaint_channels(submission.service, submission.agency_id))
 
     def _message_id(self, message: OutboxMessage) -> str:
         digest = hashlib.sha256(message.id.encode()).hexdigest()[:32]

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from chalicelib.applications.validation import normalise_email
+from chalicelib.contacts.emails import normalise_email
 from chalicelib.time.zones import DEFAULT_ZONE, ZONES, Zone
 
 # Each officer of a step gets a token and a mail in the step's transaction (DynamoDB allows 100 items).

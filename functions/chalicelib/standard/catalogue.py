@@ -28,7 +28,19 @@ class Catalogue:
         return next((s for s in self.standards if s.key == key), None)
 
     def channels_of(self, standard: Standard) -> tuple[Channel, ...]:
-        return standard.complaint_channels or self.agency(standard.agency_id).complaint_channels
+        """Where to complain about a service: its standard's own channels, else its agency's."""
+        return self.complaint_channels(standard.key, standard.agency_id)
+
+    def complaint_channels(self, service: str, agency_id: str) -> tuple[Channel, ...]:
+        """The channels for an application to `service` of `agency_id`: the standard's own, else the
+        agency's (also once the standard has been withdrawn), else none (the agency is gone too)."""
+        standard = self.find(service)
+        if standard is not None:
+            if standard.complaint_channels:
+                return standard.complaint_channels
+            agency_id = standard.agency_id
+        agency = next((a for a in self.agencies if a.id == agency_id), None)
+        return agency.complaint_channels if agency else ()
 
 
 def service_url(standard: Standard) -> str:

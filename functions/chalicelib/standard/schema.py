@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 # The fourteen components of PermenPAN-RB 15/2014, with their official headings.
 # The first six are the service-delivery components that must be published first.
@@ -30,12 +29,8 @@ MANAGEMENT = tuple(key for key in COMPONENT_HEADINGS if key not in SERVICE_DELIV
 # The procedure's steps live in the front matter; its body section is an optional note.
 COMPONENTS_ALLOWED_EMPTY = frozenset({"procedure"})
 
-DurationUnit = Literal["menit", "jam", "hari", "hari kerja"]
 DURATION_UNITS: tuple[str, ...] = ("menit", "jam", "hari", "hari kerja")
 
-ChannelType = Literal[
-    "email", "phone", "whatsapp", "telegram", "website", "social", "postal", "box", "in_person", "app"
-]
 CHANNEL_TYPES: dict[str, str] = {
     "email": "Email",
     "phone": "Telepon",
@@ -49,7 +44,6 @@ CHANNEL_TYPES: dict[str, str] = {
     "app": "Aplikasi",
 }
 
-FieldType = Literal["text", "long_text", "nik", "phone", "email", "date", "number", "choice", "checkbox"]
 FIELD_TYPES: tuple[str, ...] = (
     "text",
     "long_text",
@@ -75,9 +69,10 @@ FIELD_MAX_LENGTH: dict[str, int] = {
 }
 
 # Names the application form itself uses: a declared field may not take them.
-RESERVED_FIELD_NAMES = re.compile(r"^(?:website|service|idempotency_key|persetujuan_data|persyaratan_\d+)$")
+RESERVED_FIELD_NAMES = re.compile(r"^(?:website|service|idempotency_key|persetujuan_data|persyaratan_[0-9]+)$")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BIRTH_DATE_NAME = re.compile(r"(?:^|_)lahir(?:_|$)")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 AGENCY_CODE = re.compile(r"^[A-Z]{2,6}$")
 
@@ -153,6 +148,11 @@ class FormField:
     @property
     def max_length(self) -> int:
         return FIELD_MAX_LENGTH[self.type]
+
+    @property
+    def is_birth_date(self) -> bool:
+        """A date field named for a birth (tanggal_lahir, tgl_lahir): it cannot be in the future."""
+        return self.type == "date" and BIRTH_DATE_NAME.search(self.name) is not None
 
 
 @dataclass(frozen=True)

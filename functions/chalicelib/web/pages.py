@@ -59,11 +59,8 @@ def _when(zone: Zone) -> Any:
 def status_page(view: StatusView, catalogue: Catalogue) -> str:
     s = view.submission
     standard = catalogue.find(s.service)
-    if standard is not None:
-        channels, service_link = catalogue.channels_of(standard), service_url(standard)
-    else:  # the standard was withdrawn since: the agency's channels still apply
-        agency = next((a for a in catalogue.agencies if a.id == s.agency_id), None)
-        channels, service_link = (agency.complaint_channels if agency else ()), ""
+    service_link = service_url(standard) if standard is not None else ""  # the standard may be withdrawn since
+    channels = catalogue.complaint_channels(s.service, s.agency_id)
     return _render(
         "status.html",
         title=f"Status permohonan {s.reference}",
