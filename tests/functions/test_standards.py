@@ -225,3 +225,81 @@ def test_a_malformed_agency_file_is_an_error(tmp_path: Path, change: tuple[str, 
         parse_agency(path)
 
     assert any(message in str(problem) for problem in raised.value.problems), raised.value.problems
+
+
+# --- raw HTML: a standard is Markdown and plain text ----------------------------------------------------------
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("<script>alert(1)</script>", "kode HTML '<script>' tidak diizinkan"),
+        ("Foto <img src=x onerror=alert(1)>", "kode HTML '<img>' tidak diizinkan"),
+        ("<svg/onload=alert(1)>", "kode HTML '<svg>' tidak diizinkan"),
+        ("</div><div onclick=alert(1)>", "kode HTML '</div>' tidak diizinkan"),
+        ("[Unduh formulir](javascript:alert(1))", "tautan 'javascript:' tidak diizinkan"),
+        ("[Unduh formulir](jav&#x09;ascript:alert(1))", "tautan 'javascript:' tidak diizinkan"),
+        ("![Pas foto](data:text/html;base64,PHNjcmlwdD4=)", "tautan 'data:' tidak diizinkan"),
+        ("Formulir A { onclick=alert(1) }", "atribut '{ onclick=alert(1) }' tidak diizinkan"),
+    ],
+)
+def test_raw_html_in_a_component_is_an_error_at_its_line_naming_the_component(
+    tmp_path: Path, written: str, message: str
+) -> None:
+    text = body(product=f"Surat rekomendasi.\n\n{written}")
+    agency = parse_agency(write_agency(tmp_path), "dinas-contoh/_agency.yml")
+    path = write_standard(tmp_path, body_text=text)
+
+    with pytest.raises(InvalidStandardError) as raised:
+        parse_standard(path, agency, "dinas-contoh/layanan-contoh.md")
+
+    [problem] = [str(p) for p in raised.value.problems]
+    line = _line_of(path, written)
+    assert problem.startswith(f"dinas-contoh/layanan-contoh.md:{line}: [Produk Pelayanan] {message}")
+    assert "tulis" in problem  # says what to write instead
+
+
+def test_raw_html_in_the_front_matter_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    front_matter = FRONT_MATTER.replace("title: Layanan Contoh", "title: Layanan <script>alert(1)</script>")
+
+    assert problems_of(tmp_path, front_matter=front_matter) == [
+        "dinas-contoh/layanan-contoh.md:2: 'title' memuat kode HTML '<script>'; tulis sebagai teks biasa, tanpa HTML"
+    ]
+
+
+def test_raw_html_in_an_agency_file_is_an_error(tmp_path: Path) -> None:
+    text = AGENCY_YAML.replace("address: Jl. Contoh No. 1", 'address: Jl. Contoh <img src="x" onerror="alert(1)">')
+    with pytest.raises(InvalidStandardError) as raised:
+        parse_agency(write_agency(tmp_path, text=text), "dinas-contoh/_agency.yml")
+    assert [str(p) for p in raised.value.problems] == [
+        "dinas-contoh/_agency.yml:4: 'address' memuat kode HTML '<img>'; tulis sebagai teks biasa, tanpa HTML"
+    ]
+
+
+def test_markdown_lists_links_tables_emphasis_and_angle_brackets_in_prose_stay_allowed(tmp_path: Path) -> None:
+    product = (
+        "**Surat rekomendasi** untuk _pemohon_ berusia < 18 tahun.\n\n"
+        "- Unduh [formulir](https://contoh.go.id/formulir.pdf) atau <https://contoh.go.id/>\n"
+        "- Tanyakan lewat <pengaduan@contoh.go.id>, [surel](mailto:pengaduan@contoh.go.id)"
+        " atau [telepon](tel:+62361123456)\n\n"
+        "| Berkas | Jumlah |\n| --- | --- |\n| Pas foto | 2 |"
+    )
+    agency = parse_agency(write_agency(tmp_path))
+
+    standard = parse_standard(write_standard(tmp_path, body_text=body(product=product)), agency)
+
+    assert standard.components["product"].text == product
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["[Unduh formulir](\njavascript:alert(1))", "[Unduh formulir][f]\n\n[f]:\n  javascript:alert(1)"],
+)
+def test_a_script_link_split_over_two_lines_is_still_an_error(tmp_path: Path, written: str) -> None:
+    problems = problems_of(tmp_path, body_text=body(product=f"Surat rekomendasi.\n\n{written}"))
+    assert len(problems) == 1
+    assert "[Produk Pelayanan] tautan 'javascript:' tidak diizinkan" in problems[0]

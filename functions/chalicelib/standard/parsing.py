@@ -6,6 +6,7 @@ official name, so that agency staff can find and fix it without reading code.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,53 @@ from chalicelib.standard.schema import (
     Standard,
     Step,
 )
+
+# A standard is Markdown and plain text, never HTML: whatever a browser would run or load from it
+# (<script>, <img onerror=...>, a javascript: link, an {onclick=...} attribute list) must not reach a page.
+_HTML_START = re.compile(r"<(?:[A-Za-z]|[/!?][A-Za-z]*)[A-Za-z0-9-]*")
+# What Markdown itself writes between < and >: links to the web and mail addresses.
+_AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|mailto:[^<>\s]+|[^<>\s!@]+@[^<>\s@]+)>", re.IGNORECASE)
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?([^\s)>]+)"),  # [text](target) and ![image](target)
+    re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),  # [label]: target
+)
+_ATTRIBUTE_LIST = re.compile(r"\{:?[^{}\n]*=[^{}\n]*\}")  # { onclick="..." } (Markdown's attr_list)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+MARKDOWN_ONLY = "tulis dengan Markdown saja (daftar, tautan, tabel, cetak tebal), tanpa HTML"
+SAFE_LINKS = "tulis tautan ke alamat http://, https://, mailto: atau tel:"
+
+
+def html_in_text(text: str) -> str | None:
+    """The first HTML tag in plain text, by its name ('<script>', '<img>', '</div>'), or None."""
+    match = _HTML_START.search(text)
+    return f"{match.group()}>" if match else None
+
+
+def unsafe_markdown(text: str) -> dict[int, str]:
+    """Why a component's Markdown could put HTML or script on a page, by line (0 is the text's first line).
+
+    The whole text is read at once: Markdown lets a link's target start on the next line ("[x](" then
+    "javascript:..."), and a reference's ("[r]:" then the target).
+    """
+    found: dict[int, str] = {}
+
+    def report(offset: int, message: str) -> None:
+        found.setdefault(text.count("\n", 0, offset), message)
+
+    # Markdown's own <https://...> and <name@host> links become spaces of the same length, so offsets hold.
+    for tag in _HTML_START.finditer(_AUTOLINK.sub(lambda link: " " * len(link.group()), text)):
+        report(tag.start(), f"kode HTML '{tag.group()}>' tidak diizinkan; {MARKDOWN_ONLY}")
+    for pattern in _LINK_TARGETS:
+        for link in pattern.finditer(text):
+            # A browser reads "jav&#x09;ascript:" as "javascript:": undo entities and drop whitespace first.
+            target = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(link.group(1))).casefold()
+            scheme = _SCHEME.match(target)
+            if scheme and scheme.group(1) not in SAFE_SCHEMES:
+                report(link.start(1), f"tautan '{scheme.group(1)}:' tidak diizinkan; {SAFE_LINKS}")
+    for attributes in _ATTRIBUTE_LIST.finditer(text):
+        report(attributes.start(), f"atribut '{attributes.group()[:40]}' tidak diizinkan; {MARKDOWN_ONLY}")
+    return dict(sorted(found.items()))
 
 
 @dataclass(frozen=True)
@@ -123,7 +171,14 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
             self.problem(data.key_lines.get(key, data.line), f"'{key}' harus berupa teks yang tidak kosong", component)
             return ""
+        self.plain(str(value), data.key_lines.get(key, data.line), key, component)
         return str(value).strip()
+
+    def plain(self, value: str, line: int, key: str, component: str = "") -> None:
+        """Front matter is plain text: the site shows it as written, so an HTML tag in it is a mistake."""
+        tag = html_in_text(value)
+        if tag:
+            self.problem(line, f"'{key}' memuat kode HTML '{tag}'; tulis sebagai teks biasa, tanpa HTML", component)
 
     def integer(self, data: _Mapping, key: str, component: str = "", minimum: int = 0) -> int | None:
         value = data.get(key)
@@ -208,13 +263,14 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
             reader.problem(item.key_lines["applicant"], "'applicant' harus true atau false")
         roles.append(Role(role_id, reader.text(item, "name"), applicant is True))
     channels = _channels(reader, data, "complaint_channels") if "complaint_channels" in data else ()
+    name, short_name, address = (reader.text(data, key) for key in ("name", "short_name", "address"))
     reader.raise_if_any()
     return Agency(
         id=agency_id,
-        name=reader.text(data, "name"),
-        short_name=reader.text(data, "short_name"),
+        name=name,
+        short_name=short_name,
         code=code,
-        address=reader.text(data, "address"),
+        address=address,
         complaint_channels=channels,
         maklumat=maklumat,
         roles=tuple(roles),
@@ -285,6 +341,8 @@ def _split_body(reader: _Reader, body: str, first_line: int) -> dict[str, Compon
             reader.problem(first_line, "komponen tidak ada; tambahkan judul '## " + heading + "'", heading)
             continue
         line_number, lines = sections[key]
+        for offset, message in unsafe_markdown("\n".join(lines)).items():
+            reader.problem(line_number + 1 + offset, message, heading)
         text = "\n".join(lines).strip()
         if not text and key not in COMPONENTS_ALLOWED_EMPTY:
             reader.problem(line_number, "komponen kosong", heading)
@@ -361,7 +419,10 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
         ):
             reader.problem(line, f"isian '{name}' berjenis choice harus punya 'choices': daftar teks pilihan")
             choices = []
-        elif kind != "choice" and "choices" in item:
+        for choice in choices if isinstance(choices, list) else []:
+            if isinstance(choice, str):
+                reader.plain(choice, item.key_lines.get("choices", line), "choices")
+        if kind != "choice" and "choices" in item:
             reader.problem(item.key_lines["choices"], "'choices' hanya untuk isian berjenis choice")
         required = item.get("required", True)
         if not isinstance(required, bool):
@@ -438,11 +499,12 @@ def parse_standard(path: Path, agency: Agency, display_name: str | None = None) 
     body_line = text[: match.end()].count("\n") + 1
     components = _split_body(reader, text[match.end() :], body_line)
     order = reader.integer(data, "order", minimum=1) if "order" in data else None
+    title = reader.text(data, "title")
     reader.raise_if_any()
     return Standard(
         id=service_id,
         agency_id=agency.id,
-        title=reader.text(data, "title"),
+        title=title,
         document_number=number,
         document_date=when,
         order=order or 999,
