@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chalice.app import Chalice, Rate, Request, Response
+from chalice.app import Chalice, Rate, Request, Response, SNSEvent
 from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
@@ -370,3 +370,10 @@ def deliver_outbox(event: Any) -> None:
     sent = get_services().deliver_outbox()
     if sent:
         app.log.info("outbox: %d sent", sent)
+
+
+# The topic is the stack's MailEventsTopic: infra/template.yml points this subscription at it.
+@app.on_sns_message(topic="layanan-mail-events")
+def record_mail_event(event: SNSEvent) -> None:
+    """SES reports a bounce or complaint: record it against its outbox message and tell the agency (mail/bounces.py)."""
+    get_services().mail_problems.record(event.message)

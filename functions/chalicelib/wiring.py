@@ -46,7 +46,9 @@ from chalicelib.applications.approvals import ApprovalService
 from chalicelib.applications.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
 from chalicelib.applications.submissions import SubmissionService
 from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
+from chalicelib.mail.bounces import MailProblemService
 from chalicelib.mail.composer import MailComposer
+from chalicelib.mail.metrics import emf_line
 from chalicelib.mail.outbox import OutboxSender
 from chalicelib.mail.transports import Mailer, SesMailer, SmtpMailer
 from chalicelib.officers.directory import Directory, load_file, load_parameter
@@ -180,6 +182,7 @@ class Services:
     submissions: SubmissionService = field(init=False)
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
+    mail_problems: MailProblemService = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET_LENGTH:
@@ -192,10 +195,15 @@ class Services:
         self.approvals = ApprovalService(self.store, self.directory, self.clock, self.nonces, self.secret, ttl)
         composer = MailComposer(self.settings.base_url, self.secret, self.store, self.catalogue, self.directory)
         self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
+        self.mail_problems = MailProblemService(self.store, self.directory, self.clock)
 
     def deliver_outbox(self) -> int:
         """Send the mail that is due; the number sent. Called by `make serve` and the scheduled Lambda."""
-        return self.outbox.deliver()
+        sent = self.outbox.deliver()
+        if self.settings.metrics_namespace:  # CloudWatch reads this stdout line as a metric (alarm: OldestUnsentMail)
+            age = self.outbox.oldest_unsent_age()
+            print(emf_line(self.settings.metrics_namespace, "OldestUnsentMailAge", age, "Seconds", self.clock.now()))
+        return sent
 
 
 def dynamodb_config() -> Any:

@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib.applications.mail_problems import MailProblem
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
 from chalicelib.applications.records import (
     ApprovalToken,
@@ -36,6 +37,7 @@ class MemoryStore:
         self.counters: dict[str, int] = {}
         self.outbox: dict[str, OutboxMessage] = {}
         self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
+        self.problems: dict[str, MailProblem] = {}  # failed message id -> what SES reported
         self.transactions = 0  # successful writes of state changes, for tests that count them
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None:
@@ -172,3 +174,21 @@ class MemoryStore:
                 )
             self.outbox[message.id] = updated
             return True
+
+    def oldest_pending_outbox(self) -> datetime | None:
+        with self._lock:
+            return min((m.created_at for m in self.outbox.values() if m.status == OutboxState.PENDING), default=None)
+
+    def record_mail_problem(self, problem: MailProblem, notices: tuple[OutboxMessage, ...]) -> bool:
+        with self._lock:
+            if problem.message_id in self.problems:
+                return False
+            if any(m.id in self.outbox for m in notices):
+                raise ConflictError("outbox message exists")
+            self.problems[problem.message_id] = problem
+            self.outbox.update((m.id, m) for m in notices)
+            return True
+
+    def mail_problems(self, reference: str) -> list[MailProblem]:
+        with self._lock:
+            return sorted((p for p in self.problems.values() if p.reference == reference), key=lambda p: p.message_id)

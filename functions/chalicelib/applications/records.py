@@ -40,6 +40,7 @@ class MessageKind(StrEnum):
     RECEIPT = "tanda_terima"
     REVIEW_REQUEST = "permintaan_persetujuan"
     DECISION = "keputusan"
+    DELIVERY_PROBLEM = "gagal_terkirim"  # to the agency: a message SES accepted bounced (applications/mail_problems.py)
 
 
 class OutboxState(StrEnum):

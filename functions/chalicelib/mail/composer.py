@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib.applications import tokens
 from chalicelib.applications.paths import review_path, status_path
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
+from chalicelib.mail.bounces import notice_context
 from chalicelib.mail.transports import Email
 from chalicelib.officers.directory import Directory
 from chalicelib.standard.catalogue import Catalogue, service_url
@@ -68,6 +69,12 @@ class MailComposer:
             outcome = "disetujui" if submission.status == SubmissionStatus.APPROVED else "ditolak"
             subject = f"Permohonan {submission.reference} {outcome}: {submission.title}"
             context["approved"] = submission.status == SubmissionStatus.APPROVED
+        elif message.kind == MessageKind.DELIVERY_PROBLEM:  # to the agency: which address bounced (mail/bounces.py)
+            try:
+                subject, extra = notice_context(self.store, message, submission)
+            except LookupError as error:
+                raise CompositionError(str(error)) from None
+            context.update(extra)
         else:
             raise CompositionError(f"unknown message kind {message.kind!r}")
         context["subject"] = subject

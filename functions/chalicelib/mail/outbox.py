@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from chalicelib.applications.records import OutboxMessage
@@ -83,7 +83,7 @@ class OutboxSender:
             self.store.retry_outbox(claimed, lease_id, now, str(error)[:MAX_ERROR_LENGTH], give_up=True)
             return False
         try:
-            self.mailer.send(email)
+            self.mailer.send(replace(email, outbox_id=claimed.id))
         except MailError as error:
             give_up = claimed.attempts >= MAX_ATTEMPTS
             log.warning(
@@ -94,3 +94,8 @@ class OutboxSender:
             return False
         self.store.complete_outbox(claimed, lease_id, self.clock.now())
         return True
+
+    def oldest_unsent_age(self) -> float:
+        """Seconds since the oldest message still waiting was queued (0 when none waits): the alarm's metric."""
+        oldest = self.store.oldest_pending_outbox()
+        return max((self.clock.now() - oldest).total_seconds(), 0.0) if oldest else 0.0

@@ -17,6 +17,12 @@ from typing import Any, Protocol
 from chalicelib.contacts.emails import normalise_email
 
 SMTP_TIMEOUT_SECONDS = 10.0
+OUTBOX_TAG = "outbox"  # SES message tag naming the outbox message; SES events carry it back
+
+
+def outbox_tag(outbox_id: str) -> str:
+    """An outbox id ("DPTK-2026-000042/00003/01") as an SES tag value (letters, digits, "_" and "-" only)."""
+    return outbox_id.replace("/", "_")
 MAX_SUBJECT_LENGTH = 200
 
 
@@ -31,6 +37,7 @@ class Email:
     text: str
     html: str
     message_id: str  # stable per outbox message: a resend after a crash carries the same id
+    outbox_id: str = ""  # the outbox message it is: SES tags the send with it, and its bounce reports it back
 
     def __post_init__(self) -> None:
         if normalise_email(self.to) is None:
@@ -106,8 +113,10 @@ class SesMailer:
             "Destination": {"ToAddresses": [email.to]},
             "Content": {"Raw": {"Data": build_message(email, self._sender).as_bytes()}},
         }
-        if self._configuration_set:
+        if self._configuration_set:  # its event destination reports bounces and complaints (mail/bounces.py)
             request["ConfigurationSetName"] = self._configuration_set
+        if email.outbox_id:
+            request["EmailTags"] = [{"Name": OUTBOX_TAG, "Value": outbox_tag(email.outbox_id)}]
         try:
             self._client.send_email(**request)
         except (BotoCoreError, ClientError) as error:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.applications.mail_problems import MailProblem, ProblemKind
 from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import (
     ApprovalToken,
@@ -212,4 +213,36 @@ def outbox_from(item: Mapping[str, Any]) -> OutboxMessage:
         lease_until=_optional_time(item.get("lease_until")),
         sent_at=_optional_time(item.get("sent_at")),
         last_error=str(item.get("last_error", "")),
+    )
+
+
+def mail_problem_key(reference: str, seq: int, index: int) -> dict[str, str]:
+    """Beside the failed message's own item (OUTBOX#<seq>#<index>) in the submission's partition."""
+    return {"pk": f"SUB#{reference}", "sk": f"PROBLEM#{seq:05d}#{index:02d}"}
+
+
+def mail_problem_item(p: MailProblem) -> dict[str, Any]:
+    return {
+        **mail_problem_key(p.reference, p.seq, p.index),
+        "reference": p.reference,
+        "seq": p.seq,
+        "index": p.index,
+        "kind": p.kind,
+        "address": p.address,
+        "detail": p.detail,
+        "at": timestamp(p.at),
+        "permanent": p.permanent,
+    }
+
+
+def mail_problem_from(item: Mapping[str, Any]) -> MailProblem:
+    return MailProblem(
+        reference=str(item["reference"]),
+        seq=int(item["seq"]),
+        index=int(item["index"]),
+        kind=ProblemKind(item["kind"]),
+        address=str(item["address"]),
+        detail=str(item.get("detail", "")),
+        at=parse_timestamp(str(item["at"])),
+        permanent=bool(item.get("permanent", True)),
     )

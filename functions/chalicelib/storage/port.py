@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.applications.mail_problems import MailProblem
 from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import (
     ApprovalToken,
@@ -94,3 +95,14 @@ class Store(Protocol):
     def retry_outbox(
         self, message: OutboxMessage, lease_id: str, next_attempt_at: datetime, error: str, give_up: bool
     ) -> bool: ...
+
+    def oldest_pending_outbox(self) -> datetime | None:
+        """When the oldest message still waiting to be sent was queued; None when none waits."""
+        ...
+
+    def record_mail_problem(self, problem: MailProblem, notices: tuple[OutboxMessage, ...]) -> bool:
+        """Store the problem against its message and queue the notices, atomically; False (nothing written)
+        when this message's problem is already recorded (SNS may deliver an event twice)."""
+        ...
+
+    def mail_problems(self, reference: str) -> list[MailProblem]: ...

@@ -12,6 +12,7 @@ attributes projected), holds only outbox messages that still have to be sent (or
     idempotency key      IDEM#<sha256 of key>      IDEM                    ttl = 1 day; -> reference
     reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
+    mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
 
 Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
 
@@ -34,6 +35,9 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
     outbox: sent/retry   UpdateItem conditional on still holding the lease; sent removes gsi1pk (leaves
                          the index) and the token nonce
     outbox: given up     Query gsi1 gsi1pk=OUTBOX#GAGAL (operations)
+    outbox: oldest       Query gsi1 gsi1pk=OUTBOX, created_at only (each outbox run, for its metric)
+    mail problem         ONE TransactWriteItems: PROBLEM put if absent (an SNS event delivered twice writes
+                         nothing), the notices' OUTBOX puts; read back with Query begins_with(sk, "PROBLEM#")
 
 The outbox index is a single partition: fine for the volume of regional offices (a few thousand
 applications a year); shard gsi1pk by a suffix if that ever changes.
