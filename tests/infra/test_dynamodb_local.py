@@ -1,8 +1,13 @@
-"""AWS's DynamoDB Local starts from node_modules, answers, runs transactions, keeps data on disk, stops."""
+"""AWS's DynamoDB Local starts from node_modules, answers on this machine only, runs transactions, keeps data
+on disk readable by its owner only, stops."""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
+import socket
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +60,20 @@ def pid_is_alive(pid: int) -> bool:
     return not (status.exists() and "State:\tZ" in status.read_text())
 
 
+def this_machines_other_addresses() -> set[str]:
+    """The addresses another machine could reach this one at: not loopback, not link-local."""
+    found: set[str] = set()
+    # A UDP "connection" sends nothing: it only asks the kernel which local address would route there.
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            found.add(str(udp.getsockname()[0]))
+    with contextlib.suppress(OSError):
+        found |= {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+    addresses = {ipaddress.ip_address(address.split("%")[0]) for address in found}
+    return {str(a) for a in addresses if not (a.is_loopback or a.is_link_local or a.is_unspecified)}
+
+
 def test_the_session_server_answers_list_tables(dynamodb_local: str) -> None:
     assert dynamodb_local.startswith("http://127.0.0.1:")
     assert isinstance(client(dynamodb_local).list_tables()["TableNames"], list)
@@ -77,6 +96,33 @@ def test_a_transaction_writes_all_items_or_none(dynamodb_local: str) -> None:
     assert reasons == ["None", "ConditionalCheckFailed"]
     keys = {item["pk"]["S"] for item in dynamodb.scan(TableName="transactions-test")["Items"]}
     assert keys == {"a", "b"}  # "c" was rolled back with the failed condition on "a"
+
+
+def test_it_cannot_be_reached_from_another_machine(dynamodb_local: str) -> None:
+    port = int(dynamodb_local.rsplit(":", 1)[1])
+    addresses = this_machines_other_addresses()
+    if not addresses:
+        pytest.skip("this machine has no address but loopback")
+    for address in addresses:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((address, port), timeout=5).close()
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()  # while this machine still reaches it
+
+
+def test_the_database_and_its_log_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    database, log = tmp_path / "db", tmp_path / "log" / "dynamodb.log"
+    with DynamoDBLocal(db_path=database, log_path=log) as first:
+        create_table(client(first.endpoint), "pribadi")
+    # As an earlier version (or a permissive umask) left them: the next start closes them again.
+    for path in (database, log.parent, *database.iterdir(), log):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    with DynamoDBLocal(db_path=database, log_path=log) as second:
+        create_table(client(second.endpoint), "pribadi-lagi")
+
+    files = [*database.iterdir(), log]
+    assert any(f.suffix == ".db" for f in files)
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    assert {stat.S_IMODE(d.stat().st_mode) for d in (database, log.parent)} == {0o700}
 
 
 def test_tables_on_disk_survive_a_restart_and_stop_leaves_no_java(tmp_path: Path) -> None:
