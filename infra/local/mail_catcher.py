@@ -1,15 +1,15 @@
-"""A local SMTP server that delivers nowhere: every message becomes an .eml file, and its links are printed.
+"""A local SMTP server that delivers nowhere: every message becomes an .eml file, with a readable .txt copy.
 
-`make serve` points the API's SMTP adapter here, so a developer acts as each officer by following the
-approval links shown on the console (or opening var/mail/*.eml). Tests read the same folder through
-MailFolder, also from another process than the one that caught the mail.
+`make serve` points the API's SMTP adapter here, so a developer acts as each officer by opening the links
+in var/mail/ (the console names each message's .txt copy; its log lines never hold a working link, see
+infra/local/redaction.py). The folder and its files are readable by their owner only. Tests read the same
+folder through MailFolder, also from another process than the one that caught the mail.
 """
 
 from __future__ import annotations
 
 import html
 import itertools
-import os
 import re
 import threading
 import time
@@ -23,6 +23,9 @@ from types import TracebackType
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from infra.local.private_files import private_folder, write_private
+from infra.local.redaction import redact
 
 # Stop at whitespace, quotes and angle brackets: the ends of a link in plain text and in HTML attributes.
 _LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -76,6 +79,7 @@ class MailFolder:
     def clear(self) -> None:
         for file in self.files():
             file.unlink(missing_ok=True)
+            readable_copy(file).unlink(missing_ok=True)
 
     def wait_for(
         self,
@@ -94,6 +98,16 @@ class MailFolder:
                 seen = [f"{m['To']}: {m['Subject']}" for m in self.messages()]
                 raise TimeoutError(f"no matching mail in {self.path} after {timeout:.0f} s; caught: {seen}")
             time.sleep(interval)
+
+
+def readable_copy(eml: Path) -> Path:
+    """The .txt beside an .eml: its recipients, subject and decoded text, links whole, for a person to open."""
+    return eml.with_suffix(".txt")
+
+
+def _readable_text(message: EmailMessage, recipients: Iterable[str]) -> bytes:
+    lines = [f"To: {', '.join(recipients)}", f"Subject: {message['Subject']}", "", text_of(message)]
+    return "\n".join(lines).encode("utf-8")
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -120,28 +134,28 @@ class _StoringHandler:
             self._echo(self._summary(message, envelope.rcpt_tos, path))
         return "250 Message accepted for delivery"
 
-    def _store(self, data: bytes, message: EmailMessage, recipients: Iterable[str]) -> Path:
-        self._folder.path.mkdir(parents=True, exist_ok=True)
+    def _store(self, data: bytes, message: EmailMessage, recipients: list[str]) -> Path:
+        private_folder(self._folder.path)
         with self._lock:
             number = next(self._counter)
         name = f"{datetime.now():%Y%m%d-%H%M%S}-{number:04d}-{_slug(str(message['Subject'] or ''))}.eml"
         path = self._folder.path / name
         # The SMTP envelope says who really receives it (Bcc included): keep it, as a mail server would.
         header = f"X-Envelope-To: {', '.join(recipients)}\r\n".encode()
-        temporary = path.with_suffix(".eml.part")
-        temporary.write_bytes(header + data)
-        os.replace(temporary, path)  # readers never see half a message
+        write_private(readable_copy(path), _readable_text(message, recipients))
+        write_private(path, header + data)  # last: a reader that sees the .eml finds its copy too
         return path
 
     @staticmethod
     def _summary(message: EmailMessage, recipients: list[str], path: Path) -> str:
+        """What the console shows: the links with their secret part hidden, and where to open them whole."""
         lines = [
             f"[mail] {datetime.now():%H:%M:%S} to {', '.join(recipients)}",
             f"       subject: {message['Subject']}",
         ]
-        lines += [f"       link:    {link}" for link in links_in(message)]
-        lines.append(f"       saved:   {path}")
-        return "\n".join(lines)
+        lines += [f"       link:    {redact(link)}" for link in links_in(message)]
+        lines.append(f"       open:    {readable_copy(path)}")
+        return redact("\n".join(lines))
 
 
 def _print_flushed(text: str) -> None:
