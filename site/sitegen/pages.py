@@ -21,6 +21,7 @@ from chalicelib.web.forms import render_form
 from sitegen import formatting
 from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_source, lanes
+from sitegen.sanitising import disallowed, inline_html, markdown_html
 
 ONLINE_LINK_TEXT = "Ajukan permohonan online"
 DELIVERY_HEADING = "Komponen Penyampaian Pelayanan"
@@ -57,8 +58,9 @@ def _e(text: str) -> str:
 
 
 def _description(text: str) -> str:
-    """One line for <meta name="description">: search engines and link previews show it."""
-    return " ".join(text.split())[:160]
+    """One line for <meta name="description">: search engines and link previews show it. Escaped here:
+    the theme writes it into the attribute as it is, so a '"' in a title would end the attribute."""
+    return _e(" ".join(text.split())[:160])
 
 
 def home_page(catalogue: Catalogue) -> Page:
@@ -155,14 +157,20 @@ def _section(component: Component, content: str) -> str:
 def _original(component: Component) -> str:
     """The source's wording of a component, kept as Markdown. In its own block: a Markdown list
     right after a raw HTML list would otherwise be merged into it."""
-    return f'<div class="komponen__teks" markdown>\n\n{component.text}\n\n</div>' if component.text else ""
+    if not component.text:
+        return ""
+    if disallowed(component.text):  # the checker refuses such text; should any pass, only its words are shown
+        return f'<div class="komponen__teks">\n{markdown_html(component.text)}\n</div>'
+    return f'<div class="komponen__teks" markdown>\n\n{component.text}\n\n</div>'
 
 
 def _requirements(component: Component) -> str:
     if not component.items:
         return _original(component)
     items = "\n".join(
-        f'<li markdown="span"><label><input type="checkbox" class="daftar-periksa__kotak"> {_e(item)}</label></li>'
+        f'<li><label><input type="checkbox" class="daftar-periksa__kotak"> {inline_html(item)}</label></li>'
+        if disallowed(item)
+        else f'<li markdown="span"><label><input type="checkbox" class="daftar-periksa__kotak"> {_e(item)}</label></li>'
         for item in component.items
     )
     return (

@@ -38,7 +38,7 @@ from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.port import DuplicateRequestError, Store
 from chalicelib.time.clock import Clock
-from chalicelib.time.deadlines import due_at
+from chalicelib.time.working_time import calendar_of
 from chalicelib.time.zones import Zone, local_year
 
 
@@ -140,7 +140,7 @@ class SubmissionService:
             applicant_email=clean.applicant_email,
             created_at=now,
             updated_at=now,
-            due_at=due_at(now, standard.duration),
+            due_at=calendar_of(agency.office_hours).due(now, standard.duration),
             status_key_hash=tokens.hash_token(status_key),
             status_nonce=status_nonce,
         )
