@@ -1,27 +1,33 @@
-"""Due dates from the standard's Jangka Waktu, and dates as Indonesian offices write them."""
+"""Due dates from the Jangka Waktu in an office's working time, and dates as Indonesian offices write them."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date, get_day_names, get_month_names
-from chalicelib.standard.schema import Duration
-from chalicelib.time.deadlines import due_at
+from chalicelib.standard.schema import Duration, OfficeHours
 from chalicelib.time.formatting import MONTHS, WEEKDAYS, describe_duration, format_datetime, long_date
+from chalicelib.time.public_holidays import national_closed_days
+from chalicelib.time.working_time import WorkingCalendar
 from chalicelib.time.zones import ZONES, local_year
 
 MONDAY_10_WITA = datetime(2026, 1, 12, 2, 0, tzinfo=UTC)
 FRIDAY_10_WITA = datetime(2026, 1, 16, 2, 0, tzinfo=UTC)
 WITA = ZONES["WITA"]
+IN_BALI = WorkingCalendar.of(OfficeHours(zone="WITA"), national_closed_days())  # Senin–Kamis 08.00–15.30
 
 
-def test_minutes_and_hours_are_added_to_the_clock() -> None:
+def due_at(start: datetime, duration: Duration) -> datetime | None:
+    return IN_BALI.due(start, duration)
+
+
+def test_minutes_and_hours_are_added_inside_office_hours() -> None:
     assert due_at(MONDAY_10_WITA, Duration("menit", 60)) == datetime(2026, 1, 12, 3, 0, tzinfo=UTC)
     assert due_at(MONDAY_10_WITA, Duration("jam", 2)) == datetime(2026, 1, 12, 4, 0, tzinfo=UTC)
 
 
-def test_working_days_skip_the_weekend() -> None:
-    assert due_at(FRIDAY_10_WITA, Duration("hari kerja", 1)) == datetime(2026, 1, 19, 2, 0, tzinfo=UTC)
+def test_working_days_skip_the_weekend_and_end_when_the_office_closes() -> None:
+    assert due_at(FRIDAY_10_WITA, Duration("hari kerja", 1)) == datetime(2026, 1, 19, 7, 30, tzinfo=UTC)
 
 
 def test_calendar_days_do_not_skip_the_weekend() -> None:

@@ -25,13 +25,17 @@ from chalicelib.standard.schema import (
     FIELD_TYPES,
     RESERVED_FIELD_NAMES,
     SLUG,
+    TIME_ZONES,
+    WEEKDAY_NAMES,
     Agency,
     Channel,
     Component,
     Duration,
     FormField,
     Maklumat,
+    OfficeHours,
     OnlineForm,
+    OpeningHours,
     Role,
     Standard,
     Step,
@@ -235,7 +239,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     reader.keys(
         data,
         {"name", "short_name", "code", "address", "complaint_channels", "maklumat", "roles"},
-        set(),
+        {"office_hours"},
     )
     agency_id = path.parent.name
     if not SLUG.match(agency_id):
@@ -264,6 +268,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
         roles.append(Role(role_id, reader.text(item, "name"), applicant is True))
     channels = _channels(reader, data, "complaint_channels") if "complaint_channels" in data else ()
     name, short_name, address = (reader.text(data, key) for key in ("name", "short_name", "address"))
+    office_hours = _office_hours(reader, data) if "office_hours" in data else OfficeHours()
     reader.raise_if_any()
     return Agency(
         id=agency_id,
@@ -275,7 +280,68 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
         maklumat=maklumat,
         roles=tuple(roles),
         source=reader.file,
+        office_hours=office_hours,
     )
+
+
+_HOURS = re.compile(r"^(\d{1,2})[.:](\d{2})\s*[-–]\s*(\d{1,2})[.:](\d{2})$")
+
+
+def _weekdays(reader: _Reader, key: object, line: int) -> list[int]:
+    """'senin' or a range 'senin-kamis' (weekday numbers, Monday 0); problems reported, [] when wrong."""
+    names = re.split(r"\s*[-–]\s*", str(key).strip().casefold())
+    if len(names) in (1, 2) and all(name in WEEKDAY_NAMES for name in names):
+        first, last = WEEKDAY_NAMES.index(names[0]), WEEKDAY_NAMES.index(names[-1])
+        if first <= last:
+            return list(range(first, last + 1))
+    reader.problem(line, f"office_hours: hari '{key}' tidak dikenal (tulis mis. 'senin', 'senin-kamis', 'jumat')")
+    return []
+
+
+def _office_hours(reader: _Reader, data: _Mapping) -> OfficeHours:
+    """office_hours: {timezone: WITA, days: {senin-kamis: 08.00-15.30, jumat: 08.00-11.00}, closed: [dates]}"""
+    block = data["office_hours"]
+    line = data.key_lines["office_hours"]
+    if not isinstance(block, _Mapping):
+        reader.problem(line, "'office_hours' harus berisi 'timezone', 'days' atau 'closed'")
+        return OfficeHours()
+    reader.keys(block, set(), {"timezone", "days", "closed"}, "office_hours")
+    zone = str(block.get("timezone", "WIB"))
+    if zone not in TIME_ZONES:
+        reader.problem(
+            block.key_lines.get("timezone", line), f"office_hours: zona waktu '{zone}' harus WIB, WITA, atau WIT"
+        )
+    days: dict[int, OpeningHours] = {day.weekday: day for day in OfficeHours().days} if "days" not in block else {}
+    schedule = block.get("days", _Mapping())
+    if "days" in block and (not isinstance(schedule, _Mapping) or not schedule):
+        reader.problem(
+            block.key_lines.get("days", line),
+            "office_hours: 'days' harus memetakan hari ke jam, mis. 'senin-kamis: 08.00-15.30'",
+        )
+        schedule = _Mapping()
+    for key, hours in schedule.items():
+        day_line = schedule.key_lines[key]
+        match = _HOURS.match(str(hours).strip())
+        opens = closes = 0
+        if match:
+            h1, m1, h2, m2 = (int(part) for part in match.groups())
+            opens, closes = h1 * 60 + m1, h2 * 60 + m2
+        if not match or not (0 <= opens < closes <= 24 * 60) or max(m1, m2) > 59:
+            reader.problem(day_line, f"office_hours: jam '{hours}' harus seperti 08.00-15.30, buka sebelum tutup")
+            continue
+        for weekday in _weekdays(reader, key, day_line):
+            if weekday in days:
+                reader.problem(day_line, f"office_hours: hari {WEEKDAY_NAMES[weekday]} ditulis dua kali")
+            days[weekday] = OpeningHours(weekday, opens, closes)
+    closed: list[date] = []
+    for value in block.get("closed") or []:
+        try:
+            closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            reader.problem(
+                block.key_lines.get("closed", line), f"office_hours: tanggal libur '{value}' harus YYYY-MM-DD"
+            )
+    return OfficeHours(zone, tuple(days[weekday] for weekday in sorted(days)), tuple(sorted(set(closed))))
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n", re.DOTALL | re.MULTILINE)

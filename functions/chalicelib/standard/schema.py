@@ -101,6 +101,32 @@ class Maklumat:
     signatory: str
 
 
+WEEKDAY_NAMES: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+TIME_ZONES: tuple[str, ...] = ("WIB", "WITA", "WIT")
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """One weekday's service hours, in minutes after local midnight."""
+
+    weekday: int  # 0 = Monday
+    opens: int
+    closes: int
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When the agency serves: its time zone, its hours per weekday (days absent are closed), and the days it
+    closes besides Indonesia's public holidays and cuti bersama (its own, e.g. a regency's anniversary)."""
+
+    zone: str = "WIB"
+    days: tuple[OpeningHours, ...] = (
+        *(OpeningHours(weekday, 8 * 60, 15 * 60 + 30) for weekday in range(4)),  # Senin–Kamis 08.00–15.30
+        OpeningHours(4, 8 * 60, 11 * 60),  # Jumat 08.00–11.00
+    )
+    closed_days: tuple[date, ...] = ()
+
+
 @dataclass(frozen=True)
 class Agency:
     id: str
@@ -112,6 +138,7 @@ class Agency:
     maklumat: Maklumat
     roles: tuple[Role, ...]
     source: str = ""
+    office_hours: OfficeHours = OfficeHours()
 
     def role(self, role_id: str) -> Role | None:
         return next((role for role in self.roles if role.id == role_id), None)
