@@ -1,16 +1,22 @@
 # Deployment to AWS (README.md, section Deploy). Included by the Makefile, which defines PY, deps and site.
 #
 #   make package STAGE=prod                       build/package/prod/: template + Lambda zip (offline)
-#   make deploy  STAGE=prod [PARAMS="K=V ..."]    package, create/update the stack, publish the site
+#   make deploy  STAGE=prod [PARAMS="K=V ..."] [YES=1]   package, create/update the stack, publish the site
+#                                                 (YES=1: replace resources without asking, for CI)
 #   make publish STAGE=prod                       build and upload the site only, then invalidate CloudFront
 #   make officers STAGE=prod FILE=officers.yml    check and store the officer directory (SSM SecureString)
-#   make rollback STAGE=prod                      redeploy the template and code of the previous deployment
+#   make rollback STAGE=prod [TO=N] [YES=1]       redeploy a recorded deployment (default: the one before
+#                                                 what runs now); LIST=1 lists them with dates and commits
 #
 # AWS credentials and region come from the usual places (AWS_PROFILE, AWS_REGION, ~/.aws); only
 # `package` works without them.
 
 STAGE ?= prod
 PARAMS ?=
+YES ?=
+TO ?=
+LIST ?=
+IGNORE_CSP ?=
 
 .PHONY: package deploy publish officers rollback
 
@@ -18,7 +24,7 @@ package: deps
 	$(PY) -m infra.package --stage $(STAGE)
 
 deploy: package site
-	$(PY) -m infra.deploy stack --stage $(STAGE) $(foreach p,$(PARAMS),--parameter $(p))
+	$(PY) -m infra.deploy stack --stage $(STAGE) $(foreach p,$(PARAMS),--parameter $(p)) $(if $(YES),--yes)
 	$(PY) -m infra.publish --stage $(STAGE)
 
 publish: site
@@ -29,4 +35,5 @@ officers: deps
 	$(PY) -m infra.deploy officers --stage $(STAGE) "$(FILE)"
 
 rollback: deps
-	$(PY) -m infra.deploy rollback --stage $(STAGE)
+	$(PY) -m infra.deploy rollback --stage $(STAGE) $(if $(TO),--to $(TO)) $(if $(LIST),--list) \
+		$(if $(YES),--yes) $(if $(IGNORE_CSP),--ignore-csp)

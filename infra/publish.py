@@ -97,19 +97,25 @@ def is_page(key: str) -> bool:
 # --- the Content-Security-Policy and the site's inline scripts -------------------------------------------------------
 
 
-def inline_script_hashes(site: Path) -> dict[str, str]:
-    """'sha256-...' of every inline script the browser runs -> the first page that has it."""
+def page_script_hashes(pages: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """'sha256-...' of every inline script the browser runs -> the first page (name, HTML) that has it."""
     hashes: dict[str, str] = {}
-    for page in sorted(site.rglob("*.html")):
-        for attributes, body in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+    for name, text in pages:
+        for attributes, body in INLINE_SCRIPT.findall(text):
             if re.search(r"\bsrc\s*=", attributes):
                 continue
             kind = re.search(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", attributes)
             if kind and kind.group(1).lower() not in ("text/javascript", "module", "application/javascript"):
                 continue  # data blocks (application/json) are never executed
             digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-            hashes.setdefault(f"sha256-{digest}", page.relative_to(site).as_posix())
+            hashes.setdefault(f"sha256-{digest}", name)
     return hashes
+
+
+def inline_script_hashes(site: Path) -> dict[str, str]:
+    """'sha256-...' of every inline script of the built site -> the first page that has it."""
+    pages = sorted(site.rglob("*.html"))
+    return page_script_hashes((page.relative_to(site).as_posix(), page.read_text(encoding="utf-8")) for page in pages)
 
 
 def csp_sources(policy: str, directive: str) -> list[str]:
@@ -120,13 +126,18 @@ def csp_sources(policy: str, directive: str) -> list[str]:
     return []
 
 
-def scripts_blocked(policy: str, site: Path) -> dict[str, str]:
-    """The inline scripts of the site that `policy` would block (hash -> page); empty when all may run."""
+def hashes_blocked(policy: str, hashes: Mapping[str, str]) -> dict[str, str]:
+    """Of the inline scripts `hashes` (hash -> page), those `policy` would block; empty when all may run."""
     sources = csp_sources(policy, "script-src") or csp_sources(policy, "default-src")
     if "'unsafe-inline'" in sources and not any(s.startswith(("'sha", "'nonce")) for s in sources):
         return {}
     allowed = {source.strip("'") for source in sources}
-    return {digest: page for digest, page in inline_script_hashes(site).items() if digest not in allowed}
+    return {digest: page for digest, page in hashes.items() if digest not in allowed}
+
+
+def scripts_blocked(policy: str, site: Path) -> dict[str, str]:
+    """The inline scripts of the site that `policy` would block (hash -> page); empty when all may run."""
+    return hashes_blocked(policy, inline_script_hashes(site))
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -297,7 +308,7 @@ def publish(
 
 def stack_target_and_policy(session: Any, stage: str) -> tuple[Target, str]:
     """The bucket and distribution from the stage's stack outputs, and the CSP it deployed."""
-    from infra.deploy import stack_name
+    from infra.aws import stack_name
 
     cloudformation = session.client("cloudformation")
     name = stack_name(stage)

@@ -29,7 +29,7 @@ import sys
 import threading
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import boto3
 import pytest
 
-from infra import deploy
+from infra import artifacts as store
+from infra import deploy, parameters
+from infra import stack as cfn
+from infra.aws import Aws, DeployError
 from infra.publish import IMMUTABLE, SHORT, Target, publish, site_policy
 from tests.infra.test_cloudformation import (
     ACCOUNT,
@@ -236,7 +239,7 @@ class Stack:
     resolver: Resolver
     clients: Clients
     skipped: dict[str, str] = field(default_factory=dict)
-    artifacts: deploy.Artifacts | None = None
+    artifacts: store.Artifacts | None = None
 
     @property
     def physical(self) -> dict[str, dict[str, Any]]:
@@ -404,6 +407,10 @@ def _function(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
             DestinationConfig={"OnFailure": {"Destination": config["DestinationConfig"]["OnFailure"]["Destination"]}},
         )
     for event_name, event in p.get("Events", {}).items():
+        if event["Type"] == "SNS":  # the function subscribed to a topic, as SAM does
+            topic = event["Properties"]["Topic"]
+            stack.clients("sns").subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)
+            continue
         assert event["Type"] == "Schedule", f"{logical}.{event_name}: rehearse {event['Type']} events too"
         events = stack.clients("events")
         events.put_rule(Name=f"{name}-{event_name}", ScheduleExpression=event["Properties"]["Schedule"])
@@ -565,12 +572,12 @@ def rehearse_stack(endpoint: str) -> Stack:
     clients = Clients(endpoint)
     # The artifacts bucket, made here without its TLS-only policy: moto evaluates that policy's condition
     # without the request's context and would refuse every upload (its creation is tested on its own).
-    bucket = deploy.artifacts_bucket(ACCOUNT, REGION)
+    bucket = store.artifacts_bucket(ACCOUNT, REGION)
     clients("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    aws = deploy.Aws(clients.session, REGION, ACCOUNT)
+    aws = Aws(clients.session, REGION, ACCOUNT)
     aws._clients = {f"s3@{REGION}": clients("s3")}
-    artifacts = deploy.upload_package(aws, package_once())
-    template = deploy.deployable_template(package_once().load_template(), artifacts.bucket, artifacts.code_key)
+    artifacts = store.upload_package(aws, package_once())
+    template = store.deployable_template(package_once().load_template(), artifacts.bucket, artifacts.code_key)
     stack = Stack(template, Resolver(template, PARAMETERS), clients, artifacts=artifacts)
     resources = template["Resources"]
     for logical in creation_order(resources):
@@ -684,7 +691,7 @@ def api_event(method: str, path: str, *, body: str = "", headers: Mapping[str, s
     assert parts.path.startswith("/api/")
     route = parts.path[len("/api") :]
     resource, parameters = route, None
-    for pattern, name in ((r"^/status/([^/]+)$", "reference"), (r"^/review/([^/]+)(/renew)?$", "token")):
+    for pattern, name in ((r"^/status/([^/]+)$", "reference"), (r"^/review/([^/]+)(/renew)?$", "link")):
         match = re.match(pattern, route)
         if match:
             parameters = {name: match.group(1)}
@@ -804,12 +811,12 @@ def rehearsal(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         archive.extractall(task_root)
     # What `make deploy` does before the stack: the stage's secret and the officer directory, in SSM.
     aws = deploy_aws(stack, "ssm", "s3", "cloudformation", "lambda")
-    assert deploy.ensure_stage_parameters(aws, STAGE) == [
-        deploy.secret_parameter(STAGE),
-        deploy.officers_parameter(STAGE),
+    assert parameters.ensure_stage_parameters(aws, STAGE) == [
+        parameters.secret_parameter(STAGE),
+        parameters.officers_parameter(STAGE),
     ]
-    assert deploy.ensure_stage_parameters(aws, STAGE) == []  # never replaced: links already mailed stay valid
-    assert deploy.store_officers(aws, STAGE, OFFICERS) == 3
+    assert parameters.ensure_stage_parameters(aws, STAGE) == []  # never replaced: links already mailed stay valid
+    assert parameters.store_officers(aws, STAGE, OFFICERS) == 3
     api = Function(stack, "APIHandler", task_root, work)
     outbox = Function(stack, "DeliverOutbox", task_root, work)
     try:
@@ -1021,8 +1028,8 @@ def test_publishing_refuses_a_build_whose_inline_scripts_the_deployed_csp_would_
 # --- deploy.py's own steps against moto -------------------------------------------------------------------------------
 
 
-def deploy_aws(stack: Stack, *services: str, region: str = REGION) -> deploy.Aws:
-    aws = deploy.Aws(stack.clients.session, region, ACCOUNT)
+def deploy_aws(stack: Stack, *services: str, region: str = REGION) -> Aws:
+    aws = Aws(stack.clients.session, region, ACCOUNT)
     aws._clients = {f"{service}@{region}": stack.clients(service) for service in services}
     return aws
 
@@ -1036,16 +1043,16 @@ def artifacts(stack: Stack) -> str:
 def test_deploy_creates_a_private_encrypted_tls_only_artifacts_bucket(stack: Stack) -> None:
     region = "ap-southeast-1"
     s3 = stack.session_client("s3", region)
-    aws = deploy.Aws(stack.clients.session, region, ACCOUNT)
+    aws = Aws(stack.clients.session, region, ACCOUNT)
     aws._clients = {f"s3@{region}": s3}
-    name = deploy.ensure_artifacts_bucket(aws)
+    name = store.ensure_artifacts_bucket(aws)
     assert name == f"layanan-artifacts-{ACCOUNT}-{region}"
     assert all(s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"].values())
     rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     (statement,) = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])["Statement"]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert deploy.ensure_artifacts_bucket(aws) == name  # found, not created again
+    assert store.ensure_artifacts_bucket(aws) == name  # found, not created again
 
 
 def test_deploy_uploads_content_addressed_artifacts_and_points_every_function_at_them(
@@ -1053,8 +1060,8 @@ def test_deploy_uploads_content_addressed_artifacts_and_points_every_function_at
 ) -> None:
     aws = deploy_aws(stack, "s3")
     built = package_once()
-    first = deploy.upload_package(aws, built)
-    second = deploy.upload_package(aws, built)
+    first = store.upload_package(aws, built)
+    second = store.upload_package(aws, built)
     assert first == second  # same bytes, same names: nothing uploaded twice
     assert first.bucket == f"layanan-artifacts-{ACCOUNT}-{REGION}"
     s3 = stack.clients("s3")
@@ -1071,70 +1078,394 @@ def test_deploy_uploads_content_addressed_artifacts_and_points_every_function_at
 
 def test_deploy_parameters_keep_previous_values_and_name_what_a_first_deployment_lacks() -> None:
     template = package_once().load_template()
-    with pytest.raises(deploy.DeployError, match="needs CertificateArn, DomainName"):
-        deploy.stack_parameters(template, STAGE, {}, None)
-    first = deploy.stack_parameters(
+    with pytest.raises(DeployError, match="needs CertificateArn, DomainName"):
+        cfn.stack_parameters(template, STAGE, {}, None)
+    first = cfn.stack_parameters(
         template, STAGE, {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"]}, None
     )
     assert {"ParameterKey": "Stage", "ParameterValue": STAGE} in first
     existing = {"Parameters": [{"ParameterKey": p["ParameterKey"]} for p in first]}
-    update = deploy.stack_parameters(template, STAGE, {"AlarmEmail": "ops@example.id"}, existing)
+    update = cfn.stack_parameters(template, STAGE, {"AlarmEmail": "ops@example.id"}, existing)
     assert {"ParameterKey": "DomainName", "UsePreviousValue": True} in update
     assert {"ParameterKey": "AlarmEmail", "ParameterValue": "ops@example.id"} in update
-    with pytest.raises(deploy.DeployError, match="no parameter"):
-        deploy.stack_parameters(template, STAGE, {"Domain": "x"}, existing)
+    with pytest.raises(DeployError, match="no parameter"):
+        cfn.stack_parameters(template, STAGE, {"Domain": "x"}, existing)
 
 
 def test_a_broken_officer_directory_is_refused_before_it_reaches_production(stack: Stack, tmp_path: Path) -> None:
     aws = deploy_aws(stack, "ssm")
     broken = tmp_path / "officers.yml"
     broken.write_text("disperinaker-klungkung:\n  roles:\n    kepala-dinas: [bukan-email]\n", encoding="utf-8")
-    before = stack.clients("ssm").get_parameter(Name=deploy.officers_parameter(STAGE), WithDecryption=True)
-    with pytest.raises(deploy.DeployError, match="tidak sah"):
-        deploy.store_officers(aws, STAGE, broken)
-    after = stack.clients("ssm").get_parameter(Name=deploy.officers_parameter(STAGE), WithDecryption=True)
+    before = stack.clients("ssm").get_parameter(Name=parameters.officers_parameter(STAGE), WithDecryption=True)
+    with pytest.raises(DeployError, match="tidak sah"):
+        parameters.store_officers(aws, STAGE, broken)
+    after = stack.clients("ssm").get_parameter(Name=parameters.officers_parameter(STAGE), WithDecryption=True)
     assert after["Parameter"]["Value"] == before["Parameter"]["Value"]
     assert after["Parameter"]["Type"] == "SecureString"
 
 
-def test_deploy_applies_a_change_set_and_rollback_redeploys_the_previous_template(stack: Stack, artifacts: str) -> None:
-    """deploy.py's CloudFormation steps, on a template moto's CloudFormation can take (no SAM, no CloudFront)."""
+class TerminationProtection:
+    """moto's CloudFormation has no UpdateTerminationProtection: this keeps it, and passes the rest to moto."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.protected: set[str] = set()
+
+    def update_termination_protection(self, *, EnableTerminationProtection: bool, StackName: str) -> dict[str, str]:
+        (self.protected.add if EnableTerminationProtection else self.protected.discard)(StackName)
+        return {"StackId": StackName}
+
+    def describe_stacks(self, **kwargs: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self.client.describe_stacks(**kwargs)
+        for described in result["Stacks"]:
+            described["EnableTerminationProtection"] = described["StackName"] in self.protected
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+def cloudformation_aws(stack: Stack) -> tuple[Aws, TerminationProtection]:
+    aws = deploy_aws(stack, "s3", "ssm")
+    cloudformation = TerminationProtection(stack.clients("cloudformation"))
+    aws._clients[f"cloudformation@{REGION}"] = cloudformation
+    return aws, cloudformation
+
+
+def toy_template(queue_retention: int, *, table: str | None = None) -> dict[str, Any]:
+    """A template moto's CloudFormation can take (no SAM, no CloudFront), shaped like ours where it matters."""
+    template: dict[str, Any] = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {"Stage": {"Type": "String"}, "DomainName": {"Type": "String"}},
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": queue_retention}}},
+        "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}},
+    }
+    if table:
+        template["Parameters"][cfn.TABLE_PROTECTION] = {"Type": "String", "Default": "true"}
+        template["Conditions"] = {"ProtectTable": {"Fn::Equals": [{"Ref": cfn.TABLE_PROTECTION}, "true"]}}
+        template["Resources"]["Table"] = {
+            "Type": "AWS::DynamoDB::Table",
+            "DeletionPolicy": "RetainExceptOnCreate",
+            "Properties": {
+                "TableName": table,
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "DeletionProtectionEnabled": {"Fn::If": ["ProtectTable", True, False]},
+            },
+        }
+    return template
+
+
+def upload_template(aws: Aws, template: Mapping[str, Any]) -> store.Artifacts:
     import yaml
 
-    aws = deploy_aws(stack, "s3", "cloudformation")
-    bucket = deploy.ensure_artifacts_bucket(aws)
-    assert bucket == artifacts
+    bucket = store.ensure_artifacts_bucket(aws)
+    body = yaml.safe_dump(dict(template)).encode()
+    key = f"rehearsal/template-{store.sha256_of(body)[:32]}.yaml"
+    store.upload_once(aws, bucket, key, body)
+    return store.Artifacts(bucket, "rehearsal/code.zip", key)
 
-    def upload(queue_retention: int) -> tuple[dict[str, Any], deploy.Artifacts]:
-        template = {
-            "AWSTemplateFormatVersion": "2010-09-09",
-            "Parameters": {"Stage": {"Type": "String"}, "DomainName": {"Type": "String"}},
-            "Resources": {
-                "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": queue_retention}}
-            },
-            "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}},
-        }
-        body = yaml.safe_dump(template).encode()
-        key = f"rehearsal/template-{deploy.sha256_of(body)[:32]}.yaml"
-        deploy.upload_once(aws, bucket, key, body)
-        return template, deploy.Artifacts(bucket, "rehearsal/code.zip", key)
 
-    stage = "rehearsal"
-    template, first = upload(600)
-    created = deploy.apply_template(aws, stage, template, first, {"DomainName": DOMAIN})
-    assert created.changed  # (moto gives change-set stacks no outputs; real CloudFormation does)
-    resources = stack.clients("cloudformation").describe_stack_resources(StackName=deploy.stack_name(stage))
-    assert [r["ResourceType"] for r in resources["StackResources"]] == ["AWS::SQS::Queue"]
-    deploy.record_deployment(aws, first, stage, "v1")
-    template, second = upload(1200)
-    updated = deploy.apply_template(aws, stage, template, second, {})
-    assert updated.changed
-    deploy.record_deployment(aws, second, stage, "v2")
-    history = deploy.read_history(aws, bucket, stage)
-    assert [entry["commit"] for entry in history] == ["v1", "v2"]
-    rolled = deploy.rollback(aws, stage)
-    assert rolled.changed
+def deployed_retention(stack: Stack, stage: str) -> int:
+    import yaml
+
     body = stack.clients("cloudformation").get_template(StackName=deploy.stack_name(stage))["TemplateBody"]
     current = body if isinstance(body, dict) else yaml.safe_load(body)
-    assert current["Resources"]["Queue"]["Properties"]["MessageRetentionPeriod"] == 600
-    assert deploy.read_history(aws, bucket, stage)[-1]["commit"] == "rollback to v1"
+    return int(current["Resources"]["Queue"]["Properties"]["MessageRetentionPeriod"])
+
+
+def test_deploy_applies_change_sets_protects_the_stack_and_rollback_walks_back_instead_of_flipping(
+    stack: Stack, artifacts: str
+) -> None:
+    aws, cloudformation = cloudformation_aws(stack)
+    stage = "rehearsal"
+    for number, retention in enumerate((600, 900, 1200), start=1):
+        template = toy_template(retention)
+        uploaded = upload_template(aws, template)
+        outcome = cfn.apply_template(aws, stage, template, uploaded, {"DomainName": DOMAIN} if number == 1 else {})
+        assert outcome.changed
+        store.record_deployment(aws, uploaded, stage, f"v{number}")
+    assert deploy.stack_name(stage) in cloudformation.protected  # delete-stack is refused until switched off
+    resources = stack.clients("cloudformation").describe_stack_resources(StackName=deploy.stack_name(stage))
+    assert [r["ResourceType"] for r in resources["StackResources"]] == ["AWS::SQS::Queue"]
+
+    listing = "\n".join(deploy.list_deployments(aws, stage))
+    assert re.search(r"3  \d{4}-\d\d-\d\dT[\d:]+\+00:00  v3 .*runs now", listing), listing
+    # v3 is broken: the default rollback restores v2; a second one restores v1, never v3 again.
+    deploy.rollback(aws, stage)
+    assert deployed_retention(stack, stage) == 900
+    deploy.rollback(aws, stage)
+    assert deployed_retention(stack, stage) == 600
+    history = store.read_history(aws, artifacts, stage)
+    assert [(d.number, d.commit, d.restores) for d in history][-2:] == [(4, "v2", 2), (5, "v1", 1)]
+    with pytest.raises(DeployError, match="nothing was deployed before deployment 1"):
+        deploy.rollback(aws, stage)
+    # An explicit deployment, forward again.
+    deploy.rollback(aws, stage, 3)
+    assert deployed_retention(stack, stage) == 1200
+    with pytest.raises(DeployError, match="deployment 9 is not in the history"):
+        deploy.rollback(aws, stage, 9)
+
+
+def test_a_first_deployment_creates_the_table_unprotected_then_protects_it(stack: Stack) -> None:
+    """The table may be deleted by a failed creation's rollback, and only then (README, Deploy)."""
+    aws, _ = cloudformation_aws(stack)
+    stage = "protect"
+    template = toy_template(600, table="layanan-protect")
+    created = cfn.apply_template(aws, stage, template, upload_template(aws, template), {"DomainName": DOMAIN})
+    assert created.changed
+    described = stack.clients("cloudformation").describe_stacks(StackName=deploy.stack_name(stage))["Stacks"][0]
+    values = {p["ParameterKey"]: p["ParameterValue"] for p in described["Parameters"]}
+    assert values[cfn.TABLE_PROTECTION] == "true"  # the update that followed the creation
+    first = cfn.stack_parameters(template, stage, {"DomainName": DOMAIN}, None)
+    assert {"ParameterKey": cfn.TABLE_PROTECTION, "ParameterValue": "false"} in first
+    with pytest.raises(DeployError, match="set by the deployment itself"):
+        cfn.stack_parameters(template, stage, {cfn.TABLE_PROTECTION: "false"}, described)
+
+
+def test_a_failed_first_deployment_leaves_no_table_so_the_retry_creates_it(moto_endpoint: str) -> None:
+    """CloudFormation's rollback of a failed creation, rehearsed on the packaged template's table.
+
+    moto's CloudFormation does not roll back, so the rehearsal does what CloudFormation does: the table is
+    created with the first deployment's parameters; a later resource fails (a distribution whose alias is
+    taken, a certificate not yet issued); each resource created is deleted unless its DeletionPolicy keeps
+    it. The retry must then create the table again, under the same fixed name.
+    """
+    template = store.deployable_template(package_once().load_template(), "artifacts", "code.zip")
+    clients = Clients(moto_endpoint)
+    given = {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"]}
+    first = {p["ParameterKey"]: p["ParameterValue"] for p in cfn.stack_parameters(template, "retry", given, None)}
+
+    def create_table() -> Stack:
+        rehearsed = Stack(template, Resolver(template, first, stack_name="layanan-retry"), clients)
+        rehearsed.physical["Table"] = CREATORS["AWS::DynamoDB::Table"](
+            rehearsed, "Table", rehearsed.properties("Table")
+        )
+        return rehearsed
+
+    failed = create_table()
+    policy = template["Resources"]["Table"].get("DeletionPolicy", "Delete")
+    if policy not in ("Retain", "Snapshot"):  # kept by a rollback only with these
+        clients("dynamodb").delete_table(TableName=failed.ref("Table"))  # refused if deletion protection is on
+    retried = create_table()  # "layanan-retry already exists" if the failed attempt left it
+    assert retried.ref("Table") == "layanan-retry"
+    # Nothing a failed creation keeps can block a retry: every resource it would keep has a generated name.
+    kept = [name for name, r in template["Resources"].items() if r.get("DeletionPolicy") in ("Retain", "Snapshot")]
+    assert kept == []
+    # Once created, every later deployment protects the table.
+    later = cfn.stack_parameters(template, "retry", {}, {"Parameters": [{"ParameterKey": k} for k in first]})
+    resolved = Resolver(
+        template, {p["ParameterKey"]: p.get("ParameterValue", first.get(p["ParameterKey"], "")) for p in later}
+    )
+    assert resolved.resolve(template["Resources"]["Table"]["Properties"]["DeletionProtectionEnabled"]) is True
+
+
+# --- what an operator is told: CloudFormation states and AWS errors moto does not produce ------------------------
+
+
+class FakeCloudFormation:
+    """CloudFormation in a given state, for the paths moto never reaches (busy, stuck, replacing, denied)."""
+
+    def __init__(
+        self, status: str | None, *, changes: list[dict[str, Any]] | None = None, denied: bool = False
+    ) -> None:
+        from datetime import UTC, datetime
+
+        self.status, self.changes, self.denied = status, changes or [], denied
+        self.executed: list[str] = []
+        self.change_sets: list[str] = []
+        self.outputs: dict[str, str] = {}
+        now = datetime.now(UTC)
+        # Two pages of events: the failure that explains everything is on the second.
+        self.pages = [
+            {"StackEvents": [{"LogicalResourceId": "Queue", "ResourceStatus": "UPDATE_COMPLETE", "Timestamp": now}]},
+            {
+                "StackEvents": [
+                    {
+                        "LogicalResourceId": "Table",
+                        "ResourceStatus": "UPDATE_FAILED",
+                        "ResourceStatusReason": "Table layanan-prod was modified outside CloudFormation",
+                        "Timestamp": now,
+                    }
+                ]
+            },
+        ]
+
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        if self.status is None:
+            raise ClientError(
+                {"Error": {"Code": "ValidationError", "Message": "Stack does not exist"}}, "DescribeStacks"
+            )
+        outputs = [{"OutputKey": k, "OutputValue": v} for k, v in self.outputs.items()]
+        given = [{"ParameterKey": "DomainName", "ParameterValue": DOMAIN}]
+        described = {"StackName": StackName, "StackStatus": self.status, "Parameters": given, "Outputs": outputs}
+        return {"Stacks": [described]}
+
+    def get_paginator(self, operation: str) -> Any:
+        pages = self.pages
+
+        class Paginator:
+            def paginate(self, **kwargs: Any) -> list[dict[str, Any]]:
+                return pages
+
+        return Paginator()
+
+    def create_change_set(self, **kwargs: Any) -> dict[str, str]:
+        from botocore.exceptions import ClientError
+
+        if self.denied:
+            message = (
+                "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: cloudformation:CreateChangeSet"
+            )
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": message}}, "CreateChangeSet")
+        self.change_sets.append(kwargs["ChangeSetName"])
+        return {"Id": kwargs["ChangeSetName"]}
+
+    def get_waiter(self, name: str) -> Any:
+        class Waiter:
+            def wait(self, **kwargs: Any) -> None:
+                pass
+
+        return Waiter()
+
+    def describe_change_set(self, **kwargs: Any) -> dict[str, Any]:
+        return {"Changes": self.changes, "Status": "CREATE_COMPLETE"}
+
+    def execute_change_set(self, StackName: str, ChangeSetName: str) -> None:
+        self.executed.append(ChangeSetName)
+
+    def update_termination_protection(self, **kwargs: Any) -> None:
+        pass
+
+
+def fake_aws(stack: Stack, cloudformation: FakeCloudFormation) -> Aws:
+    aws = deploy_aws(stack, "s3")
+    aws._clients[f"cloudformation@{REGION}"] = cloudformation
+    return aws
+
+
+def fake_upload(stack: Stack) -> store.Artifacts:
+    return store.Artifacts(store.artifacts_bucket(ACCOUNT, REGION), "fake/code.zip", "fake/template.yaml")
+
+
+def test_a_busy_stack_is_refused_before_any_change_set_is_made(stack: Stack) -> None:
+    cloudformation = FakeCloudFormation("UPDATE_IN_PROGRESS")
+    with pytest.raises(DeployError, match=r"busy \(UPDATE_IN_PROGRESS\).*Wait until it ends"):
+        cfn.apply_template(fake_aws(stack, cloudformation), STAGE, toy_template(600), fake_upload(stack), {})
+    assert cloudformation.change_sets == []
+
+
+def test_a_stuck_rollback_says_how_to_continue_it_with_reasons_from_every_page_of_events(stack: Stack) -> None:
+    cloudformation = FakeCloudFormation("UPDATE_ROLLBACK_FAILED")
+    with pytest.raises(DeployError) as refused:
+        cfn.apply_template(fake_aws(stack, cloudformation), STAGE, toy_template(600), fake_upload(stack), {})
+    message = str(refused.value)
+    assert "modified outside CloudFormation" in message  # the reason is on the second page of events
+    assert "aws cloudformation continue-update-rollback --stack-name layanan-prod" in message
+    assert cloudformation.change_sets == []
+
+
+def test_a_change_set_that_replaces_a_resource_runs_only_when_confirmed(stack: Stack) -> None:
+    replacing = [
+        {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "Table", "Replacement": "True"}},
+        {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "Queue", "Replacement": "False"}},
+    ]
+    cloudformation = FakeCloudFormation("UPDATE_COMPLETE", changes=replacing)
+    aws = fake_aws(stack, cloudformation)
+    asked: list[Sequence[str]] = []
+
+    def decline(replaced: Sequence[str]) -> bool:
+        asked.append(replaced)
+        return False
+
+    with pytest.raises(DeployError, match=r"replaces Table.*--yes"):
+        cfn.apply_template(aws, STAGE, toy_template(600), fake_upload(stack), {}, confirm_replacement=decline)
+    assert asked == [["Table"]] and cloudformation.executed == []
+    cfn.apply_template(aws, STAGE, toy_template(600), fake_upload(stack), {}, confirm_replacement=lambda _: True)
+    assert len(cloudformation.executed) == 1
+
+
+def test_an_aws_refusal_is_a_message_saying_what_to_do_not_a_traceback(
+    stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws = fake_aws(stack, FakeCloudFormation(None, denied=True))
+    aws._clients[f"ssm@{REGION}"] = stack.clients("ssm")
+    built = package_once().directory  # what `make package` would have left in build/package/<stage>
+    monkeypatch.setattr("infra.deploy.output_directory", lambda stage: built)
+    given = ["--parameter", f"DomainName={DOMAIN}", "--parameter", f"CertificateArn={PARAMETERS['CertificateArn']}"]
+    status = deploy.main(["stack", "--stage", STAGE, *given], connect=lambda region: aws)
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert "Traceback" not in errors
+    assert "lack a permission" in errors and "cloudformation:CreateChangeSet" in errors
+
+
+def test_an_officer_directory_over_the_parameter_limit_is_refused_with_a_message(
+    stack: Stack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from botocore.exceptions import ClientError
+
+    class LimitedSsm:
+        """SSM refusing a value over its limit (moto enforces none); all else goes to moto's SSM."""
+
+        def __init__(self, ssm: Any, limit: int) -> None:
+            self.ssm, self.limit = ssm, limit
+
+        def put_parameter(self, **kwargs: Any) -> Any:
+            if len(kwargs["Value"]) > self.limit:
+                message = "Standard tier parameters support a maximum parameter value of 4096 characters."
+                raise ClientError({"Error": {"Code": "ValidationException", "Message": message}}, "PutParameter")
+            return self.ssm.put_parameter(**kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.ssm, name)
+
+    aws = deploy_aws(stack, "cloudformation")
+    aws._clients[f"ssm@{REGION}"] = LimitedSsm(stack.clients("ssm"), limit=10)
+    with pytest.raises(DeployError, match="too long for an SSM parameter"):
+        parameters.store_officers(aws, STAGE, OFFICERS)
+    status = deploy.main(["officers", "--stage", STAGE, str(OFFICERS)], connect=lambda region: aws)
+    errors = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in errors and "at most 4,096 characters" in errors
+
+
+def test_a_second_deployment_of_a_stage_is_refused_while_one_runs(stack: Stack, artifacts: str) -> None:
+    aws = deploy_aws(stack, "s3", "cloudformation")
+    running = store.stage_lock(aws, artifacts, "locked", "deployment")
+    with running, pytest.raises(DeployError, match=r"another deployment of locked is running.*aws s3 rm"):
+        deploy.rollback(aws, "locked")
+    # Released when the first ends: the next one gets past the lock (and finds nothing to roll back to).
+    with pytest.raises(DeployError, match="no deployment of locked is recorded"):
+        deploy.rollback(aws, "locked")
+
+
+def test_rollback_refuses_a_template_whose_csp_would_block_the_live_sites_scripts(stack: Stack, artifacts: str) -> None:
+    import base64
+    import hashlib
+
+    s3 = stack.clients("s3")
+    site_bucket = "layanan-csp-site"
+    s3.create_bucket(Bucket=site_bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    script = "console.log('theme 2')"
+    digest = "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    s3.put_object(Bucket=site_bucket, Key="index.html", Body=f"<html><script>{script}</script></html>".encode())
+    s3.put_object(Bucket=site_bucket, Key="a/b/index.html", Body=f"<p><script>{script}</script></p>".encode())
+    cloudformation = FakeCloudFormation("UPDATE_COMPLETE")
+    cloudformation.outputs = {"SiteBucketName": site_bucket}
+    aws = fake_aws(stack, cloudformation)
+
+    def deployment(csp: str, commit: str) -> None:
+        template = {**toy_template(600), "Resources": {"SiteHeaders": {"Properties": {"ResponseHeadersPolicyConfig": {
+            "SecurityHeadersConfig": {"ContentSecurityPolicy": {"ContentSecurityPolicy": csp}}}}}}}  # fmt: skip
+        store.record_deployment(aws, upload_template(aws, template), "csp", commit)
+
+    deployment("script-src 'self'", "v1")  # before the theme's inline script existed
+    deployment(f"script-src 'self' '{digest}'", "v2")
+    with pytest.raises(DeployError, match=r"deployment 1's Content-Security-Policy would block 1 inline script"):
+        deploy.rollback(aws, "csp")
+    assert cloudformation.executed == []
+    deploy.rollback(aws, "csp", ignore_csp=True)
+    assert len(cloudformation.executed) == 1
