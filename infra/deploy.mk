@@ -34,6 +34,16 @@ officers: deps
 	@test -n "$(FILE)" || { echo "usage: make officers STAGE=$(STAGE) FILE=path/to/officers.yml"; exit 2; }
 	$(PY) -m infra.deploy officers --stage $(STAGE) "$(FILE)"
 
+# CloudFront's origin secret (infra/edge.py): new value accepted first, then sent, then the old one dropped.
+.PHONY: rotate-origin-secret waf
+rotate-origin-secret: deps
+	$(PY) -m infra.edge rotate-origin-secret --stage $(STAGE)
+
+# The optional WAF web ACL (us-east-1 stack layanan-<stage>-waf): RATE=requests per IP per 5 min; OFF=1 removes it.
+RATE ?= 300
+waf: deps
+	$(PY) -m infra.edge waf --stage $(STAGE) --rate-limit $(RATE) $(if $(OFF),--off)
+
 rollback: deps
 	$(PY) -m infra.deploy rollback --stage $(STAGE) $(if $(TO),--to $(TO)) $(if $(LIST),--list) \
 		$(if $(YES),--yes) $(if $(IGNORE_CSP),--ignore-csp)
