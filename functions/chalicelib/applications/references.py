@@ -12,7 +12,7 @@ import re
 SEQUENCE_DIGITS = 6
 # Six digits or more: a busy year simply widens the number rather than wrapping around.
 # Plain syntax that JavaScript's RegExp reads too: the OpenAPI document publishes this pattern.
-REFERENCE_PATTERN = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{6,9}$")
+REFERENCE_PATTERN = re.compile(r"^[A-Z]{2,6}-[0-9]{4}-[0-9]{6,9}$")
 MAX_LENGTH = 6 + 1 + 4 + 1 + 9
 
 

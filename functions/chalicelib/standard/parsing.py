@@ -284,7 +284,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     )
 
 
-_HOURS = re.compile(r"^(\d{1,2})[.:](\d{2})\s*[-–]\s*(\d{1,2})[.:](\d{2})$")
+_HOURS = re.compile(r"^([0-9]{1,2})[.:]([0-9]{2})\s*[-–]\s*([0-9]{1,2})[.:]([0-9]{2})$")
 
 
 def _weekdays(reader: _Reader, key: object, line: int) -> list[int]:
