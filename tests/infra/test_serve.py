@@ -1,10 +1,16 @@
-"""`make serve` as a developer runs it: one origin for site and API, edits show, Ctrl-C stops everything."""
+"""`make serve` as a developer runs it: one origin for site and API, edits show, Ctrl-C stops everything;
+and as an attacker finds it: bursts queue, slow requests are dropped, bodies are read strictly and bounded,
+the site's files carry production's headers, and no log line holds a working status key or review token."""
 
 from __future__ import annotations
 
 import json
+import re
+import select
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import time
@@ -14,11 +20,16 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from infra.local.mail_catcher import MailFolder, links_in, readable_copy
 from infra.local.paths import PROJECT_ROOT
+from infra.local.serve.http_server import LayananServer
 from infra.local.serve_process import ServeProcess
+from infra.publish import load_template
+from tests.static_server import running
 
 pytestmark = pytest.mark.integration
 
@@ -134,6 +145,265 @@ def test_state_lives_in_the_var_folder(serve: ServeProcess) -> None:
     assert (serve.var_dir / "dynamodb" / "shared-local-instance.db").is_file()
     assert (serve.var_dir / "secret").stat().st_mode & 0o077 == 0  # only the owner reads the secret
     assert "Mail " in serve.output() and str(serve.var_dir / "mail") in serve.output()
+
+
+# --- what an attacker finds: the connection, the body, the headers -----------------------------------------
+
+
+def exchange(port: int, request: bytes, *, timeout: float = 10.0) -> bytes:
+    """Send raw bytes, keep the connection open, and return the start of the answer (b"" if it was closed)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as client:
+        client.sendall(request)
+        return client.recv(65536)
+
+
+def port_of(serve: ServeProcess) -> int:
+    return int(serve.url.rsplit(":", 1)[1])
+
+
+@pytest.mark.parametrize("size", [b"-1", b"+5", b"0x5", b"5_0", b" 5", b"zz", b""])
+def test_a_chunk_size_that_is_not_hex_is_refused_at_once(serve: ServeProcess, size: bytes) -> None:
+    head = b"POST /api/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    answer = exchange(port_of(serve), head + b"Transfer-Encoding: chunked\r\n\r\n" + size + b"\r\n")
+    assert answer.startswith(b"HTTP/1.0 400 "), answer  # while the client still holds the connection open
+
+
+def test_a_request_with_both_a_length_and_chunks_is_refused(serve: ServeProcess) -> None:
+    head = b"POST /api/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\n"
+    answer = exchange(port_of(serve), head + b"Transfer-Encoding: chunked\r\n\r\n")  # refused on the head
+    assert answer.startswith(b"HTTP/1.0 400 "), answer
+
+
+@pytest.mark.parametrize("path", ["/", PAGE, "/api/submissions"])
+def test_a_body_over_one_mebibyte_is_refused_on_every_path_before_it_is_sent(serve: ServeProcess, path: str) -> None:
+    method = "POST" if path.startswith("/api/") else "GET"
+    head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".encode()
+    answer = exchange(port_of(serve), head + f"Content-Length: {1024 * 1024 + 1}\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 413 "), answer
+
+
+def test_chunks_adding_up_to_more_than_one_mebibyte_are_refused(serve: ServeProcess) -> None:
+    head = b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    chunk = b"80000\r\n" + b"a" * 0x80000 + b"\r\n"  # half a MiB each: the third one's size passes the cap
+    answer = exchange(port_of(serve), head + chunk * 2 + b"80000\r\n")
+    assert answer.startswith(b"HTTP/1.0 413 "), answer
+
+
+def test_a_folder_without_an_index_is_not_listed(serve: ServeProcess) -> None:
+    assert (serve.site_dir / "assets").is_dir() and not (serve.site_dir / "assets" / "index.html").exists()
+    status, _, body = get(serve.url + "/assets/")
+    assert status == 404
+    assert body == (serve.site_dir / "404.html").read_bytes()  # the site's own page, not a listing
+
+
+def production_site_headers() -> tuple[dict[str, str], set[str]]:
+    """The headers CloudFront's SiteHeaders policy adds in infra/template.yml, and its security settings."""
+    template = load_template((PROJECT_ROOT / "infra" / "template.yml").read_text(encoding="utf-8"))
+    config = template["Resources"]["SiteHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = config["SecurityHeadersConfig"]
+    headers = {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+    }
+    headers |= {item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]}
+    return headers, set(security)
+
+
+def directives(policy: str) -> list[str]:
+    return [" ".join(part.split()) for part in policy.split(";") if part.strip()]
+
+
+@pytest.mark.parametrize("path", ["/", PAGE, "/data/standards.json", "/tidak-ada/"])
+def test_the_site_s_files_carry_the_headers_cloudfront_adds_in_production(serve: ServeProcess, path: str) -> None:
+    expected, settings = production_site_headers()
+    # Should the template gain a security setting, serve must learn it (infra/local/serve/site_headers.py).
+    assert settings <= {"ContentSecurityPolicy", "FrameOptions", "ContentTypeOptions", "ReferrerPolicy",
+                        "StrictTransportSecurity", "XSSProtection"}  # fmt: skip
+    _, served, _ = get(serve.url + path)
+
+    # Over plain HTTP on 127.0.0.1, only what needs HTTPS is left out.
+    production_csp = directives(expected.pop("Content-Security-Policy"))
+    assert directives(served["Content-Security-Policy"]) == [
+        directive for directive in production_csp if directive != "upgrade-insecure-requests"
+    ]
+    assert "Strict-Transport-Security" not in served
+    for name, value in expected.items():
+        assert served[name] == value, name
+
+
+def test_the_api_keeps_its_own_content_security_policy(serve: ServeProcess) -> None:
+    status, headers, _ = get(serve.url + "/api/status/DPTK-2026-000999?key=" + "x" * 43)
+    assert status == 404
+    site_csp = directives(production_site_headers()[0]["Content-Security-Policy"])
+    assert directives(headers.get("Content-Security-Policy") or "") != site_csp
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "index.html").write_text("<!doctype html><title>Beranda</title>", encoding="utf-8")
+    (tmp_path / "404.html").write_text("<!doctype html><title>Tidak ada</title>", encoding="utf-8")
+    return tmp_path
+
+
+def is_closed_by_server(client: socket.socket, wait: float) -> bool:
+    """True once the server has closed the connection (EOF or reset) within `wait` seconds."""
+    readable, _, _ = select.select([client], [], [], wait)
+    if not readable:
+        return False
+    try:
+        return client.recv(1024) == b""
+    except ConnectionError:
+        return True
+
+
+def test_a_half_sent_request_is_dropped_once_its_time_is_up(site: Path) -> None:
+    server = LayananServer(0, site, site_headers={})
+    server.request_seconds = 0.5
+    with running(server), socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the blank line that ends the head
+        assert is_closed_by_server(client, wait=10)
+
+
+def test_a_half_sent_body_is_dropped_once_its_time_is_up(site: Path) -> None:
+    server = LayananServer(0, site, site_headers={})
+    server.request_seconds = 0.5
+    with running(server), socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345")
+        assert is_closed_by_server(client, wait=10)
+
+
+def test_a_request_trickling_in_byte_by_byte_is_dropped_too(site: Path) -> None:
+    server = LayananServer(0, site, site_headers={})
+    server.request_seconds = 1.0
+    with running(server), socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pelan: ")
+        closed = False
+        for _ in range(100):  # a byte every 0.1 s keeps any per-read timeout happy, for 10 s at most
+            if is_closed_by_server(client, wait=0.1):
+                closed = True
+                break
+            try:
+                client.sendall(b"a")
+            except ConnectionError:
+                closed = True
+                break
+        assert closed
+
+
+def test_a_burst_of_connections_waits_in_the_queue_and_each_is_answered(site: Path) -> None:
+    burst = 200
+    server = LayananServer(0, site, site_headers={})  # bound and listening, not yet accepting: every connection queues
+    clients = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(burst)]
+    try:
+        for client in clients:
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", server.port))
+        pending, deadline = set(clients), time.monotonic() + 5
+        while pending and time.monotonic() < deadline:  # a full queue drops the handshake: never writable
+            _, writable, _ = select.select([], list(pending), [], 0.1)
+            pending -= set(writable)
+        assert not pending, f"{len(pending)} of {burst} connections were not taken into the queue"
+        assert {client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) for client in clients} == {0}
+
+        for client in clients:
+            client.setblocking(True)
+            client.settimeout(10)
+            client.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        with running(server):
+            answers = [client.recv(12) for client in clients]
+        assert answers == [b"HTTP/1.0 200"] * burst
+    finally:
+        for client in clients:
+            client.close()
+        server.server_close()
+
+
+# --- no secret in a log line --------------------------------------------------------------------------------
+
+STATUS_KEY = "Zx81Qp0Lm3Nb6Vc9Xz2As5Df8Gh1Jk4Lq7Wr0Ty3Ui"
+REVIEW_TOKEN = "q7Vd0m2Xk9Rz4Lw8Tb1Ns6Hc3Jf5Pa0Ye2Ui7Og4Ek9"
+
+
+def test_request_lines_show_the_path_but_not_the_status_key_or_review_token(serve: ServeProcess) -> None:
+    get(f"{serve.url}/api/status/DPTK-2026-000998?key={STATUS_KEY}")
+    get(f"{serve.url}/api/review/DPTK-2026-000998.{REVIEW_TOKEN}")
+    get(f"{serve.url}/api/review/DPTK-2026-000998.{REVIEW_TOKEN}/renew", method="POST")
+
+    output = serve.output()
+    assert "/api/status/DPTK-2026-000998?key=[disembunyikan]" in output
+    assert "/api/review/DPTK-2026-000998.[disembunyikan]" in output
+    assert "/api/review/DPTK-2026-000998.[disembunyikan]/renew" in output
+    assert STATUS_KEY not in output and REVIEW_TOKEN not in output
+
+
+def paspor_application(standards: Path) -> dict[str, Any]:
+    from chalicelib.standard.catalogue import load_catalogue
+
+    standard = load_catalogue(standards).find("disperinaker-klungkung/rekomendasi-paspor")
+    assert standard is not None
+    return {
+        "service": "disperinaker-klungkung/rekomendasi-paspor",
+        "fields": {
+            "nama": "Ni Made Ayu Lestari",
+            "nik": "5105015708900001",  # Bali, Klungkung, a woman born 17-08-1990
+            "tempat_lahir": "Semarapura",
+            "tanggal_lahir": "1990-08-17",
+            "alamat": "Jl. Gajah Mada No. 10, Semarapura, Klungkung",
+            "telepon": "0812-3456-7890",
+            "email": "ayu.lestari@example.com",
+            "negara_tujuan": "Jepang",
+            "nama_perusahaan": "PT Bina Karya Mandiri",
+        },
+        "requirements_confirmed": [True] * len(standard.components["requirements"].items),
+        "consent": True,
+        "idempotency_key": "uji-log-tanpa-rahasia",
+    }
+
+
+SECRET_IN_LINK = re.compile(r"/api/(?:status/[^?]+\?key=|review/[A-Z0-9-]+\.)([A-Za-z0-9_-]{20,})")
+
+
+def test_after_a_real_application_no_log_line_holds_a_working_link(serve: ServeProcess, standards: Path) -> None:
+    request = urllib.request.Request(
+        serve.url + "/api/submissions",
+        data=json.dumps(paspor_application(standards)).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as created:
+        reference = json.loads(created.read())["reference"]
+    mail = MailFolder(serve.var_dir / "mail")
+    mail.wait_for(lambda m: reference in str(m["Subject"]) and "/api/review/" in " ".join(links_in(m)))
+    receipt = mail.wait_for(lambda m: m["To"] == "ayu.lestari@example.com" and reference in str(m["Subject"]))
+    secrets = {
+        match.group(1) for message in mail.messages() for link in links_in(message) for match in
+        [SECRET_IN_LINK.search(link)] if match and reference in link
+    }  # fmt: skip
+    assert len(secrets) >= 2, secrets  # the applicant's status key and the first officer's review token
+    for link in links_in(receipt):  # the applicant opens the status page: its request line is logged
+        if "/api/status/" in link:
+            get(link)
+
+    logs = [serve.output(), *(f.read_text(errors="replace") for f in (serve.var_dir / "log").rglob("*") if f.is_file())]
+    for secret in secrets:
+        assert not any(secret in log for log in logs), "a working link is in a log line"
+    assert "[disembunyikan]" in serve.output()
+    # The mailbox keeps them whole: that is where the developer, as each officer, opens them.
+    copies = "".join(readable_copy(eml).read_text(encoding="utf-8") for eml in mail.files())
+    assert all(secret in copies for secret in secrets)
+    # ... readable by their owner only.
+    assert stat.S_IMODE(mail.path.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in mail.path.iterdir()} == {0o600}
+
+
+def test_the_var_folder_and_what_holds_personal_data_are_readable_by_their_owner_only(serve: ServeProcess) -> None:
+    var = serve.var_dir
+    folders = [var, var / "dynamodb", var / "log"]
+    files = [var / "secret", var / "dynamodb" / "shared-local-instance.db", var / "log" / "dynamodb.log"]
+    assert {path: stat.S_IMODE(path.stat().st_mode) for path in folders} == dict.fromkeys(folders, 0o700)
+    assert {path: stat.S_IMODE(path.stat().st_mode) for path in files} == dict.fromkeys(files, 0o600)
 
 
 def form_returned_with_errors(serve: ServeProcess) -> str:

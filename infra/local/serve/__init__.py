@@ -8,8 +8,8 @@ kept under var/mail/), and a loop delivering the API's outbox every second. Prod
 way: CloudFront sends /api/* to API Gateway (stage "api") and the rest to S3. Ctrl-C (or SIGTERM) stops
 everything it started, java included, and exits 0.
 
-The parts, each in its module: `main` (command line, start-up and stop), `var_folder` (state kept across
-restarts), `environment` (the API's settings), `site_builder` (build and swap), `watcher` (edits to the
-standards), `gateway` (the Chalice app behind chalice's LocalGateway), `http_server` and `request_body`
-(one origin for both), `outbox_pump` (mail delivery).
+The parts, each in its module: `main` (command line, start-up and stop), `console` (what it prints),
+`var_folder` (state kept across restarts), `environment` (the API's settings), `site_builder` (build and
+swap), `watcher` (edits to the standards), `gateway` (the Chalice app behind chalice's LocalGateway),
+`http_server`, `request_body` and `site_headers` (one origin for both), `outbox_pump` (mail delivery).
 """

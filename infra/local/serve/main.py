@@ -16,13 +16,14 @@ from types import FrameType
 from infra.local.dynamodb_local import DynamoDBLocal, DynamoDBLocalError
 from infra.local.mail_catcher import MailCatcher
 from infra.local.paths import CODE_PATHS, PROJECT_ROOT
-from infra.local.serve.console import say, shown
+from infra.local.serve.console import log_to_console, say, shown
 from infra.local.serve.environment import configure_environment
 from infra.local.serve.errors import ServeError
 from infra.local.serve.gateway import ApiGateway, check_api_configuration, load_app, refresh_api_catalogue
 from infra.local.serve.http_server import LayananServer
 from infra.local.serve.outbox_pump import OutboxPump
 from infra.local.serve.site_builder import SiteBuildError, build_site
+from infra.local.serve.site_headers import SiteHeadersError, site_headers
 from infra.local.serve.var_folder import exclusive_lock, load_or_create_secret
 from infra.local.serve.watcher import Watcher
 
@@ -81,7 +82,7 @@ def _banner(settings: Settings, server: LayananServer, dynamodb: DynamoDBLocal, 
         f"  Site        {origin}/",
         f"  API         {origin}/api/   (OpenAPI: {origin}/api/openapi.json)",
         f"  Mail        every message is saved in {shown(mail.folder.path)}/ (SMTP {mail.host}:{mail.port});",
-        "              approval links are printed here as mail arrives",
+        "              each one is announced here with the .txt to open for its links (hidden on the console)",
         f"  DynamoDB    {dynamodb.endpoint}  table {os.environ['LAYANAN_TABLE']},"
         f" data in {shown(dynamodb.db_path or settings.var_dir)}/",
         f"  Officers    {shown(Path(os.environ['LAYANAN_OFFICERS_FILE']))}",
@@ -98,10 +99,13 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
     cleanup.enter_context(exclusive_lock(settings.var_dir))
+    log_to_console()
 
     # Bind the port first: a taken port fails fast, before java starts, and port 0 learns its number.
     try:
-        server = LayananServer(settings.port, settings.site_dir)
+        server = LayananServer(settings.port, settings.site_dir, site_headers())
+    except SiteHeadersError as error:
+        raise ServeError(str(error)) from None
     except OSError as error:
         taken = f"cannot listen on 127.0.0.1:{settings.port} ({error.strerror})"
         raise ServeError(f"{taken}: try PORT=8001 make serve") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from infra.local.redaction import redact
 from infra.local.serve.console import say
 
 OUTBOX_INTERVAL_SECONDS = 1.0
@@ -26,7 +27,7 @@ class OutboxPump(threading.Thread):
             except Exception as error:  # keep pumping: the outbox retries, the next round may succeed
                 text = f"{type(error).__name__}: {error}"
                 if text != self._last_error:  # once per distinct failure, not every second
-                    say(f"[outbox] delivery failed, will retry: {text}")
+                    say(redact(f"[outbox] delivery failed, will retry: {text}"))
                     self._last_error = text
             else:
                 self._last_error = ""

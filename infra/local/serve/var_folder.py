@@ -1,5 +1,5 @@
 """The state `make serve` keeps across restarts under var/: the signing secret, and the lock that makes
-one serve per folder."""
+one serve per folder. var/ itself is readable by its owner only: it holds the database and the mail."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from infra.local.private_files import private_folder
 from infra.local.serve.console import shown
 from infra.local.serve.errors import ServeError
 
@@ -29,7 +30,7 @@ def load_or_create_secret(path: Path) -> str:
 @contextlib.contextmanager
 def exclusive_lock(var_dir: Path) -> Iterator[None]:
     """One serve per var/: two DynamoDB Locals on one SQLite file would corrupt it."""
-    var_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(var_dir)
     with (var_dir / "serve.lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
