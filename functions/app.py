@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import Chalice, Rate, Request, Response, SNSEvent
+from chalicelib import messages as m
 from chalicelib.applications.approvals import (
     AlreadyDecidedError,
     ExpiredLinkError,
@@ -34,7 +35,7 @@ from chalicelib.applications.intake import (
     application_from_json,
     form_values,
 )
-from chalicelib.applications.paths import API_ROOT
+from chalicelib.applications.paths import API_ROOT, confirmation_path
 from chalicelib.applications.rate_limit import RateLimitedError
 from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
@@ -114,11 +115,18 @@ def _redirect(location: str) -> Response:
     return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
 
 
-def _message(status: int, title: str, *paragraphs: str, as_json: bool, retry_after: int = 0) -> Response:
+def _message(
+    status: int,
+    title: str,
+    *paragraphs: str,
+    as_json: bool,
+    retry_after: int = 0,
+    links: list[tuple[str, str]] | None = None,
+) -> Response:
     if as_json:
         response = _json(status, {"message": " ".join((title, *paragraphs))})
     else:
-        response = _html(status, pages.notice_page(title, list(paragraphs)))
+        response = _html(status, pages.notice_page(title, list(paragraphs), links))
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -126,7 +134,7 @@ def _message(status: int, title: str, *paragraphs: str, as_json: bool, retry_aft
 
 def _busy(*paragraphs: str, as_json: bool) -> Response:
     """DynamoDB throttled, timed out, or two writes collided: nothing to fix but to try again shortly."""
-    return _message(503, "Sistem sedang sibuk.", *paragraphs, as_json=as_json, retry_after=RETRY_AFTER_BUSY)
+    return _message(503, m.BUSY_TITLE, *paragraphs, as_json=as_json, retry_after=RETRY_AFTER_BUSY)
 
 
 def _answer(error: Exception, table: Mapping[type[Exception], Handler]) -> Response:
@@ -150,59 +158,48 @@ def _unless_collision(error: ConflictError, busy: Callable[[], Response]) -> Res
 
 def _submission_errors(as_json: bool, application: Callable[[], Application | None]) -> dict[type, Handler]:
     def not_stored() -> Response:
-        return _busy(
-            "Permohonan Anda belum tercatat. Kirim lagi formulir yang sama dalam beberapa detik;"
-            " permohonan tidak akan tercatat dua kali.",
-            as_json=as_json,
-        )
+        return _busy(m.SUBMISSION_NOT_STORED, as_json=as_json)
 
     def invalid(error: ValidationError) -> Response:
         if as_json:
-            return _json(422, {"message": "Permohonan belum dapat diterima.", "errors": error.errors})
+            return _json(422, {"message": m.INVALID_JSON_TITLE, "errors": error.errors})
         sent = application()
         page = pages.form_page(sent, get_services().catalogue(), error.errors) if sent else None
         if page is None:
-            return _message(422, "Layanan tidak dikenal", *error.errors.values(), as_json=False)
+            return _message(422, m.UNKNOWN_SERVICE_TITLE, *error.errors.values(), as_json=False)
         return _html(422, page)
 
     def rate_limited(error: RateLimitedError) -> Response:
         app.log.warning("submission refused: the client's rate window is full")  # the address is not logged
+        sent = application()
+        form = pages.form_link(sent, get_services().catalogue()) if sent and not as_json else ""
         return _message(
             429,
-            "Terlalu banyak permohonan dari alamat internet Anda.",
-            f"Permohonan ini belum tercatat. Silakan kirim lagi dalam {math.ceil(error.retry_after / 60)} menit.",
+            m.RATE_LIMITED_TITLE,
+            m.RATE_LIMITED_WAIT.format(minutes=math.ceil(error.retry_after / 60)),
+            *([m.RATE_LIMITED_KEPT] if form else []),
             as_json=as_json,
             retry_after=error.retry_after,
+            links=[(m.BACK_TO_FORM, form)] if form else None,
         )
 
     def no_officer(error: ServiceUnavailableError) -> Response:
         app.log.error("submission refused: officer directory incomplete (%s)", error)
-        return _message(
-            503,
-            "Permohonan daring untuk layanan ini belum dapat diterima.",
-            "Petugas yang memprosesnya belum ditetapkan. Silakan datang langsung atau hubungi instansi.",
-            as_json=as_json,
-        )
+        return _message(503, m.NO_OFFICER_TITLE, m.NO_OFFICER_TEXT, as_json=as_json)
 
     def store_failed(error: Exception) -> Response:
         app.log.warning("submission not stored: %s", error)
         return not_stored()
 
     return {
-        HoneypotError: lambda _: _message(202, "Permohonan diterima.", "Terima kasih.", as_json=as_json),
+        HoneypotError: lambda _: _message(202, m.HONEYPOT_TITLE, m.HONEYPOT_TEXT, as_json=as_json),
         CrossSiteError: lambda _: _message(
-            403,
-            "Permohonan ditolak",
-            "Permohonan hanya dapat dikirim dari formulir di situs layanan ini. Tidak ada yang tercatat.",
-            "Buka halaman layanan di situs instansi, lalu isi dan kirim formulirnya di sana.",
-            as_json=as_json,
+            403, m.CROSS_SITE_TITLE, m.CROSS_SITE_TEXT, m.CROSS_SITE_WHAT_TO_DO, as_json=as_json
         ),
         ValidationError: invalid,
-        BadRequestError: lambda _: _message(
-            400, "Permintaan tidak dapat dibaca.", "Kirim ulang dari halaman formulir.", as_json=as_json
-        ),
+        BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, m.UNREADABLE_SUBMISSION, as_json=as_json),
         PayloadTooLargeError: lambda _: _message(
-            413, "Permohonan terlalu besar.", "Periksa panjang isian Anda.", as_json=as_json
+            413, m.SUBMISSION_TOO_LARGE_TITLE, m.SUBMISSION_TOO_LARGE_TEXT, as_json=as_json
         ),
         RateLimitedError: rate_limited,
         StoreUnavailableError: store_failed,
@@ -223,10 +220,20 @@ def submit() -> Response:
     except Exception as error:
         return _answer(error, _submission_errors(as_json, lambda: application))
     if not as_json:
-        return _redirect(receipt.status_path)  # the status page doubles as the confirmation page
-    return _json(
-        201 if receipt.created else 200, receipt_document(receipt.submission, receipt.status_path, receipt.zone)
-    )
+        return _redirect(receipt.confirmation_path)
+    accepted = receipt_document(receipt.submission, receipt.status_path, receipt.zone)
+    # The same body for a repeat (idempotent): a client that sees 200 adds "&ulang=1" to the confirmation.
+    confirmation_url = confirmation_path(receipt.reference, receipt.status_key)
+    return _json(201 if receipt.created else 200, {**accepted, "confirmation_url": confirmation_url})
+
+
+def _status_errors(as_json: bool) -> dict[type, Handler]:
+    return {
+        StoreUnavailableError: lambda _: _busy(m.RELOAD_SOON, as_json=as_json),
+        StatusNotFoundError: lambda _: _message(
+            404, m.STATUS_NOT_FOUND_TITLE, m.STATUS_NOT_FOUND_TEXT, as_json=as_json
+        ),
+    }
 
 
 @app.route("/status/{reference}", methods=["GET", "HEAD"])
@@ -237,21 +244,23 @@ def status(reference: str) -> Response:
     try:
         view = services.submissions.status(reference, key)
     except Exception as error:
-        return _answer(
-            error,
-            {
-                StoreUnavailableError: lambda _: _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=as_json),
-                StatusNotFoundError: lambda _: _message(
-                    404,
-                    "Permohonan tidak ditemukan",
-                    "Periksa apakah tautan tersalin utuh dari email tanda terima.",
-                    as_json=as_json,
-                ),
-            },
-        )
+        return _answer(error, _status_errors(as_json))
     if as_json:
         return _json(200, status_document(view.submission, view.events, view.zone))
     return _html(200, pages.status_page(view, services.catalogue()))
+
+
+@app.route("/status/{reference}/terkirim", methods=["GET", "HEAD"])
+def confirmation(reference: str) -> Response:
+    """The page right after sending (GOV.UK confirmation page); ?ulang=1 when the form had been sent before."""
+    services = get_services()
+    query = dict(_request().query_params or {})
+    try:
+        view = services.submissions.status(reference, query.get("key", ""))
+    except Exception as error:
+        return _answer(error, _status_errors(False))
+    repeat = query.get("ulang") == "1"
+    return _html(200, pages.confirmation_page(view, services.catalogue(), services.settings.base_url, repeat=repeat))
 
 
 # --- officers ----------------------------------------------------------------------------------------------
@@ -260,18 +269,12 @@ REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOK
 
 
 def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
-    return _html(status, pages.review_page(view, link, **extra))
+    return _html(status, pages.review_page(view, link, get_services().catalogue(), **extra))
 
 
 def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]:
     def forged(_: Exception) -> Response:
-        return _message(
-            403,
-            "Permintaan ditolak",
-            "Keputusan hanya dapat dikirim dari halaman persetujuan itu sendiri.",
-            "Buka lagi tautan dari email Anda, lalu tekan tombolnya di sana.",
-            as_json=False,
-        )
+        return _message(403, m.FORGED_TITLE, m.FORGED_TEXT, m.FORGED_WHAT_TO_DO, as_json=False)
 
     def already_decided(error: AlreadyDecidedError) -> Response:
         if error.repeats_the_decision:  # a double click or a retried request: same answer as the first
@@ -284,18 +287,11 @@ def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]
 
     def no_officer(error: NoOfficerError) -> Response:
         app.log.error("no officer listed for role %s", error)
-        return _message(
-            503,
-            "Tautan belum dapat dikirim",
-            "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan daring instansi Anda.",
-            as_json=False,
-        )
+        return _message(503, m.LINK_NOT_SENT_TITLE, m.LINK_NOT_SENT_TEXT, as_json=False)
 
     def not_stored(error: Exception) -> Response:
         app.log.warning("decision not stored: %s", error)
-        return _busy(
-            "Keputusan Anda belum tercatat. Muat ulang halaman dan coba lagi dalam beberapa detik.", as_json=False
-        )
+        return _busy(m.DECISION_NOT_STORED, as_json=False)
 
     return {
         CrossSiteError: forged,
@@ -306,9 +302,9 @@ def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]
         ExpiredLinkError: lambda error: _review_response(410, error.view, link),
         LinkStillValidError: lambda error: _review_response(409, error.view, link),
         LinkRevokedError: lambda error: _review_response(403, error.view, link),
-        BadRequestError: lambda _: _message(400, "Permintaan tidak dapat dibaca.", as_json=False),
+        BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, as_json=False),
         PayloadTooLargeError: lambda _: _message(
-            413, "Permintaan terlalu besar.", "Alasan penolakan paling banyak 1.000 karakter.", as_json=False
+            413, m.DECISION_TOO_LARGE_TITLE, m.DECISION_TOO_LARGE_TEXT, as_json=False
         ),
         NoOfficerError: no_officer,
         ConflictError: not_stored,
@@ -322,7 +318,7 @@ def review(link: str) -> Response:
     try:
         view = get_services().approvals.review(link)
     except StoreUnavailableError:
-        return _busy("Muat ulang halaman ini dalam beberapa detik.", as_json=False)
+        return _busy(m.RELOAD_SOON, as_json=False)
     return _review_response(REVIEW_STATUS.get(view.state, 200), view, link)
 
 

@@ -89,20 +89,63 @@ def test_a_repeated_json_submission_answers_200_with_the_same_submission(client:
     assert len(stored(services)["submissions"]) == 1
 
 
-def test_a_plain_form_post_is_redirected_to_the_status_page(client: Client) -> None:
+def test_a_plain_form_post_is_redirected_to_the_confirmation_page_which_links_the_status_page(client: Client) -> None:
     response = post_form(client, form_body())
     assert response.status_code == 303
     location = response.headers["Location"]
-    assert location.startswith("/api/status/DPTK-2026-000001?key=")
+    assert location.startswith("/api/status/DPTK-2026-000001/terkirim?key=")
     html = page(client.http.get(location.removeprefix("/api")))
-    assert "DPTK-2026-000001" in html
-    assert "Petugas Antar Kerja" in html and "langkah 1 dari 4" in html
+    assert "<title>Permohonan terkirim" in html and "<h1>Permohonan terkirim</h1>" in html
+    assert '<p class="nomor" style="white-space:nowrap' in html and ">DPTK-2026-000001</p>" in html
+    assert f"Tanda terima dikirim ke {APPLICANT_EMAIL}." in html
+    key = location.split("key=")[1]
+    status_url = f"{BASE_URL}/api/status/DPTK-2026-000001?key={key}"
+    assert f'<input type="text" id="tautan-status" value="{status_url}" readonly' in html  # shown, copyable
+    assert f'<a href="{status_url}">Lihat status permohonan</a>' in html
+    status = page(client.http.get(f"/status/DPTK-2026-000001?key={key}"))
+    assert "Petugas Antar Kerja" in status and "langkah 1 dari 4" in status
 
 
-def test_a_double_clicked_plain_form_is_one_submission(client: Client, services: Services) -> None:
+def test_the_confirmation_says_what_happens_next_where_when_and_what_to_bring(client: Client) -> None:
+    location = post_form(client, form_body()).headers["Location"]
+    html = page(client.http.get(location.removeprefix("/api")))
+    assert "Apa yang terjadi selanjutnya" in html
+    assert "Batas waktu penyelesaian: Senin, 12 Januari 2026 pukul 11.00 WITA" in html
+    # Where: the agency's address as its file gives it, nothing invented; no hours stated, so none shown.
+    assert "Dinas Perindustrian dan Tenaga Kerja Kabupaten Klungkung<br>Kabupaten Klungkung, Bali" in html
+    assert "belum mencantumkan jam layanan" in html
+    # What to bring: the originals of every requirement; and the interview the procedure names.
+    assert "Berkas asli yang dibawa" in html and "<li>Perjanjian penempatan</li>" in html
+    assert "mewawancarai Anda" in html
+    assert "Produk layanan yang Anda terima: Rekomendasi Paspor." in html
+    assert "Dilakukan oleh: Kepala Seksi Penempatan dan Informasi Pasar Kerja" in html
+
+
+def test_the_confirmation_of_a_wrong_key_is_404_and_names_nothing(client: Client) -> None:
+    post_form(client, form_body())
+    response = client.http.get("/status/DPTK-2026-000001/terkirim?key=" + "A" * 43)
+    assert response.status_code == 404
+    assert "DPTK-2026-000001" not in page(response)
+
+
+def test_a_double_clicked_plain_form_is_one_submission_and_the_second_says_it_was_sent_already(
+    client: Client, services: Services
+) -> None:
     first, second = post_form(client, form_body()), post_form(client, form_body())
-    assert first.headers["Location"] == second.headers["Location"]
+    assert second.headers["Location"] == first.headers["Location"] + "&ulang=1"
     assert len(stored(services)["submissions"]) == 1
+    html = page(client.http.get(second.headers["Location"].removeprefix("/api")))
+    assert "<h1>Permohonan ini sudah terkirim</h1>" in html and "Tidak ada permohonan baru yang dibuat" in html
+    assert ">DPTK-2026-000001</p>" in html
+
+
+def test_a_json_submission_names_its_confirmation_page_the_same_when_repeated(client: Client) -> None:
+    first = json.loads(post_json(client, json_body(idempotency_key="k9")).body)
+    assert first["confirmation_url"] == first["status_url"].replace("?key=", "/terkirim?key=")
+    assert (
+        json.loads(post_json(client, json_body(idempotency_key="k9")).body)["confirmation_url"]
+        == (first["confirmation_url"])
+    )
 
 
 def test_a_form_posted_from_another_site_is_403_in_indonesian_and_stores_nothing(
@@ -363,3 +406,74 @@ def test_a_removed_officers_link_is_403_without_the_applicants_data_and_decides_
         after.deliver_outbox()
         assert isinstance(after.mailer, FakeMailer) and links_for(after.mailer, successor)
         assert "sudah diteruskan" in page(restarted.http.get(f"/review/{link}"))
+
+
+# --- what the applicant reads next, and the officer's reasons and dates ----------------------------------------
+
+
+def test_the_status_page_says_what_happens_next_and_its_deadline_in_formal_words(client: Client) -> None:
+    url = json.loads(post_json(client, json_body()).body)["status_url"].removeprefix("/api")
+    html = page(client.http.get(url))
+    assert "Apa yang terjadi selanjutnya" in html and "Berkas asli yang dibawa" in html
+    assert "Batas waktu penyelesaian: <strong>Senin, 12 Januari 2026 pukul 11.00 WITA</strong>" in html
+    assert "Perkiraan selesai" not in html and "paling lambat" not in html
+    assert "Standar pelayanan Pelayanan" not in html  # the standard's title starts with "Pelayanan"
+
+
+def test_a_plain_form_over_the_rate_limit_gets_a_way_back_to_its_form(client: Client) -> None:
+    for n in range(10):
+        assert post_json(client, json_body(fields=paspor_fields(nama=f"Pemohon {n}"))).status_code == 201
+    refused = post_form(client, form_body(fields=paspor_fields(nama="Pemohon 10")))
+    assert refused.status_code == 429
+    html = page(refused)
+    assert '<a href="/disperinaker-klungkung/rekomendasi-paspor/ajukan/">Kembali ke formulir permohonan</a>' in html
+
+
+def test_a_form_sent_back_with_errors_has_kesalahan_before_its_title(client: Client) -> None:
+    html = page(post_form(client, form_body(fields=paspor_fields(nik="5105015708"))))
+    assert "<title>Kesalahan: Perbaiki permohonan: Pelayanan Rekomendasi Paspor" in html
+    assert '<span class="sr-only">Kesalahan:</span>' in html and "Galat" not in html
+
+
+def reject(client: Client, link: str, reason: str) -> Any:
+    form = form_token_of(page(client.http.get(f"/review/{link}")))
+    body = urlencode({"decision": "reject", "reason": reason, "form_token": form}).encode()
+    return client.http.post(f"/review/{link}", headers=SAME_ORIGIN, body=body)
+
+
+def test_rejecting_without_a_reason_shows_an_error_summary_first_focused_and_marks_the_field(
+    client: Client, services: Services
+) -> None:
+    link = submitted(client, services)
+    response = reject(client, link, " \n ")
+    assert response.status_code == 422
+    html = page(response)
+    main = html.split('<main id="isi">')[1]
+    assert main.lstrip().startswith('<div class="ringkasan-galat" id="ringkasan-galat" role="alert" tabindex="-1"')
+    summary = main.split("</div>")[0]
+    assert "autofocus" in summary and "Ada yang perlu diperbaiki" in summary
+    assert '<a href="#alasan">Alasan penolakan wajib diisi' in summary
+    assert '<p class="galat" id="alasan-galat"><span class="sr-only">Kesalahan:</span> Alasan penolakan' in html
+    textarea = re.search(r"<textarea[^>]*>", html)
+    assert textarea and 'aria-invalid="true"' in textarea.group(0)
+    assert "<title>Kesalahan: Permohonan DPTK-2026-000001" in html
+    # The browser's own (English) bubble never stands in for this page.
+    assert re.search(
+        r'<form class="keputusan" method="post" action="[^"]+" novalidate>\s*<input[^>]*>\s*<input[^>]*"reject"', html
+    )
+
+
+def test_a_one_character_reason_is_not_a_reason(client: Client, services: Services) -> None:
+    link = submitted(client, services)
+    for reason in ("x", "tidak", "  x  y  "):
+        response = reject(client, link, reason)
+        assert response.status_code == 422, reason
+        assert "Alasan penolakan terlalu singkat" in page(response)
+    assert reject(client, link, "SIP belum ada.").status_code == 303
+
+
+def test_officers_read_dates_as_indonesians_write_them(client: Client, services: Services) -> None:
+    link = submitted(client, services)
+    html = page(client.http.get(f"/review/{link}"))
+    assert "<dd>17 Agustus 1990</dd>" in html
+    assert "1990-08-17" not in html

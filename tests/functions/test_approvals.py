@@ -165,7 +165,7 @@ def test_parallel_decisions_on_one_step_have_exactly_one_winner(both: Services) 
     def click(n: int) -> str:
         start.wait()
         try:
-            decide(both, token, "approve" if n % 2 else "reject", f"alasan {n}")
+            decide(both, token, "approve" if n % 2 else "reject", f"Berkas belum lengkap ({n})")
         except AlreadyDecidedError:
             return "refused"
         return "won"

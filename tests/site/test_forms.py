@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from pathlib import Path
 
@@ -86,10 +87,17 @@ def test_the_form_page_loads_its_script_and_no_diagram(site: Path, catalogue: Ca
 def test_each_field_type_gets_the_right_control(catalogue: Catalogue) -> None:
     fragment = render_form(_standard(catalogue, KARTU), catalogue.agency("disperinaker-klungkung"))
     nik = _tag(fragment, "nik")
-    assert 'inputmode="numeric"' in nik and 'pattern="[0-9]{16}"' in nik and 'maxlength="16"' in nik
+    assert 'inputmode="numeric"' in nik and 'pattern="( *[0-9]){16} *"' in nik and 'maxlength="24"' in nik
     assert 'type="tel"' in _tag(fragment, "telepon") and 'autocomplete="tel"' in _tag(fragment, "telepon")
     assert 'type="email"' in _tag(fragment, "email") and 'maxlength="254"' in _tag(fragment, "email")
-    assert 'type="date"' in _tag(fragment, "tanggal_lahir")
+    # A text field with an Indonesian-order hint: a date picker sends "" for a half-typed date.
+    born = _tag(fragment, "tanggal_lahir")
+    assert 'type="text"' in born and 'autocomplete="bday"' in born
+    assert 'aria-describedby="isian-tanggal-lahir-petunjuk isian-tanggal-lahir-galat"' in born
+    assert (
+        '<p class="isian__petunjuk" id="isian-tanggal-lahir-petunjuk">Tulis tanggal-bulan-tahun, contoh: 17-08-1990</p>'
+        in fragment
+    )
     assert _tag(fragment, "alamat").startswith("<textarea") and 'maxlength="2000"' in _tag(fragment, "alamat")
     assert 'type="radio"' in _tag(fragment, "jenis_kelamin")
     legend = r'<fieldset class="isian__kelompok"[^>]*>\s*<legend class="isian__label">Jenis kelamin</legend>'
@@ -140,7 +148,7 @@ def test_errors_show_a_summary_linking_to_each_field_and_inline_messages(catalog
     assert f"<li>{errors['_form']}</li>" in summary
     for target, message in links:
         assert f'id="{target}"' in fragment
-        assert f'<span class="sr-only">Galat:</span> {message}</p>' in fragment
+        assert f'<span class="sr-only">Kesalahan:</span> {message}</p>' in fragment
     assert 'aria-invalid="true"' in _tag(fragment, "nik")
     assert 'aria-invalid="true"' not in _tag(fragment, "nama")
     assert 'aria-describedby="isian-nik-petunjuk isian-nik-galat"' in _tag(fragment, "nik")
@@ -149,7 +157,7 @@ def test_errors_show_a_summary_linking_to_each_field_and_inline_messages(catalog
 def test_without_errors_the_summary_is_hidden(catalogue: Catalogue) -> None:
     fragment = render_form(_standard(catalogue, KARTU), catalogue.agency("disperinaker-klungkung"))
     assert re.search(r'<div class="ringkasan-galat"[^>]* hidden>', fragment)
-    assert "Galat:" not in fragment
+    assert '<span class="sr-only">Kesalahan:</span>' not in fragment
 
 
 def test_values_are_filled_in_again_and_html_in_them_is_escaped(catalogue: Catalogue) -> None:
@@ -188,5 +196,25 @@ def test_the_fragment_has_no_blank_lines_so_markdown_keeps_it_whole(catalogue: C
 def test_a_standard_without_online_has_no_form(catalogue: Catalogue) -> None:
     standard = catalogue.find("dinsos-kalbar/pemulangan-wni-kpo")
     assert standard is not None and standard.online is None
-    with pytest.raises(ValueError, match="tidak menerima permohonan online"):
+    with pytest.raises(ValueError, match="tidak menerima permohonan daring"):
         render_form(standard, catalogue.agency("dinsos-kalbar"))
+
+
+def test_the_browser_accepts_a_nik_typed_in_groups_as_the_server_does() -> None:
+    """The field's pattern is the server's rule (16 digits, spaces ignored), as a browser reads it: anchored."""
+    browser_pattern = re.compile(r"^(?:( *[0-9]){16} *)$")
+    for typed in ("5105015708900001", "5105 0157 0890 0001", " 5105015708900001 "):
+        assert browser_pattern.match(typed), typed
+    for typed in ("510501570890000", "5105-0157-0890-0001", "51050157089000011"):
+        assert not browser_pattern.match(typed), typed
+
+
+def test_the_form_carries_its_script_words_from_the_catalogue(catalogue: Catalogue) -> None:
+    fragment = render_form(_standard(catalogue, PASPOR), catalogue.agency("disperinaker-klungkung"))
+    words = re.search(r"data-pesan='([^']*)'", fragment)
+    assert words is not None
+    script_words = json.loads(html.unescape(words.group(1)))
+    assert script_words["error_prefix"] == "Kesalahan: "
+    assert script_words["sent_title"] == "Permohonan ini sudah terkirim"
+    notice = fragment.split('<div class="permohonan__pemberitahuan"')[1].split("</div>")[0]
+    assert 'role="alert"' in notice and "hidden" in notice and "Permohonan belum terkirim" in notice

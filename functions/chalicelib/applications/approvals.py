@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 REASON_KEY = "reason"
 MAX_REASON_LENGTH = 1000
+MIN_REASON_LENGTH = 10  # "x" or "tidak" tells the applicant nothing; "SIP belum ada." does
 ATTEMPTS = 4  # re-read and retry after a collision; a real conflict explains itself on the re-read
 
 
@@ -183,9 +184,20 @@ def clean_reason(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ValidationError({REASON_KEY: "Alasan penolakan wajib diisi: pemohon akan membacanya."})
+    if len(" ".join(text.split())) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {
+                REASON_KEY: f"Alasan penolakan terlalu singkat: tulis paling sedikit {MIN_REASON_LENGTH} karakter"
+                " tentang apa yang harus diperbaiki pemohon."
+            }
+        )
     if len(text) > MAX_REASON_LENGTH:
         raise ValidationError(
-            {REASON_KEY: f"Alasan penolakan terlalu panjang (paling banyak {MAX_REASON_LENGTH} karakter)."}
+            {
+                REASON_KEY: f"Alasan penolakan terlalu panjang (paling banyak {MAX_REASON_LENGTH:,} karakter).".replace(
+                    ",", "."
+                )
+            }
         )
     if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text):
         raise ValidationError({REASON_KEY: "Alasan penolakan memuat karakter yang tidak diizinkan."})
@@ -234,12 +246,13 @@ class ApprovalService:
         self._check_form_token(link, form_token)
         if decision not in (Decision.APPROVE, Decision.REJECT):
             raise ValidationError({"decision": "Pilih setujui atau tolak."})
-        reason = clean_reason(reason) if decision == Decision.REJECT else ""
         for _ in range(ATTEMPTS):
             try:
                 view = self._usable(link, LinkState.OPEN)
             except AlreadyDecidedError as error:
                 raise AlreadyDecidedError(error.view, Decision(decision)) from None
+            # After the link's state: a decided or expired link says so, whatever the reason's wording.
+            reason = clean_reason(reason) if decision == Decision.REJECT else ""
             assert view.token is not None and view.submission is not None
             change, notified = self._decision(view.token, view.submission, decision, reason, client)
             try:

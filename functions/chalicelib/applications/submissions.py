@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from chalicelib.applications import tokens
 from chalicelib.applications.approvals import issue_review_requests
 from chalicelib.applications.form_keys import FORM_KEY
-from chalicelib.applications.paths import status_path
+from chalicelib.applications.paths import confirmation_path, status_path
 from chalicelib.applications.rate_limit import RateLimit
 from chalicelib.applications.records import (
     APPLICANT,
@@ -69,12 +69,17 @@ class Receipt:
     def status_path(self) -> str:
         return status_path(self.submission.reference, self.status_key)
 
+    @property
+    def confirmation_path(self) -> str:
+        return confirmation_path(self.submission.reference, self.status_key, repeat=not self.created)
+
 
 @dataclass(frozen=True)
 class StatusView:
     submission: Submission
     events: tuple[Event, ...]
     zone: Zone
+    key: str = ""  # the status key it was opened with: the page shows its own address to keep
 
 
 def content_hash(clean: CleanApplication) -> str:
@@ -172,7 +177,8 @@ class SubmissionService:
             raise ValidationError(
                 {
                     FORM_KEY: f"Formulir ini sudah terkirim sebelumnya dengan isian lain (nomor {earlier.reference})."
-                    " Muat ulang halaman formulir untuk mengajukan permohonan baru."
+                    " Tautan statusnya ada di surel tanda terima. Untuk mengajukan permohonan lain, buka lagi"
+                    " formulir dari halaman layanan."
                 }
             )
         submission = self.store.get_submission(earlier.reference)
@@ -188,4 +194,4 @@ class SubmissionService:
         if submission is None or not tokens.matches(key, submission.status_key_hash):
             raise StatusNotFoundError(reference)
         zone = self.directory().zone(submission.agency_id)
-        return StatusView(submission, tuple(self.store.events(reference)), zone)
+        return StatusView(submission, tuple(self.store.events(reference)), zone, key)

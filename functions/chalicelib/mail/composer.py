@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import messages as m
 from chalicelib.applications import tokens
+from chalicelib.applications.next_steps import next_steps
 from chalicelib.applications.paths import review_path, status_path
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
 from chalicelib.mail.bounces import notice_context
@@ -45,6 +47,7 @@ class MailComposer:
         zone = self.directory().zone(submission.agency_id)
         key = tokens.derive(self.secret, tokens.STATUS, submission.status_nonce)
         context: dict[str, Any] = {
+            "m": m,
             "s": submission,
             "status_url": self.base_url + status_path(submission.reference, key),
             "due": format_datetime(submission.due_at, zone) if submission.due_at else "",
@@ -53,21 +56,27 @@ class MailComposer:
             "service_url": "",
             "duration": "",
             "product": "",
+            "next": None,  # what the applicant does next (applications/next_steps.py)
         }
-        standard = self.catalogue().find(submission.service)
+        catalogue = self.catalogue()
+        standard = catalogue.find(submission.service)
         if standard is not None:
             context["service_url"] = self.base_url + service_url(standard)
             context["duration"] = describe_duration(standard.duration)
             context["product"] = standard.components["product"].text.strip()
+            agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
+            context["next"] = next_steps(standard, agency) if agency is not None else None
         if message.kind == MessageKind.RECEIPT:
-            subject = f"Permohonan {submission.reference} diterima: {submission.title}"
+            subject = m.SUBJECT_RECEIPT.format(reference=submission.reference, title=submission.title)
         elif message.kind == MessageKind.REVIEW_REQUEST:
             subject, extra = self._review(message, submission)
             context.update(extra)
             context["expires"] = format_datetime(extra["expires_at"], zone)
         elif message.kind == MessageKind.DECISION:
-            outcome = "disetujui" if submission.status == SubmissionStatus.APPROVED else "ditolak"
-            subject = f"Permohonan {submission.reference} {outcome}: {submission.title}"
+            approved = submission.status == SubmissionStatus.APPROVED
+            subject = (m.SUBJECT_APPROVED if approved else m.SUBJECT_REJECTED).format(
+                reference=submission.reference, title=submission.title
+            )
             context["approved"] = submission.status == SubmissionStatus.APPROVED
         elif message.kind == MessageKind.DELIVERY_PROBLEM:  # to the agency: which address bounced (mail/bounces.py)
             try:
@@ -94,9 +103,8 @@ class MailComposer:
         record = self.store.get_token(tokens.hash_token(token))
         if record is None:
             raise CompositionError(f"outbox {message.id}: its approval token is not stored")
-        subject = (
-            f"Mohon persetujuan {submission.reference}: {submission.title}"
-            f" (langkah {message.step} dari {submission.steps})"
+        subject = m.SUBJECT_REVIEW.format(
+            reference=submission.reference, title=submission.title, step=message.step, steps=submission.steps
         )
         return subject, {
             "step": message.step,

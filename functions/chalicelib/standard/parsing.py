@@ -341,7 +341,9 @@ def _office_hours(reader: _Reader, data: _Mapping) -> OfficeHours:
             reader.problem(
                 block.key_lines.get("closed", line), f"office_hours: tanggal libur '{value}' harus YYYY-MM-DD"
             )
-    return OfficeHours(zone, tuple(days[weekday] for weekday in sorted(days)), tuple(sorted(set(closed))))
+    return OfficeHours(
+        zone, tuple(days[weekday] for weekday in sorted(days)), tuple(sorted(set(closed))), stated="days" in block
+    )
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n", re.DOTALL | re.MULTILINE)

@@ -125,6 +125,7 @@ class OfficeHours:
         OpeningHours(4, 8 * 60, 11 * 60),  # Jumat 08.00–11.00
     )
     closed_days: tuple[date, ...] = ()
+    stated: bool = False  # the agency wrote its `days`; False: the documented default, never shown as its hours
 
 
 @dataclass(frozen=True)

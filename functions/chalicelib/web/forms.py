@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib import messages
 from chalicelib.applications.form_keys import (
     CHECKED,
     CONSENT_KEY,
@@ -80,7 +81,7 @@ def render_form(
 ) -> str:
     """The <form> for a standard that accepts online applications (raises ValueError otherwise)."""
     if standard.online is None:
-        raise ValueError(f"{standard.key} tidak menerima permohonan online")
+        raise ValueError(f"{standard.key} tidak menerima permohonan daring")
     values = values or {}
     errors = errors or {}
     roles = [agency.role(role_id) for role_id in standard.online.approval_chain]
@@ -110,6 +111,7 @@ def render_form(
             requirements_key=REQUIREMENTS_KEY,
             consent_key=CONSENT_KEY,
             checked_value=CHECKED,
+            m=messages,
         )
     )
     # No blank lines: the site embeds the fragment in Markdown, where a blank line can end an HTML block.

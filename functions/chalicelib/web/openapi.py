@@ -150,6 +150,39 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/status/{reference}/terkirim": {
+                "get": {
+                    "operationId": "getConfirmation",
+                    "summary": "The confirmation page right after sending (HTML): reference, status link, next steps",
+                    "parameters": [
+                        {
+                            "name": "reference",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": REFERENCE_PATTERN.pattern},
+                        },
+                        {
+                            "name": "key",
+                            "in": "query",
+                            "required": True,
+                            "description": "The secret status key, as in the status URL.",
+                            "schema": {"type": "string", "pattern": TOKEN_PATTERN.pattern},
+                        },
+                        {
+                            "name": "ulang",
+                            "in": "query",
+                            "required": False,
+                            "description": "1: the same form had been sent before; the page says so.",
+                            "schema": {"type": "string", "enum": ["1"]},
+                        },
+                    ],
+                    "responses": {
+                        "200": _html("Permohonan terkirim (or: sudah terkirim), with what happens next."),
+                        "404": _html("No submission with this reference and key."),
+                        "503": _retry(_html("The database is busy or did not answer: reload shortly.")),
+                    },
+                }
+            },
             "/review/{link}": {
                 "get": {
                     "operationId": "reviewPage",
@@ -221,7 +254,7 @@ def document() -> dict[str, Any]:
         "components": {"schemas": _schemas()},
     }
     # Every GET route answers HEAD too (link checkers, mail scanners): the same statuses and headers, no body.
-    for path in ("/status/{reference}", "/review/{link}", "/openapi.json"):
+    for path in ("/status/{reference}", "/status/{reference}/terkirim", "/review/{link}", "/openapi.json"):
         get = spec["paths"][path]["get"]
         spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
     return spec
@@ -285,6 +318,10 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "reference": {"type": "string", "pattern": REFERENCE_PATTERN.pattern},
                 "status_url": {"type": "string", "description": "The applicant's secret status page (path)."},
+                "confirmation_url": {
+                    "type": "string",
+                    "description": "The page to show right after sending (path); add '&ulang=1' on a 200 repeat.",
+                },
                 "status": {"type": "string", "enum": list(STATUS_LABELS)},
                 "next_step": {"type": "string", "description": "Who examines the application now."},
                 "steps": {"type": "integer", "minimum": 1},

@@ -8,19 +8,28 @@ Referrer-Policy that keeps the secret URL from leaking to other sites while form
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from contextlib import suppress
+from datetime import date, datetime
 from typing import Any
 
-from chalicelib.applications.approvals import Decision, LinkState, ReviewView
+from chalicelib import messages as m
+from chalicelib.applications.approvals import (
+    MAX_REASON_LENGTH,
+    MIN_REASON_LENGTH,
+    Decision,
+    LinkState,
+    ReviewView,
+)
 from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, requirement_name
-from chalicelib.applications.paths import API_ROOT
-from chalicelib.applications.records import DECISIONS, Event, EventKind, SubmissionStatus
+from chalicelib.applications.next_steps import NextSteps, next_steps
+from chalicelib.applications.paths import API_ROOT, status_path
+from chalicelib.applications.records import DECISIONS, Event, EventKind, FieldValue, Submission, SubmissionStatus
 from chalicelib.applications.submissions import StatusView
 from chalicelib.applications.timeline import STATUS_LABELS, progress
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
-from chalicelib.standard.catalogue import Catalogue, service_url
+from chalicelib.standard.catalogue import Catalogue, form_url, service_url
 from chalicelib.templating import environment
-from chalicelib.time.formatting import format_datetime
+from chalicelib.time.formatting import format_datetime, long_date
 from chalicelib.time.zones import Zone
 from chalicelib.web.forms import render_form
 
@@ -38,15 +47,15 @@ HEADERS: dict[str, str] = {
 }
 
 EVENT_LABELS = {
-    EventKind.SUBMITTED: "Permohonan diajukan",
-    EventKind.STEP_APPROVED: "Disetujui",
-    EventKind.STEP_REJECTED: "Ditolak",
-    EventKind.LINK_RENEWED: "Tautan persetujuan baru dikirim",
+    EventKind.SUBMITTED: m.EVENT_SUBMITTED,
+    EventKind.STEP_APPROVED: m.EVENT_APPROVED,
+    EventKind.STEP_REJECTED: m.EVENT_REJECTED,
+    EventKind.LINK_RENEWED: m.EVENT_LINK_RENEWED,
 }
 
 
 def _render(template: str, **context: Any) -> str:
-    return environment().get_template(f"pages/{template}").render(**context)
+    return environment().get_template(f"pages/{template}").render(m=m, **context)
 
 
 def _when(zone: Zone) -> Any:
@@ -56,31 +65,71 @@ def _when(zone: Zone) -> Any:
     return when
 
 
+def applicant_context(submission: Submission, catalogue: Catalogue) -> dict[str, Any]:
+    """What the applicant's pages say beyond the submission: where to ask, the standard's page, and what
+    happens next (None when the standard was withdrawn since; its agency's channels still apply)."""
+    standard = catalogue.find(submission.service)
+    agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
+    steps: NextSteps | None = next_steps(standard, agency) if standard is not None and agency is not None else None
+    return {
+        "channels": catalogue.complaint_channels(submission.service, submission.agency_id),
+        "service_link": service_url(standard) if standard is not None else "",
+        "next": steps,
+    }
+
+
 def status_page(view: StatusView, catalogue: Catalogue) -> str:
     s = view.submission
-    standard = catalogue.find(s.service)
-    service_link = service_url(standard) if standard is not None else ""  # the standard may be withdrawn since
-    channels = catalogue.complaint_channels(s.service, s.agency_id)
     return _render(
         "status.html",
-        title=f"Status permohonan {s.reference}",
+        title=m.STATUS_TITLE.format(reference=s.reference),
         s=s,
         status_label=STATUS_LABELS[s.status],
         approved=s.status == SubmissionStatus.APPROVED,
         rejected=s.status == SubmissionStatus.REJECTED,
         rows=progress(s, view.events),
         when=_when(view.zone),
-        channels=channels,
-        service_link=service_link,
+        **applicant_context(s, catalogue),
     )
 
 
-NOT_SAVED_LABELS = {Decision.APPROVE: "persetujuan", Decision.REJECT: "penolakan"}
+def confirmation_page(view: StatusView, catalogue: Catalogue, base_url: str, *, repeat: bool = False) -> str:
+    """Right after sending (GOV.UK confirmation page): the reference, where the receipt went, the status link,
+    what happens next. `repeat`: the same form had been sent before; this is the application it made."""
+    s = view.submission
+    return _render(
+        "confirmation.html",
+        title=m.CONFIRMATION_REPEAT_TITLE if repeat else m.CONFIRMATION_TITLE,
+        repeat=repeat,
+        s=s,
+        when=_when(view.zone),
+        status_url=base_url.rstrip("/") + status_path(s.reference, view.key),
+        **applicant_context(s, catalogue),
+    )
+
+
+NOT_SAVED_LABELS = {Decision.APPROVE: m.NOT_SAVED_APPROVAL, Decision.REJECT: m.NOT_SAVED_REJECTION}
+
+
+def shown_fields(submission: Submission, catalogue: Catalogue) -> list[FieldValue]:
+    """The applicant's answers as an officer reads them: a date as Indonesians write it (12 Maret 1990)."""
+    standard = catalogue.find(submission.service)
+    online = standard.online if standard is not None else None
+    shown: list[FieldValue] = []
+    for answer in submission.fields:
+        form_field = online.field(answer.name) if online is not None else None
+        value = answer.value
+        if form_field is not None and form_field.type == "date":
+            with suppress(ValueError):  # not an ISO date (stored before dates were normalised): shown as typed
+                value = long_date(date.fromisoformat(value))
+        shown.append(FieldValue(answer.name, answer.label, value))
+    return shown
 
 
 def review_page(
     view: ReviewView,
     link: str,
+    catalogue: Catalogue,
     *,
     errors: Mapping[str, str] | None = None,
     reason: str = "",
@@ -89,9 +138,11 @@ def review_page(
     """`not_saved`: a decision this request asked for but could not make (the step was decided already)."""
     s, token = view.submission, view.token
     decision: Event | None = view.decision
+    title = m.REVIEW_TITLE.format(reference=s.reference) if s else m.REVIEW_UNKNOWN_TITLE
     return _render(
         "review.html",
-        title=f"Permohonan {s.reference}" if s else "Tautan persetujuan",
+        title=(m.ERROR_PREFIX + title) if errors else title,
+        fields=shown_fields(s, catalogue) if s else [],
         view=view,
         s=s,
         token=token,
@@ -109,6 +160,8 @@ def review_page(
         action=f"{API_ROOT}/review/{link}",
         errors=errors or {},
         reason=reason,
+        min_reason=MIN_REASON_LENGTH,
+        max_reason=MAX_REASON_LENGTH,
         reject=Decision.REJECT,
         not_saved=NOT_SAVED_LABELS.get(not_saved) if not_saved else "",
         status_label=STATUS_LABELS[s.status] if s else "",
@@ -118,7 +171,7 @@ def review_page(
 def _decision_label(decision: Event | None) -> str:
     if decision is None:
         return ""
-    return "menyetujui" if decision.kind == EventKind.STEP_APPROVED else "menolak"
+    return m.DECIDED_APPROVED if decision.kind == EventKind.STEP_APPROVED else m.DECIDED_REJECTED
 
 
 def form_page(application: Application, catalogue: Catalogue, errors: Mapping[str, str]) -> str | None:
@@ -134,12 +187,18 @@ def form_page(application: Application, catalogue: Catalogue, errors: Mapping[st
         values[CONSENT_KEY] = CHECKED
     return _render(
         "form.html",
-        title=f"Perbaiki permohonan: {standard.title}",
+        title=m.ERROR_PREFIX + m.FORM_AGAIN_TITLE.format(service=standard.title),
         standard=standard,
         agency=agency,
         form=render_form(standard, agency, values, errors, application.idempotency_key[:MAX_IDEMPOTENCY_KEY_LENGTH]),
         service_link=service_url(standard),
     )
+
+
+def form_link(application: Application, catalogue: Catalogue) -> str:
+    """The site's form page of the service an application was for, or "" when there is none."""
+    standard = catalogue.find(application.service[:MAX_SERVICE_LENGTH])
+    return form_url(standard) if standard is not None and standard.online is not None else ""
 
 
 def notice_page(title: str, paragraphs: list[str], links: list[tuple[str, str]] | None = None) -> str:

@@ -1,0 +1,163 @@
+"""The words the API says to people, in one place to review: formal government Indonesian (EYD V).
+
+Every message app.py answers with, every label and title the pages and mails are given, and every
+sentence more than one page or mail repeats (what happens after applying) is here. Templates receive
+this module as `m` and use it for those; a template's own one-off prose stays in the template, where
+the test of the wording rules (tests/functions/test_messages.py) reads it too.
+
+Rules the wording follows: "daring", not "online"; "surel" (or *email* in italics), not "Email";
+"Kesalahan", not "Galat"; "memiliki", not "punya"; thousands with a dot ("1.000 karakter"); an
+officer is addressed "Yth. Bapak/Ibu <jabatan>"; regulations by their full name.
+
+Placeholders are str.format fields: `m.NOTICE_TRY_AGAIN_IN.format(minutes=3)`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SITE_NAME: Final = "Standar Pelayanan Publik"
+ERROR_PREFIX: Final = "Kesalahan: "  # before a page's title when it shows errors (GOV.UK error pages)
+ERROR_INLINE: Final = "Kesalahan:"  # read out before an error message next to a field
+
+# --- the application form (templates/form.html) ------------------------------------------------------------------
+DATE_HINT: Final = "Tulis tanggal-bulan-tahun, contoh: 17-08-1990"
+DATE_MAX_LENGTH: Final = 30  # "17 September 1990" and then some; the server reads the date from it
+NIK_SPACES: Final = 8  # a NIK may be typed in groups ("5105 0157 0890 0001"): room for the spaces
+NOT_SENT_TITLE: Final = "Permohonan belum terkirim"
+# The form's script (site/assets/javascripts/permohonan.js) reads these from the form's data-pesan.
+FORM_SCRIPT: Final = {
+    "error_prefix": ERROR_PREFIX,
+    "error_inline": ERROR_INLINE,
+    "requirements": "Centang semua persyaratan; siapkan dulu berkas yang belum ada.",
+    "consent": "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.",
+    "choose": "Pilih {label}.",
+    "required": "{label} wajib diisi.",
+    "nik": "{label} harus 16 digit angka.",
+    "invalid": "{label} tidak sah, periksa lagi penulisannya.",
+    "too_long": "{label} terlalu panjang.",
+    "sending": "Mengirim permohonan…",
+    "sent_opening": "Permohonan terkirim. Membuka halaman tanda terima…",
+    "accepted": "Permohonan diterima.",
+    "failed": "Permohonan belum terkirim (kode {code}). Silakan coba lagi.",
+    "offline": "Permohonan belum terkirim karena sambungan terputus. Periksa internet Anda, lalu kirim lagi.",
+    "sent_title": "Permohonan ini sudah terkirim",
+    "reference_label": "Nomor permohonan",
+    "sent_text": (
+        "Formulir ini tidak dikirim lagi, agar permohonan Anda tidak tercatat dua kali. Tanda terima, tautan"
+        " status, dan langkah selanjutnya ada di halaman tanda terima dan di surel Anda."
+    ),
+    "open_confirmation": "Buka tanda terima permohonan",
+    "new_application": "Ajukan permohonan baru",
+}
+
+# --- app.py: answers to the applicant's submission -------------------------------------------------------------
+BUSY_TITLE: Final = "Sistem sedang sibuk."
+SUBMISSION_NOT_STORED: Final = (
+    "Permohonan Anda belum tercatat. Kirim lagi formulir yang sama dalam beberapa detik;"
+    " permohonan tidak akan tercatat dua kali."
+)
+UNKNOWN_SERVICE_TITLE: Final = "Layanan tidak dikenal"
+INVALID_JSON_TITLE: Final = "Permohonan belum dapat diterima."
+RATE_LIMITED_TITLE: Final = "Terlalu banyak permohonan dari alamat internet Anda."
+RATE_LIMITED_WAIT: Final = "Permohonan ini belum tercatat. Silakan kirim lagi dalam {minutes} menit."
+RATE_LIMITED_KEPT: Final = (
+    "Isian Anda masih tersimpan di halaman formulir jika Anda kembali dengan tombol Kembali pada peramban."
+)
+BACK_TO_FORM: Final = "Kembali ke formulir permohonan"
+NO_OFFICER_TITLE: Final = "Permohonan daring untuk layanan ini belum dapat diterima."
+NO_OFFICER_TEXT: Final = "Petugas yang memprosesnya belum ditetapkan. Silakan datang langsung atau hubungi instansi."
+HONEYPOT_TITLE: Final = "Permohonan diterima."
+HONEYPOT_TEXT: Final = "Terima kasih."
+CROSS_SITE_TITLE: Final = "Permohonan ditolak"
+CROSS_SITE_TEXT: Final = "Permohonan hanya dapat dikirim dari formulir di situs layanan ini. Tidak ada yang tercatat."
+CROSS_SITE_WHAT_TO_DO: Final = "Buka halaman layanan di situs instansi, lalu isi dan kirim formulirnya di sana."
+UNREADABLE_TITLE: Final = "Permintaan tidak dapat dibaca."
+UNREADABLE_SUBMISSION: Final = "Kirim ulang dari halaman formulir."
+SUBMISSION_TOO_LARGE_TITLE: Final = "Permohonan terlalu besar."
+SUBMISSION_TOO_LARGE_TEXT: Final = "Periksa panjang isian Anda."
+RELOAD_SOON: Final = "Muat ulang halaman ini dalam beberapa detik."
+STATUS_NOT_FOUND_TITLE: Final = "Permohonan tidak ditemukan"
+STATUS_NOT_FOUND_TEXT: Final = "Periksa apakah tautan tersalin utuh dari surel tanda terima."
+
+# --- app.py: answers to officers -------------------------------------------------------------------------------
+FORGED_TITLE: Final = "Permintaan ditolak"
+FORGED_TEXT: Final = "Keputusan hanya dapat dikirim dari halaman persetujuan itu sendiri."
+FORGED_WHAT_TO_DO: Final = "Buka lagi tautan dari surel Anda, lalu tekan tombolnya di sana."
+LINK_NOT_SENT_TITLE: Final = "Tautan belum dapat dikirim"
+LINK_NOT_SENT_TEXT: Final = (
+    "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan daring instansi Anda."
+)
+DECISION_NOT_STORED: Final = "Keputusan Anda belum tercatat. Muat ulang halaman dan coba lagi dalam beberapa detik."
+DECISION_TOO_LARGE_TITLE: Final = "Permintaan terlalu besar."
+DECISION_TOO_LARGE_TEXT: Final = "Alasan penolakan paling banyak 1.000 karakter."
+
+# --- page titles and labels (web/pages.py) ---------------------------------------------------------------------
+STATUS_TITLE: Final = "Status permohonan {reference}"
+CONFIRMATION_TITLE: Final = "Permohonan terkirim"
+CONFIRMATION_REPEAT_TITLE: Final = "Permohonan ini sudah terkirim"
+CONFIRMATION_REPEAT_TEXT: Final = (
+    "Formulir yang sama sudah kami terima sebelumnya. Tidak ada permohonan baru yang dibuat;"
+    " ini permohonan Anda yang tercatat."
+)
+REVIEW_TITLE: Final = "Permohonan {reference}"
+REVIEW_UNKNOWN_TITLE: Final = "Tautan persetujuan"
+FORM_AGAIN_TITLE: Final = "Perbaiki permohonan: {service}"
+ERROR_SUMMARY_TITLE: Final = "Ada yang perlu diperbaiki"
+EVENT_SUBMITTED: Final = "Permohonan diajukan"
+EVENT_APPROVED: Final = "Disetujui"
+EVENT_REJECTED: Final = "Ditolak"
+EVENT_LINK_RENEWED: Final = "Tautan persetujuan baru dikirim"
+NOT_SAVED_APPROVAL: Final = "persetujuan"
+NOT_SAVED_REJECTION: Final = "penolakan"
+DECIDED_APPROVED: Final = "menyetujui"
+DECIDED_REJECTED: Final = "menolak"
+
+# --- mail subjects (mail/composer.py) --------------------------------------------------------------------------
+SUBJECT_RECEIPT: Final = "Permohonan {reference} diterima: {title}"
+SUBJECT_REVIEW: Final = "Mohon persetujuan {reference}: {title} (langkah {step} dari {steps})"
+SUBJECT_APPROVED: Final = "Permohonan {reference} disetujui: {title}"
+SUBJECT_REJECTED: Final = "Permohonan {reference} ditolak: {title}"
+DEAR_OFFICER: Final = "Yth. Bapak/Ibu {role},"
+
+# --- what happens next (confirmation, receipt mail, status page, decision mail) ---------------------------------
+NEXT_TITLE: Final = "Apa yang terjadi selanjutnya"
+NEXT_REVIEW: Final = (
+    "{office} memeriksa permohonan Anda, mulai dari {first_role}. Anda menerima surel setiap kali"
+    " permohonan diputuskan."
+)
+DEADLINE: Final = "Batas waktu penyelesaian: {due}, sesuai standar pelayanan."
+NO_DEADLINE: Final = "Standar pelayanan ini tidak menetapkan batas waktu penyelesaian paling lama."
+NEXT_VISIT: Final = (
+    "Datang ke kantor {office} dengan membawa berkas asli persyaratan di bawah. Petugas memeriksa"
+    " berkas asli sebelum produk layanan diserahkan."
+)
+NEXT_VISIT_INTERVIEW: Final = (
+    "Datang ke kantor {office} dengan membawa berkas asli persyaratan di bawah. Petugas memeriksa"
+    " berkas asli dan mewawancarai Anda, sesuai prosedur standar pelayanan, sebelum produk layanan diserahkan."
+)
+NEXT_WAIT_FOR_CALL: Final = "Tunggu surel keputusan sebelum datang, kecuali petugas menghubungi Anda lebih dahulu."
+NEXT_COLLECT: Final = "Produk layanan yang Anda terima: {product}."
+NEXT_APPROVED: Final = (
+    "Permohonan Anda sudah disetujui. Datang ke kantor {office} dengan membawa berkas asli persyaratan"
+    " di bawah dan sebutkan nomor permohonan {reference}."
+)
+NEXT_REJECTED: Final = (
+    "Anda dapat mengajukan permohonan baru setelah memperbaiki hal di atas. Jika Anda tidak sependapat"
+    " dengan keputusan ini, sampaikan pengaduan melalui saluran di bawah dengan menyebutkan nomor permohonan."
+)
+WHERE_TITLE: Final = "Alamat kantor"
+HOURS_TITLE: Final = "Jam layanan"
+HOURS_UNKNOWN: Final = (
+    "Standar pelayanan ini belum mencantumkan jam layanan. Tanyakan melalui saluran di bawah sebelum datang."
+)
+BRING_TITLE: Final = "Berkas asli yang dibawa"
+PROCEDURE_TITLE: Final = "Prosedur selanjutnya menurut standar pelayanan"
+DONE_BY: Final = "Dilakukan oleh: {actor}"
+RECEIPT_SENT_TO: Final = "Tanda terima dikirim ke {email}."
+STATUS_LINK_TITLE: Final = "Tautan status permohonan"
+STATUS_LINK_HINT: Final = (
+    "Simpan tautan ini: hanya dengan tautan ini Anda dapat melihat status permohonan. Jangan bagikan kepada"
+    " orang lain. Tautan yang sama ada di surel tanda terima."
+)
+OPEN_STATUS: Final = "Lihat status permohonan"
