@@ -114,11 +114,15 @@ def test_apply_online_approve_in_four_steps_by_mail_and_survive_a_restart(browse
         fill_application(page)
         page.get_by_role("button", name="Kirim permohonan").click()
 
-        # Confirmation: the status page with the reference and what happens next.
-        page.wait_for_url(re.compile(r"/api/status/[^/?]+\?key="))
-        status_url = page.url
+        # Confirmation: the reference, where the receipt went, the status link, and what happens next.
+        page.wait_for_url(re.compile(r"/api/status/[^/?]+/terkirim\?key="))
+        assert page.locator("h1").inner_text() == "Permohonan terkirim"
         reference = page.locator(".nomor").inner_text().strip()
         assert re.fullmatch(r"[A-Z]+-\d{4}-\d+", reference), reference
+        assert f"Tanda terima dikirim ke {APPLICANT_EMAIL}." in page.content()
+        page.get_by_role("link", name="Lihat status permohonan").click()
+        page.wait_for_url(re.compile(r"/api/status/[^/?]+\?key="))
+        status_url = page.url
         assert "Sedang diproses" in page.content()
 
         receipt = mail.wait_for(
@@ -163,3 +167,69 @@ def test_apply_online_approve_in_four_steps_by_mail_and_survive_a_restart(browse
         context.close()
         serve.stop()
         print(serve.output()[-8000:])  # pytest shows it when the test fails: the API's tracebacks are here
+
+
+# --- Back, reload and send again: one form filled once is one application -----------------------------------------
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    root = tmp_path_factory.mktemp("serve")
+    serve = ServeProcess(root / "var", root / "site").start()
+    try:
+        yield serve
+    finally:
+        serve.stop()
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])
+def test_back_after_sending_never_makes_a_second_application(
+    browser: Browser, served: ServeProcess, size: str, script: bool
+) -> None:
+    context = browser.new_context(
+        locale="id-ID", timezone_id="Asia/Makassar", java_script_enabled=script, viewport=SIZES[size]
+    )
+    page = context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    try:
+        page.goto(served.url + SERVICE_PAGE + "ajukan/")
+        fill_application(page)
+        page.get_by_role("button", name="Kirim permohonan").click()
+        page.wait_for_url(re.compile(r"/terkirim\?key="))
+        confirmation = page.url
+        reference = page.locator(".nomor").inner_text().strip()
+        # The reference is large and on one line, and nothing on the page scrolls sideways.
+        box = page.locator(".nomor").bounding_box()
+        assert box is not None and box["height"] < 60, box
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        status_link = page.locator("#tautan-status").input_value()
+        assert status_link.startswith(served.url + "/api/status/" + reference + "?key=")
+
+        page.go_back()
+        page.wait_for_load_state()
+        if script:
+            # Back shows what was sent, not a form that would send it again; a reload too.
+            for _ in range(2):
+                sent = page.locator("[data-terkirim]")
+                assert sent.is_visible() and not page.locator("form[data-permohonan]").is_visible()
+                assert "Permohonan ini sudah terkirim" in sent.inner_text() and reference in sent.inner_text()
+                assert page.get_by_role("link", name="Buka tanda terima permohonan").get_attribute("href") == (
+                    confirmation.removeprefix(served.url)
+                )
+                page.reload()
+                page.wait_for_load_state()
+        else:
+            # Without script the browser shows the form again (NIK emptied, autocomplete=off): sending it again
+            # is the same application, and the page says so.
+            page.locator("#isian-nik").fill(ANSWERS["nik"])
+            page.get_by_role("button", name="Kirim permohonan").click()
+            page.wait_for_url(re.compile(r"/terkirim\?key=.*&ulang=1$"))
+            assert page.locator("h1").inner_text() == "Permohonan ini sudah terkirim"
+            assert page.locator(".nomor").inner_text().strip() == reference
+        assert script_errors == []
+    finally:
+        context.close()
