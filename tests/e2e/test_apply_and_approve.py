@@ -17,7 +17,7 @@ from infra.local.serve_process import ServeProcess
 from tests.browser import chromium
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -171,7 +171,7 @@ def test_apply_online_approve_in_four_steps_by_mail_and_survive_a_restart(browse
 
 # --- Back, reload and send again: one form filled once is one application -----------------------------------------
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SIZES: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
 @pytest.fixture(scope="module")
