@@ -32,7 +32,7 @@ COMPONENTS_ALLOWED_EMPTY = frozenset({"procedure"})
 DURATION_UNITS: tuple[str, ...] = ("menit", "jam", "hari", "hari kerja")
 
 CHANNEL_TYPES: dict[str, str] = {
-    "email": "Email",
+    "email": "Surel",
     "phone": "Telepon",
     "whatsapp": "WhatsApp",
     "telegram": "Telegram",
