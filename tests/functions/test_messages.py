@@ -203,3 +203,23 @@ def test_the_catalogue_is_what_the_api_says() -> None:
     code = re.sub(r'""".*?"""|#.*', "", app_source, flags=re.DOTALL)
     sentences = re.findall(r'"([A-Z][a-z]+ [a-z][^"]*)"', code)
     assert sentences == []
+
+
+def test_office_hours_are_shown_only_when_the_agency_states_them() -> None:
+    from dataclasses import replace
+
+    from chalicelib.applications.next_steps import describe_office_hours, next_steps
+    from chalicelib.standard.schema import OfficeHours, OpeningHours
+
+    from tests.functions.factories import PASPOR, catalogue
+
+    loaded = catalogue()
+    standard = loaded.find(PASPOR)
+    assert standard is not None
+    agency = loaded.agency(standard.agency_id)
+    assert next_steps(standard, agency).opening_hours == ""  # the documented default is no statement
+    stated = OfficeHours(
+        "WITA", (*(OpeningHours(d, 480, 930) for d in range(4)), OpeningHours(4, 480, 690)), stated=True
+    )
+    assert describe_office_hours(stated) == "Senin–Kamis 08.00–15.30, Jumat 08.00–11.30 WITA"
+    assert next_steps(standard, replace(agency, office_hours=stated)).opening_hours == describe_office_hours(stated)
