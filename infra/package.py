@@ -33,6 +33,7 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ TEMPLATE = ROOT / "infra" / "template.yml"
 BUILD = ROOT / "build"
 DEFAULT_REGION = "ap-southeast-3"  # Jakarta
 BUNDLED_STANDARDS = Path("chalicelib") / "standards"
+HOLIDAY_TABLE = Path("chalicelib") / "time" / "hari_libur.json"  # chalicelib.time.public_holidays.TABLE_FILE
 TEMPLATE_NAME = "sam.yaml"  # Chalice writes YAML when the merged template is YAML
 BUNDLE_NAME = "deployment.zip"
 # Never copied into the package: caches, local state, Chalice's own deployment records.
@@ -114,6 +116,16 @@ def check_standards(standards: Path) -> int:
     return len(catalogue.standards)
 
 
+def write_holiday_table(path: Path) -> int:
+    """Indonesia's holidays and cuti bersama for the years around this build, read by the Lambda at run time
+    (importing the `holidays` package there would cost half a second of every cold start)."""
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))
+    from chalicelib.time.public_holidays import write_table, years_around
+
+    return write_table(path, years_around(date.today()))
+
+
 def stage_project(stage: str, functions: Path, standards: Path, staging: Path, cache: Path) -> None:
     """A copy of functions/ with the standards bundled and the stage's IAM policy left to the template."""
     if staging.exists():
@@ -124,6 +136,7 @@ def stage_project(stage: str, functions: Path, standards: Path, staging: Path, c
     for folder in sorted(standards.iterdir()):
         if folder.is_dir() and not folder.name.startswith((".", "_")):
             shutil.copytree(folder, bundled / folder.name, ignore=IGNORED)
+    write_holiday_table(staging / HOLIDAY_TABLE)
 
     # Chalice would fetch wheels for the Python running it: it packages the code only, the wheels come after.
     (staging / REQUIREMENTS).write_text("# vendored by infra/package.py for the Lambda's Python\n", encoding="utf-8")

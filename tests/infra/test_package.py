@@ -8,8 +8,10 @@ weight or an import error on Lambda), and the code must run on both.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,12 @@ def test_the_deployment_zip_contains_no_test_code() -> None:
                 )
             ]
             assert not [m for m in imported if "memory_store" in m or m.startswith("tests")], name
+
+
+def test_the_zip_carries_the_holiday_table_so_the_lambda_never_imports_the_holidays_package() -> None:
+    table: dict[str, str] = json.loads(zip_text("chalicelib/time/hari_libur.json"))
+    this_year = date.today().year
+    assert {int(day[:4]) for day in table} >= {this_year, this_year + 1}
+    assert all(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day) and name for day, name in table.items())
+    assert any(name == "Hari Suci Nyepi" for name in table.values())
+    assert not any(name.startswith("holidays/") for name in zip_names())
