@@ -163,7 +163,7 @@ def test_the_form_checks_locally_then_sends_json_and_shows_the_servers_errors(ph
     assert summary.is_visible()
     assert summary.evaluate("el => el === document.activeElement")
     assert "Nama lengkap wajib diisi." in summary.inner_text()
-    assert " ".join((page.locator("#isian-nik-galat").text_content() or "").split()) == "Galat: NIK wajib diisi."
+    assert " ".join((page.locator("#isian-nik-galat").text_content() or "").split()) == "Kesalahan: NIK wajib diisi."
     assert pending == []  # nothing is sent while required answers are missing
 
     _fill_form(page)
@@ -210,7 +210,8 @@ def test_the_form_shows_the_servers_refusal_and_keeps_what_was_typed(phone: Reco
     page.goto(f"{base_url}/{PASPOR}/ajukan/")
     key = page.locator("input[name='idempotency_key']").input_value()
     _fill_form(page)
-    summary = page.locator("#ringkasan-galat")
+    # Nothing to correct in the form: said beside the button, not under "Ada yang perlu diperbaiki".
+    notice = page.locator("[data-pemberitahuan]")
     for status, text in (
         (429, "Terlalu banyak permohonan dari alamat internet Anda. Silakan kirim lagi dalam 7 menit."),
         (503, "Sistem sedang sibuk. Permohonan Anda belum tercatat."),
@@ -222,7 +223,9 @@ def test_the_form_shows_the_servers_refusal_and_keeps_what_was_typed(phone: Reco
             status=status, content_type="application/json", headers={"Retry-After": "420"},
             body=json.dumps({"message": text}),
         )  # fmt: skip
-        summary.filter(has_text=text).wait_for()
+        notice.filter(has_text=text).wait_for()
+        assert "Permohonan belum terkirim" in notice.inner_text()
+        assert page.locator("#ringkasan-galat").is_hidden()
         assert page.locator("[data-kirim]").is_enabled()
         assert page.locator("#isian-nik").input_value() == "5105014101900001"  # nothing typed is lost
 
