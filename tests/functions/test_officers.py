@@ -41,9 +41,14 @@ def test_the_directory_is_not_in_the_published_standards() -> None:
     assert "standards" not in OFFICERS_SAMPLE.parts
 
 
-def test_an_agency_gets_its_time_zone_and_unknown_ones_get_wib() -> None:
-    assert directory().zone("disperinaker-klungkung").name == "WITA"
-    assert directory().zone("dinas-lain").name == "WIB"
+def test_an_older_directory_still_carrying_a_timezone_is_read_and_the_zone_ignored() -> None:
+    parsed = parse_directory("d:\n  timezone: WITA\n  roles:\n    r: [ayu@x.example]\n", "tes")
+    assert parsed.officers("d", "r") == ("ayu@x.example",)
+    assert not hasattr(parsed, "zone") and not hasattr(parsed.agencies["d"], "zone")
+
+
+def test_the_sample_directory_names_no_time_zone() -> None:
+    assert "timezone:" not in OFFICERS_SAMPLE.read_text(encoding="utf-8").replace("office_hours.timezone", "")
 
 
 def test_addresses_are_normalised_and_deduplicated() -> None:
@@ -55,7 +60,6 @@ def test_addresses_are_normalised_and_deduplicated() -> None:
     ("text", "problem"),
     [
         ("d:\n  roles:\n    r: [bukan-email]\n", "alamat email tidak sah"),
-        ("d:\n  timezone: UTC\n", "timezone"),
         ("d:\n  peran: {}\n", "kunci tidak dikenal"),
         ("d:\n  roles:\n    r: satu@x.example\n", "daftar alamat email"),
         ("- d\n", "peta"),

@@ -59,7 +59,7 @@ def test_local_settings_build_dynamodb_local_and_smtp_without_connecting() -> No
     assert isinstance(services.mailer, SmtpMailer)
     assert services.settings.base_url == "http://127.0.0.1:8000"
     assert services.catalogue().find("disperinaker-klungkung/rekomendasi-paspor") is not None
-    assert services.directory().zone("disperinaker-klungkung").name == "WITA"
+    assert services.directory().officers("disperinaker-klungkung", "kepala-dinas")
 
 
 def test_a_missing_or_short_secret_is_refused() -> None:

@@ -34,9 +34,11 @@ from chalicelib.applications.records import (
 from chalicelib.applications.validation import ValidationError
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
+from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.port import ConflictError, Store
+from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.clock import Clock
-from chalicelib.time.zones import Zone
+from chalicelib.time.zones import DEFAULT_ZONE, Zone
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +214,7 @@ class ApprovalService:
     nonces: TokenSource
     secret: bytes
     token_ttl_days: int
+    catalogue: Callable[[], Catalogue]  # the agency's zone (its _agency.yml) for the dates shown
 
     def review(self, link: str, *, with_events: bool = True) -> ReviewView:
         """What the link shows. Reads only: mail scanners fetch every link, some more than once.
@@ -221,14 +224,14 @@ class ApprovalService:
         """
         parts = tokens.split_review_link(link)
         if parts is None:
-            return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
+            return ReviewView(LinkState.UNKNOWN, DEFAULT_ZONE)
         reference, token_value = parts
         token_hash = tokens.hash_token(token_value)
         token, submission = self.store.get_token_and_submission(token_hash, reference)
         if token is None or submission is None or token.reference != reference:
-            return ReviewView(LinkState.UNKNOWN, self.directory().zone(""))
+            return ReviewView(LinkState.UNKNOWN, DEFAULT_ZONE)
         directory = self.directory()
-        zone = directory.zone(submission.agency_id)
+        zone = agency_zone(self.catalogue(), submission.agency_id)
         events = tuple(self.store.events(submission.reference)) if with_events else ()
         if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
             state = LinkState.DECIDED

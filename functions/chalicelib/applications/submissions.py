@@ -37,6 +37,7 @@ from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.port import DuplicateRequestError, Store
+from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.clock import Clock
 from chalicelib.time.working_time import calendar_of
 from chalicelib.time.zones import Zone, local_year
@@ -124,7 +125,7 @@ class SubmissionService:
             return self._repeat(earlier, content)
 
         now = self.clock.now()
-        zone = directory.zone(agency.id)
+        zone = agency_zone(catalogue, agency.id)
         status_nonce = self.nonces.token()
         status_key = tokens.derive(self.secret, tokens.STATUS, status_nonce)
         submission = Submission(
@@ -185,7 +186,7 @@ class SubmissionService:
         if submission is None:
             raise StatusNotFoundError(earlier.reference)
         key = tokens.derive(self.secret, tokens.STATUS, submission.status_nonce)
-        return Receipt(submission, key, False, self.directory().zone(submission.agency_id))
+        return Receipt(submission, key, False, agency_zone(self.catalogue(), submission.agency_id))
 
     def status(self, reference: str, key: str) -> StatusView:
         if not is_reference(reference) or not tokens.is_well_formed(key):
@@ -193,5 +194,5 @@ class SubmissionService:
         submission = self.store.get_submission(reference)
         if submission is None or not tokens.matches(key, submission.status_key_hash):
             raise StatusNotFoundError(reference)
-        zone = self.directory().zone(submission.agency_id)
+        zone = agency_zone(self.catalogue(), submission.agency_id)
         return StatusView(submission, tuple(self.store.events(reference)), zone, key)

@@ -25,6 +25,7 @@ from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import Channel
 from chalicelib.storage.port import Store
 from chalicelib.templating import environment
+from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.formatting import describe_duration, format_datetime
 
 
@@ -44,7 +45,7 @@ class MailComposer:
         submission = self.store.get_submission(message.reference)
         if submission is None:
             raise CompositionError(f"submission {message.reference} not found")
-        zone = self.directory().zone(submission.agency_id)
+        zone = agency_zone(self.catalogue(), submission.agency_id)
         key = tokens.derive(self.secret, tokens.STATUS, submission.status_nonce)
         context: dict[str, Any] = {
             "m": m,

@@ -1,4 +1,4 @@
-"""The officer directory: who approves for each role of each agency, and the agency's time zone.
+"""The officer directory: who approves for each role of each agency.
 
 It is configuration of a stage, never content: it is not in standards/, never on the site, and for
 production not in git. Locally it is a YAML file (LAYANAN_OFFICERS_FILE, sample in
@@ -14,10 +14,12 @@ US$0.05 a month) by itself, and a larger one is refused before anything is store
 account and region: 10,000 Standard, far above any kabupaten. Format of the YAML:
 
     disperinaker-klungkung:          # agency id: its folder name under standards/
-      timezone: WITA                 # WIB, WITA or WIT; WIB if left out
       roles:
         petugas-antar-kerja:         # role id from the agency's _agency.yml
           - nama.petugas@klungkungkab.go.id
+
+The agency's time zone is not here: it is `office_hours.timezone` in its _agency.yml, the one source for
+due times, pages and mail. A `timezone` key left in an older directory is read without error and ignored.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from typing import Any
 import yaml
 
 from chalicelib.contacts.emails import normalise_email
-from chalicelib.time.zones import DEFAULT_ZONE, ZONES, Zone
 
 # Each officer of a step gets a token and a mail in the step's transaction (DynamoDB allows 100 items).
 MAX_OFFICERS_PER_ROLE = 20
@@ -47,7 +48,6 @@ class OfficerDirectoryError(ValueError):
 
 @dataclass(frozen=True)
 class AgencyOfficers:
-    zone: Zone = DEFAULT_ZONE
     roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -58,10 +58,6 @@ class Directory:
     def officers(self, agency_id: str, role_id: str) -> tuple[str, ...]:
         agency = self.agencies.get(agency_id)
         return agency.roles.get(role_id, ()) if agency else ()
-
-    def zone(self, agency_id: str) -> Zone:
-        agency = self.agencies.get(agency_id)
-        return agency.zone if agency else DEFAULT_ZONE
 
     def missing_roles(self, agency_id: str, role_ids: tuple[str, ...]) -> list[str]:
         return [role for role in role_ids if not self.officers(agency_id, role)]
@@ -75,23 +71,21 @@ def parse_directory(text: str, source: str) -> Directory:
     if data is None:
         return Directory()
     if not isinstance(data, dict):
-        raise OfficerDirectoryError(f"{source}: harus berupa peta id instansi -> timezone/roles")
+        raise OfficerDirectoryError(f"{source}: harus berupa peta id instansi -> roles")
     agencies: dict[str, AgencyOfficers] = {}
     for agency_id, entry in data.items():
         where = f"{source}: {agency_id}"
         if not isinstance(agency_id, str) or not isinstance(entry, dict):
-            raise OfficerDirectoryError(f"{where}: harus berisi 'timezone' dan 'roles'")
+            raise OfficerDirectoryError(f"{where}: harus berisi 'roles'")
         unknown = set(entry) - {"timezone", "roles"}
         if unknown:
             raise OfficerDirectoryError(f"{where}: kunci tidak dikenal {sorted(unknown)}")
-        zone_name = entry.get("timezone", DEFAULT_ZONE.name)
-        if zone_name not in ZONES:
-            raise OfficerDirectoryError(f"{where}: timezone harus salah satu dari {', '.join(ZONES)}")
+        # `timezone` (older directories) is ignored: the zone is the agency's _agency.yml office_hours.timezone.
         roles = entry.get("roles") or {}
         if not isinstance(roles, dict):
             raise OfficerDirectoryError(f"{where}: 'roles' harus peta id peran -> daftar email")
         agencies[agency_id] = AgencyOfficers(
-            ZONES[zone_name], {role: _addresses(f"{where}.{role}", emails) for role, emails in roles.items()}
+            {role: _addresses(f"{where}.{role}", emails) for role, emails in roles.items()}
         )
     return Directory(agencies)
 
