@@ -10,6 +10,7 @@ from chalicelib.contacts.emails import normalise_email
 from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import COMPONENT_HEADINGS, Channel, Standard
+from chalicelib.time.formatting import describe_duration
 
 # Components whose text is specific to one service: the same text in two services is a copy error.
 # (Management components such as Jaminan Pelayanan are legitimately shared by every service of a unit.)
@@ -101,6 +102,17 @@ def warnings(catalogue: Catalogue, today: date) -> list[QualityWarning]:
                         COMPONENT_HEADINGS[key],
                     )
                 )
+        if standard.duration.longest is None:
+            found.append(
+                QualityWarning(
+                    standard.source,
+                    standard.components["duration"].line,
+                    f"jangka waktu '{describe_duration(standard.duration)}' hanya memberi batas bawah: standar ini"
+                    " tidak menetapkan batas waktu penyelesaian, sehingga permohonan tidak punya target selesai"
+                    " (tambahkan 'max')",
+                    COMPONENT_HEADINGS["duration"],
+                )
+            )
         if standard.document_date and not FIRST_PLAUSIBLE_YEAR <= standard.document_date.year <= today.year + 1:
             found.append(
                 QualityWarning(standard.source, 1, f"tanggal dokumen {standard.document_date} tidak mungkin benar")

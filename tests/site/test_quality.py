@@ -103,3 +103,19 @@ def test_the_check_command_fails_on_errors_and_passes_with_warnings(
     write_standard(tmp_path, name="rusak", front_matter="title: Rusak\n")
     assert main(["check", str(tmp_path)]) == 1
     assert "KESALAHAN" in capsys.readouterr().err
+
+
+def test_a_standard_with_only_a_lower_bound_is_warned_that_it_sets_no_limit(tmp_path: Path) -> None:
+    write_agency(tmp_path)
+    write_standard(tmp_path, name="terbatas", front_matter=FRONT_MATTER)
+    write_standard(
+        tmp_path,
+        name="terbuka",
+        front_matter=FRONT_MATTER.replace("Layanan Contoh", "Terbuka").replace("  value: 20\n", "  min: 2\n"),
+        body_text=body(product="Surat lain."),
+    )
+
+    found = [w for w in warnings(load_catalogue(tmp_path), TODAY) if "[Jangka Waktu Penyelesaian]" in str(w)]
+
+    assert [w.file.rsplit("/", 1)[-1] for w in found] == ["terbuka.md"]
+    assert "paling cepat 2 menit" in found[0].message and "tidak menetapkan batas waktu" in found[0].message
