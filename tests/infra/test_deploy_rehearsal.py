@@ -39,7 +39,7 @@ import boto3
 import pytest
 
 from infra import artifacts as store
-from infra import deploy, parameters
+from infra import deploy, edge, parameters
 from infra import stack as cfn
 from infra.aws import Aws, DeployError
 from infra.publish import IMMUTABLE, SHORT, Target, publish, site_policy
@@ -73,6 +73,7 @@ NOT_REHEARSED = {
     "AWS::Route53::RecordSet": "conditional on HostedZoneId, which the rehearsal leaves empty",
     "AWS::Route53::RecordSetGroup": "conditional on HostedZoneId, which the rehearsal leaves empty",
     "AWS::SNS::Subscription": "conditional on AlarmEmail, which the rehearsal leaves empty",
+    "AWS::SNS::TopicPolicy": "SES publishing to the topic is not modelled by moto; test_hardening checks the policy",
 }
 
 
@@ -209,6 +210,11 @@ def distribution_config(config: Mapping[str, Any], reference: str) -> dict[str, 
             custom.setdefault("HTTPPort", 80)
             custom.setdefault("HTTPSPort", 443)
             shaped["CustomOriginConfig"] = custom
+        if "OriginCustomHeaders" in origin:  # CloudFront's API calls them CustomHeaders
+            headers = shaped.pop("OriginCustomHeaders")
+            shaped["CustomHeaders"] = quantity(
+                [{"HeaderName": h["HeaderName"], "HeaderValue": h["HeaderValue"]} for h in headers]
+            )
         origins.append(shaped)
     certificate = dict(config["ViewerCertificate"])
     certificate["ACMCertificateArn"] = certificate.pop("AcmCertificateArn")
@@ -640,6 +646,7 @@ class Function:
         self.logical = logical
         self.role = stack.template["Resources"][logical]["Properties"]["Role"]["Fn::GetAtt"][0]
         self.calls_path = work / f"{logical}.calls.jsonl"
+        self.metrics: list[dict[str, Any]] = []
         runner = work / "runner.py"
         runner.write_text(RUNNER, encoding="utf-8")
         environment = {
@@ -668,11 +675,15 @@ class Function:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps(event) + "\n")
         self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, f"{self.logical} exited"
-        answer = json.loads(line)
-        assert "error" not in answer, answer.get("error")
-        return answer["result"]
+        while True:
+            line = self.process.stdout.readline()
+            assert line, f"{self.logical} exited"
+            answer = json.loads(line)
+            if "_aws" in answer:  # an embedded-metric line the function printed (CloudWatch reads it as a metric)
+                self.metrics.append(answer)
+                continue
+            assert "error" not in answer, answer.get("error")
+            return answer["result"]
 
     def calls(self) -> list[dict[str, Any]]:
         if not self.calls_path.exists():
@@ -691,13 +702,18 @@ def api_event(method: str, path: str, *, body: str = "", headers: Mapping[str, s
     assert parts.path.startswith("/api/")
     route = parts.path[len("/api") :]
     resource, parameters = route, None
-    for pattern, name in ((r"^/status/([^/]+)$", "reference"), (r"^/review/([^/]+)(/renew)?$", "link")):
+    for pattern, name in ((r"^/status/([^/]+)(/terkirim)?$", "reference"), (r"^/review/([^/]+)(/renew)?$", "link")):
         match = re.match(pattern, route)
         if match:
             parameters = {name: match.group(1)}
             resource = route.replace(match.group(1), "{" + name + "}")
     query = {k: v for k, v in parse_qs(parts.query).items()} or None
-    all_headers = {"host": DOMAIN, "x-forwarded-for": "203.0.113.7, 130.176.0.1", **(headers or {})}
+    all_headers = {
+        "host": DOMAIN,
+        "x-forwarded-for": "203.0.113.7, 130.176.0.1",
+        "x-layanan-origin": PARAMETERS["OriginSecret"],  # CloudFront's origin header (infra/edge.py)
+        **(headers or {}),
+    }
     return {
         "resource": resource,
         "path": route,
@@ -770,7 +786,8 @@ def iam_requests(call: Mapping[str, Any], configuration_set: str) -> list[tuple[
         resources.append(f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/{name}")
         return [("ses:SendEmail", resource) for resource in resources]
     if service == "ssm":
-        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}")]
+        name = params.get("Name") or params["Path"]  # GetParametersByPath is authorised on the path
+        return [(f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}")]
     raise AssertionError(f"the rehearsal does not know how IAM authorises {service}:{operation}")
 
 
@@ -813,10 +830,12 @@ def rehearsal(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     aws = deploy_aws(stack, "ssm", "s3", "cloudformation", "lambda")
     assert parameters.ensure_stage_parameters(aws, STAGE) == [
         parameters.secret_parameter(STAGE),
-        parameters.officers_parameter(STAGE),
+        edge.origin_secret_parameter(STAGE),
     ]
     assert parameters.ensure_stage_parameters(aws, STAGE) == []  # never replaced: links already mailed stay valid
     assert parameters.store_officers(aws, STAGE, OFFICERS) == 3
+    # `make deploy` passes the parameter's value to the stack as OriginSecret: the rehearsed stack got this one.
+    edge.write_origin_secrets(aws.client("ssm"), STAGE, [PARAMETERS["OriginSecret"]])
     api = Function(stack, "APIHandler", task_root, work)
     outbox = Function(stack, "DeliverOutbox", task_root, work)
     try:
@@ -892,6 +911,7 @@ def test_the_packaged_code_takes_an_application_and_the_outbox_mails_it_through_
     assert mail_to(APPLICANT) == []  # nothing is sent by the request itself
 
     assert outbox.invoke(SCHEDULE_EVENT) is None
+    assert outbox.metrics and "OldestUnsentMailAge" in outbox.metrics[-1]  # the alarm's metric, every run
     (receipt,) = mail_to(APPLICANT)
     (request,) = mail_to(FIRST_OFFICER)
     assert str(receipt["From"]) == f"{PARAMETERS['SenderName']} <{PARAMETERS['SenderLocalPart']}@{DOMAIN}>"
@@ -920,6 +940,21 @@ def test_the_packaged_code_takes_an_application_and_the_outbox_mails_it_through_
     outbox.invoke(SCHEDULE_EVENT)
     assert len(mail_to(SECOND_OFFICER)) == 1
     rehearsal.responses["status_path"] = status_path
+
+
+def test_a_request_straight_to_execute_api_without_cloudfronts_header_is_refused(rehearsal: Rehearsal) -> None:
+    from tests.functions.factories import form_body
+
+    event = api_event(
+        "POST",
+        "/api/submissions",
+        body=urlencode(form_body(PASPOR)),
+        headers={"content-type": "application/x-www-form-urlencoded", "cloudfront-viewer-address": "198.51.100.9:443"},
+    )
+    del event["headers"]["x-layanan-origin"], event["multiValueHeaders"]["x-layanan-origin"]
+    response = rehearsal.api.invoke(event)
+    assert response["statusCode"] == 403
+    assert "Akses langsung ditolak" in response["body"]
 
 
 def test_every_aws_call_of_each_function_is_allowed_by_its_role_and_nothing_more_is_granted(
@@ -1080,9 +1115,8 @@ def test_deploy_parameters_keep_previous_values_and_name_what_a_first_deployment
     template = package_once().load_template()
     with pytest.raises(DeployError, match="needs CertificateArn, DomainName"):
         cfn.stack_parameters(template, STAGE, {}, None)
-    first = cfn.stack_parameters(
-        template, STAGE, {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"]}, None
-    )
+    given = {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"]}
+    first = cfn.stack_parameters(template, STAGE, {**given, "OriginSecret": PARAMETERS["OriginSecret"]}, None)
     assert {"ParameterKey": "Stage", "ParameterValue": STAGE} in first
     existing = {"Parameters": [{"ParameterKey": p["ParameterKey"]} for p in first]}
     update = cfn.stack_parameters(template, STAGE, {"AlarmEmail": "ops@example.id"}, existing)
@@ -1096,12 +1130,14 @@ def test_a_broken_officer_directory_is_refused_before_it_reaches_production(stac
     aws = deploy_aws(stack, "ssm")
     broken = tmp_path / "officers.yml"
     broken.write_text("disperinaker-klungkung:\n  roles:\n    kepala-dinas: [bukan-email]\n", encoding="utf-8")
-    before = stack.clients("ssm").get_parameter(Name=parameters.officers_parameter(STAGE), WithDecryption=True)
+    ssm = stack.clients("ssm")
+    path = parameters.officers_parameter(STAGE)  # one SecureString per agency under it (infra/officers.py)
+    before = ssm.get_parameters_by_path(Path=path, WithDecryption=True)["Parameters"]
     with pytest.raises(DeployError, match="tidak sah"):
         parameters.store_officers(aws, STAGE, broken)
-    after = stack.clients("ssm").get_parameter(Name=parameters.officers_parameter(STAGE), WithDecryption=True)
-    assert after["Parameter"]["Value"] == before["Parameter"]["Value"]
-    assert after["Parameter"]["Type"] == "SecureString"
+    after = ssm.get_parameters_by_path(Path=path, WithDecryption=True)["Parameters"]
+    assert [(p["Name"], p["Value"]) for p in after] == [(p["Name"], p["Value"]) for p in before]
+    assert before and all(p["Type"] == "SecureString" for p in after)
 
 
 class TerminationProtection:
@@ -1234,7 +1270,7 @@ def test_a_failed_first_deployment_leaves_no_table_so_the_retry_creates_it(moto_
     """
     template = store.deployable_template(package_once().load_template(), "artifacts", "code.zip")
     clients = Clients(moto_endpoint)
-    given = {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"]}
+    given = {"DomainName": DOMAIN, "CertificateArn": PARAMETERS["CertificateArn"], "OriginSecret": "o" * 64}
     first = {p["ParameterKey"]: p["ParameterValue"] for p in cfn.stack_parameters(template, "retry", given, None)}
 
     def create_table() -> Stack:
@@ -1425,9 +1461,10 @@ def test_an_officer_directory_over_the_parameter_limit_is_refused_with_a_message
 
     aws = deploy_aws(stack, "cloudformation")
     aws._clients[f"ssm@{REGION}"] = LimitedSsm(stack.clients("ssm"), limit=10)
+    fresh = "limits"  # nothing stored yet: every agency's parameter is written (unchanged ones are skipped)
     with pytest.raises(DeployError, match="too long for an SSM parameter"):
-        parameters.store_officers(aws, STAGE, OFFICERS)
-    status = deploy.main(["officers", "--stage", STAGE, str(OFFICERS)], connect=lambda region: aws)
+        parameters.store_officers(aws, fresh, OFFICERS)
+    status = deploy.main(["officers", "--stage", fresh, str(OFFICERS)], connect=lambda region: aws)
     errors = capsys.readouterr().err
     assert status == 1 and "Traceback" not in errors and "at most 4,096 characters" in errors
 
