@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from chalicelib.standard.schema import Agency, Standard
 
 # Mermaid reads these characters as syntax inside a quoted label; its entity codes are safe.
@@ -41,3 +43,30 @@ def flowchart_source(standard: Standard, agency: Agency) -> str:
         lines.append("  classDef pemohon fill:#fff8e1,stroke:#8a6d00")
         lines.append(f"  class {','.join(applicants)} pemohon")
     return "\n".join(lines)
+
+
+# Space kept for a flowchart until mermaid has drawn it, so the page jumps less. Drawn heights vary
+# with how often the lane changes; this is about the least seen (rem per step), so no gap is left.
+REM_PER_STEP = 4.5
+SOURCE_TYPE = "text/x-mermaid"
+
+
+def flowchart_figure(standard: Standard, agency: Agency) -> str:
+    """The figure alur.js draws the diagram into, holding the source in a script data block.
+
+    A data block is never rendered, printed or indexed, whatever a stylesheet says (a `hidden` <pre>
+    was shown by the theme's `pre { display: ... }`). Its text is not HTML-escaped, so it must not hold
+    "<": mermaid_text writes every "<" of a label as "#lt;". Until the diagram is drawn the figure keeps
+    its space and shows nothing (layanan.css); without JavaScript it is not shown at all (tanpa-js.css).
+    """
+    source = flowchart_source(standard, agency)
+    if "<" in source:
+        raise ValueError(f"{standard.key}: a flowchart source must not contain '<'")
+    steps = len(standard.procedure)
+    height = math.ceil(3 + steps * REM_PER_STEP)
+    return (
+        f'<figure class="alur" style="min-height:{height}rem">\n'
+        f'<script type="{SOURCE_TYPE}" class="alur__sumber">\n{source}\n</script>\n'
+        f"<figcaption>Bagan alur: {steps} langkah, satu lajur untuk setiap pelaksana "
+        f"({len(lanes(standard))} pelaksana).</figcaption>\n</figure>"
+    )

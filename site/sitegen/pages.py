@@ -8,7 +8,6 @@ which scripts a page needs (`flowchart`, `form`), so that no page loads what it 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,15 +19,13 @@ from chalicelib.web.forms import render_form
 
 from sitegen import formatting
 from sitegen.channels import channel_href
-from sitegen.flowchart import flowchart_source, lanes
+from sitegen.flowchart import flowchart_figure
 from sitegen.sanitising import disallowed, inline_html, markdown_html
 
 ONLINE_LINK_TEXT = "Ajukan permohonan online"
 DELIVERY_HEADING = "Komponen Penyampaian Pelayanan"
 MANAGEMENT_HEADING = "Komponen Pengelolaan Pelayanan"
-# Space kept for a flowchart until mermaid has drawn it, so the page jumps less. Drawn heights vary
-# with how often the lane changes; this is about the least seen (rem per step), so no gap is left.
-FLOWCHART_REM_PER_STEP = 4.5
+SERVICES_INDEX_PATH = "daftar-layanan/index.md"  # every service A–Z: the way to a service without search
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,9 @@ def home_page(catalogue: Catalogue) -> Page:
     rows = []
     for agency in catalogue.agencies:
         count = len(catalogue.standards_of(agency.id))
+        # The space keeps the name and the count apart in the search index and its excerpts.
         rows.append(
-            f'<li markdown="span">[{_e(agency.name)}]({agency_path(agency)})'
+            f'<li markdown="span">[{_e(agency.name)}]({agency_path(agency)}) '
             f'<span class="daftar-instansi__jumlah">{count} layanan</span></li>'
         )
     body = f"""# Standar Pelayanan Publik
@@ -76,14 +74,17 @@ def home_page(catalogue: Catalogue) -> Page:
 Standar pelayanan memuat persyaratan, prosedur, waktu, biaya, produk, dan cara menyampaikan pengaduan
 untuk setiap layanan, sesuai Peraturan Menteri PANRB Nomor 15 Tahun 2014.
 
-<form class="cari-beranda" action="." method="get" role="search">
-<label class="cari-beranda__label" for="cari-beranda">Cari layanan, persyaratan, atau instansi</label>
+<form class="cari-beranda" action="." method="get" role="search" aria-label="Cari layanan">
+<label class="cari-beranda__label" for="cari-beranda">
+Cari layanan, persyaratan, atau instansi</label>
 <div class="cari-beranda__baris">
 <input class="cari-beranda__masukan" id="cari-beranda" name="q" type="search" autocomplete="off"
  placeholder="mis. paspor, pencari kerja">
 <button class="tombol tombol--utama" type="submit">Cari</button>
 </div>
 </form>
+
+<p class="cari-beranda__semua" markdown="span">[Lihat semua layanan dari A sampai Z]({SERVICES_INDEX_PATH})</p>
 
 ## Instansi
 
@@ -106,15 +107,53 @@ def _channel_list(channels: tuple[Channel, ...]) -> str:
     return '<ul class="saluran">\n' + "\n".join(_channel_item(c) for c in channels) + "\n</ul>"
 
 
-def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
-    services = []
-    for standard in catalogue.standards_of(agency.id):
-        online = ' <span class="lencana">Bisa diajukan online</span>' if standard.online else ""
-        services.append(
-            f'<li markdown="span">[{_e(standard.title)}](../{service_path(standard)})'
-            f'<span class="daftar-layanan__ringkas">{_e(describe_duration(standard.duration))} · '
-            f"{_e(formatting.fee(standard.fee_idr))}</span>{online}</li>"
+def _service_item(standard: Standard) -> str:
+    """A service in a list, linked from a page one folder deep (an agency's page, the A–Z list). The
+    spaces keep the title, its facts and the badge apart in the search index and its excerpts."""
+    online = ' <span class="lencana">Bisa diajukan online</span>' if standard.online else ""
+    return (
+        f'<li markdown="span">[{_e(standard.title)}](../{service_path(standard)}) '
+        f'<span class="daftar-layanan__ringkas">{_e(describe_duration(standard.duration))} · '
+        f"{_e(formatting.fee(standard.fee_idr))}</span>{online}</li>"
+    )
+
+
+def _alphabetical(title: str) -> str:
+    """Where a title goes in an A–Z list: most begin with "Pelayanan", which says nothing."""
+    words = title.split()
+    if len(words) > 1 and words[0].casefold() in ("pelayanan", "layanan"):
+        words = words[1:]
+    return " ".join(words).casefold()
+
+
+def services_index_page(catalogue: Catalogue) -> Page:
+    """Every service, per agency, A to Z: how to find a service without the search (which needs JavaScript)."""
+    sections = []
+    for agency in catalogue.agencies:
+        standards = sorted(catalogue.standards_of(agency.id), key=lambda standard: _alphabetical(standard.title))
+        items = "\n".join(_service_item(standard) for standard in standards)
+        sections.append(
+            f"## {_e(agency.name)}\n\n"
+            f'<p markdown="span">[Halaman instansi](../{agency_path(agency)})</p>\n\n'
+            f'<ul class="daftar-layanan" markdown>\n{items}\n</ul>'
         )
+    body = (
+        "# Daftar Layanan A–Z\n\n"
+        f"Semua {len(catalogue.standards)} layanan, dikelompokkan per instansi dan diurutkan menurut abjad.\n\n"
+        + "\n\n".join(sections)
+        + "\n"
+    )
+    # Out of the search index: it repeats the agency pages' lists, and search would find every service twice.
+    meta = {
+        "title": "Daftar Layanan A–Z",
+        "description": "Semua layanan, per instansi, urut abjad.",
+        "search": {"exclude": True},
+    }
+    return Page(SERVICES_INDEX_PATH, _front_matter(meta, body))
+
+
+def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
+    services = [_service_item(standard) for standard in catalogue.standards_of(agency.id)]
     body = f"""# {_e(agency.name)}
 
 <dl class="dokumen" markdown>
@@ -190,19 +229,10 @@ def _procedure(standard: Standard, agency: Agency) -> str:
             f'<p class="langkah__pelaksana">Pelaksana: <strong>{_e(name)}</strong></p></li>'
         )
     note = _original(standard.components["procedure"])
-    # Reserve roughly the drawn height so the page does not jump when the diagram appears.
-    height = math.ceil(3 + len(standard.procedure) * FLOWCHART_REM_PER_STEP)
-    source = _e(flowchart_source(standard, agency))
-    figure = (
-        f'<figure class="alur" style="min-height:{height}rem">\n'
-        f'<pre class="alur__sumber" hidden data-search-exclude>{source}</pre>\n'
-        f"<figcaption>Bagan alur: {len(standard.procedure)} langkah, satu lajur untuk setiap pelaksana "
-        f"({len(lanes(standard))} pelaksana).</figcaption>\n</figure>"
-    )
     parts = ['<ol class="prosedur">\n' + "\n".join(steps) + "\n</ol>"]
     if note:
         parts.append(note)
-    parts.append(figure)
+    parts.append(flowchart_figure(standard, agency))
     return "\n\n".join(parts)
 
 
@@ -307,7 +337,7 @@ Permohonan diperiksa berurutan oleh:
 
 
 def all_pages(catalogue: Catalogue) -> list[Page]:
-    pages = [home_page(catalogue)]
+    pages = [home_page(catalogue), services_index_page(catalogue)]
     pages += [agency_page(catalogue, agency) for agency in catalogue.agencies]
     for standard in catalogue.standards:
         pages.append(service_page(catalogue, standard))
@@ -317,6 +347,7 @@ def all_pages(catalogue: Catalogue) -> list[Page]:
 
 
 def nav(catalogue: Catalogue) -> list[dict[str, str]]:
-    """Home and the agencies only: service pages are reached from their agency's page, so a page's
-    navigation does not grow with the number of services."""
-    return [{"Beranda": "index.md"}] + [{agency.short_name: agency_path(agency)} for agency in catalogue.agencies]
+    """Home, the A–Z list and the agencies only: service pages are reached from their agency's page and
+    the list, so a page's navigation does not grow with the number of services."""
+    first = [{"Beranda": "index.md"}, {"Daftar Layanan A–Z": SERVICES_INDEX_PATH}]
+    return first + [{agency.short_name: agency_path(agency)} for agency in catalogue.agencies]

@@ -6,7 +6,9 @@ import dataclasses
 
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import Step
-from sitegen.flowchart import flowchart_source, lanes, mermaid_text
+from sitegen.flowchart import flowchart_figure, flowchart_source, lanes, mermaid_text
+
+from tests.site.conftest import PASPOR
 
 
 def test_each_role_gets_one_lane_in_the_order_it_first_acts(catalogue: Catalogue) -> None:
@@ -32,3 +34,29 @@ def test_labels_cannot_break_out_of_their_quotes(catalogue: Catalogue) -> None:
     tricky = dataclasses.replace(standard, procedure=(Step("pemohon", 'Klik "Kirim"]; end'),))
     source = flowchart_source(tricky, catalogue.agency("dinsospm-tarakan"))
     assert 'langkah1["1. Klik #quot;Kirim#quot;]; end"]' in source
+
+
+def test_the_source_is_a_script_data_block_that_no_stylesheet_can_show(catalogue: Catalogue) -> None:
+    # A `hidden` <pre> was shown by the theme's `pre { display: ... }`: on screen, without JavaScript and on paper.
+    standard = catalogue.find(PASPOR)
+    assert standard is not None
+    figure = flowchart_figure(standard, catalogue.agency(standard.agency_id))
+    source = flowchart_source(standard, catalogue.agency(standard.agency_id))
+    assert f'<script type="text/x-mermaid" class="alur__sumber">\n{source}\n</script>' in figure
+    assert "<pre" not in figure
+    assert " hidden" not in figure
+    assert figure.startswith('<figure class="alur" style="min-height:26rem">')  # the space the drawing will take
+
+
+def test_no_step_or_title_can_end_the_script_block_early(catalogue: Catalogue) -> None:
+    standard = catalogue.find(PASPOR)
+    assert standard is not None
+    agency = catalogue.agency(standard.agency_id)
+    tricky = dataclasses.replace(
+        standard,
+        title="Layanan </script><script>alert(1)</script>",
+        procedure=(Step("pekerja-migran-indonesia", "Klik </script> <b>"),),
+    )
+    figure = flowchart_figure(tricky, agency)
+    assert figure.count("</script>") == 1  # its own end only
+    assert "<b>" not in figure

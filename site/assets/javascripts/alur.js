@@ -5,7 +5,8 @@
   "use strict";
   var MIN_SCALE = 0.8;
   var mermaidUrl = document.currentScript && document.currentScript.getAttribute("data-mermaid");
-  var sources = document.querySelectorAll("pre.alur__sumber");
+  // Each source is a <script type="text/x-mermaid"> data block (sitegen/flowchart.py): never shown.
+  var sources = document.querySelectorAll("script.alur__sumber");
   if (!sources.length || !mermaidUrl) return;
 
   // Mermaid (3.6 MB) is fetched only when a diagram is about to be seen (or the page is printed),
