@@ -354,6 +354,18 @@ def renew(link: str) -> Response:
 # --- the API's own description, and background work ------------------------------------------------------------
 
 
+@app.route("/", methods=["GET", "HEAD"])
+def root() -> Response:
+    """/api/ is no page: an Indonesian 404 with the way back to the site. Without this route API Gateway
+    answers "Missing Authentication Token" (JSON, 403), here and behind CloudFront alike."""
+    return _message(
+        404,
+        "Halaman tidak ditemukan",
+        "Alamat ini bukan halaman situs Standar Pelayanan Publik. Tautan di bawah membawa Anda kembali ke situs.",
+        as_json=_wants_json(),
+    )
+
+
 @app.route("/openapi.json", methods=["GET", "HEAD"], cors=True)
 def openapi() -> Response:
     body = "" if _request().method == "HEAD" else json.dumps(document(), ensure_ascii=False)

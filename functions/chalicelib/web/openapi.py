@@ -243,6 +243,13 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/": {
+                "get": {
+                    "operationId": "root",
+                    "summary": "No page: a 404 pointing back to the site (HTML, or JSON with Accept: application/json)",
+                    "responses": {"404": _both("Message", "There is nothing at /api/ itself.")},
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -254,7 +261,7 @@ def document() -> dict[str, Any]:
         "components": {"schemas": _schemas()},
     }
     # Every GET route answers HEAD too (link checkers, mail scanners): the same statuses and headers, no body.
-    for path in ("/status/{reference}", "/status/{reference}/terkirim", "/review/{link}", "/openapi.json"):
+    for path in ("/", "/status/{reference}", "/status/{reference}/terkirim", "/review/{link}", "/openapi.json"):
         get = spec["paths"][path]["get"]
         spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
     return spec
