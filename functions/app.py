@@ -11,6 +11,7 @@ propagates, and Chalice answers 500.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -49,6 +50,7 @@ from chalicelib.web.origins import CrossSiteError, refuse_cross_site
 from chalicelib.wiring import get_services
 
 app = Chalice(app_name="layanan")
+app.log.setLevel(logging.INFO)  # Chalice leaves it at ERROR outside debug: warnings would never reach CloudWatch
 
 
 @app.middleware("http")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -477,3 +478,10 @@ def test_officers_read_dates_as_indonesians_write_them(client: Client, services:
     html = page(client.http.get(f"/review/{link}"))
     assert "<dd>17 Agustus 1990</dd>" in html
     assert "1990-08-17" not in html
+
+
+def test_the_apps_warnings_reach_the_log_as_they_would_on_lambda() -> None:
+    """Chalice sets its logger to ERROR unless debug is on: the 429 and 'not stored' warnings would vanish."""
+    import app
+
+    assert app.app.log.isEnabledFor(logging.WARNING) and app.app.log.isEnabledFor(logging.INFO)
