@@ -126,7 +126,18 @@ NEXT_REVIEW: Final = (
     "{office} memeriksa permohonan Anda, mulai dari {first_role}. Anda menerima surel setiap kali"
     " permohonan diputuskan."
 )
-DEADLINE: Final = "Batas waktu penyelesaian: {due}, sesuai standar pelayanan."
+DEADLINE: Final = "Target selesai: {due}, sesuai standar pelayanan."
+# Once the due time has passed (time/promise.py): the applicant's pages and mail, then the officers'.
+OVERDUE: Final = "Melewati batas waktu sejak {due}."
+OVERDUE_APPLICANT: Final = (
+    "Permohonan Anda belum diputuskan dalam jangka waktu yang dijanjikan standar pelayanan. Anda dapat"
+    " menanyakan atau mengadukannya melalui saluran pengaduan {agency} di bawah ini dengan menyebutkan nomor"
+    " permohonan {reference}."
+)
+OVERDUE_OFFICER: Final = (
+    "Jangka waktu yang dijanjikan standar pelayanan kepada pemohon sudah terlewati: mohon permohonan ini"
+    " segera diputuskan."
+)
 NO_DEADLINE: Final = "Standar pelayanan ini tidak menetapkan batas waktu penyelesaian paling lama."
 NEXT_VISIT: Final = (
     "Datang ke kantor {office} dengan membawa berkas asli persyaratan di bawah. Petugas memeriksa"

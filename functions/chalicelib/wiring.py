@@ -195,7 +195,9 @@ class Services:
         self.approvals = ApprovalService(
             self.store, self.directory, self.clock, self.nonces, self.secret, ttl, self.catalogue
         )
-        composer = MailComposer(self.settings.base_url, self.secret, self.store, self.catalogue, self.directory)
+        composer = MailComposer(
+            self.settings.base_url, self.secret, self.store, self.catalogue, self.directory, self.clock
+        )
         self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
         self.mail_problems = MailProblemService(self.store, self.directory, self.clock)
 

@@ -111,7 +111,7 @@ def test_the_confirmation_says_what_happens_next_where_when_and_what_to_bring(cl
     location = post_form(client, form_body()).headers["Location"]
     html = page(client.http.get(location.removeprefix("/api")))
     assert "Apa yang terjadi selanjutnya" in html
-    assert "Batas waktu penyelesaian: Senin, 12 Januari 2026 pukul 11.00 WITA" in html
+    assert "Target selesai: Senin, 12 Januari 2026 pukul 11.00 WITA" in html
     # Where: the agency's address as its file gives it, nothing invented; no hours stated, so none shown.
     assert "Dinas Perindustrian dan Tenaga Kerja Kabupaten Klungkung<br>Kabupaten Klungkung, Bali" in html
     assert "belum mencantumkan jam layanan" in html
@@ -416,7 +416,7 @@ def test_the_status_page_says_what_happens_next_and_its_deadline_in_formal_words
     url = json.loads(post_json(client, json_body()).body)["status_url"].removeprefix("/api")
     html = page(client.http.get(url))
     assert "Apa yang terjadi selanjutnya" in html and "Berkas asli yang dibawa" in html
-    assert "Batas waktu penyelesaian: <strong>Senin, 12 Januari 2026 pukul 11.00 WITA</strong>" in html
+    assert "Target selesai: Senin, 12 Januari 2026 pukul 11.00 WITA, sesuai standar pelayanan." in html
     assert "Perkiraan selesai" not in html and "paling lambat" not in html
     assert "Standar pelayanan Pelayanan" not in html  # the standard's title starts with "Pelayanan"
 

@@ -46,7 +46,7 @@ def test_the_receipt_names_the_reference_the_next_step_and_the_expected_completi
     for part in (mail.text, mail.html):
         assert "DPTK-2026-000001" in part
         assert "Petugas Antar Kerja (langkah 1 dari 4)" in part
-        assert "Batas waktu penyelesaian" in part and "Perkiraan selesai" not in part
+        assert "Target selesai" in part and "Perkiraan selesai" not in part
         assert "Senin, 12 Januari 2026 pukul 11.00 WITA" in part
         assert "60 menit" in part
     assert status_link(mail.text) == BASE_URL + receipt.status_path
@@ -170,7 +170,7 @@ RULES = {
     r"(?<![\w\-=.{(])[Ee]mail\b(?![=}\]])": "surel (or *email* in italics)",  # not type=email, {email}
     r"tanggal yang ada": "tanggal yang valid",
     r"\b\d{4,} karakter": "1.000 karakter",
-    r"Perkiraan selesai|paling lambat": "Batas waktu penyelesaian",
+    r"Perkiraan selesai|paling lambat": "Target selesai (issue 13)",
     r"Pelaksana:": "Dilakukan oleh:",
     r"Permenpan": "Peraturan Menteri PANRB Nomor 15 Tahun 2014",
     r"Yth\. (?!Bapak/Ibu)": "Yth. Bapak/Ibu",

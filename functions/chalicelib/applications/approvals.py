@@ -128,6 +128,7 @@ class ReviewView:
     submission: Submission | None = None
     events: tuple[Event, ...] = ()
     form_token: str = ""
+    now: datetime | None = None  # when it was read: whether the promise has passed (time/promise.py)
 
     @property
     def decision(self) -> Event | None:
@@ -243,7 +244,7 @@ class ApprovalService:
             state = LinkState.OPEN
         with_form = state in (LinkState.OPEN, LinkState.EXPIRED, LinkState.REVOKED)
         form_token = tokens.form_token(self.secret, token_hash) if with_form else ""
-        return ReviewView(state, zone, token, submission, events, form_token)
+        return ReviewView(state, zone, token, submission, events, form_token, self.clock.now())
 
     def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
         self._check_form_token(link, form_token)

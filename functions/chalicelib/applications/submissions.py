@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib.applications import tokens
 from chalicelib.applications.approvals import issue_review_requests
@@ -81,6 +82,7 @@ class StatusView:
     events: tuple[Event, ...]
     zone: Zone
     key: str = ""  # the status key it was opened with: the page shows its own address to keep
+    now: datetime | None = None  # when it was read: whether the promise has passed (time/promise.py)
 
 
 def content_hash(clean: CleanApplication) -> str:
@@ -195,4 +197,4 @@ class SubmissionService:
         if submission is None or not tokens.matches(key, submission.status_key_hash):
             raise StatusNotFoundError(reference)
         zone = agency_zone(self.catalogue(), submission.agency_id)
-        return StatusView(submission, tuple(self.store.events(reference)), zone, key)
+        return StatusView(submission, tuple(self.store.events(reference)), zone, key, self.clock.now())

@@ -26,7 +26,9 @@ from chalicelib.standard.schema import Channel
 from chalicelib.storage.port import Store
 from chalicelib.templating import environment
 from chalicelib.time.agency_zone import agency_zone
+from chalicelib.time.clock import Clock
 from chalicelib.time.formatting import describe_duration, format_datetime
+from chalicelib.time.promise import promise_of
 
 
 class CompositionError(Exception):
@@ -40,6 +42,7 @@ class MailComposer:
     store: Store
     catalogue: Callable[[], Catalogue]
     directory: Callable[[], Directory]
+    clock: Clock  # whether the promise has passed when the mail is written
 
     def compose(self, message: OutboxMessage) -> Email:
         submission = self.store.get_submission(message.reference)
@@ -52,6 +55,7 @@ class MailComposer:
             "s": submission,
             "status_url": self.base_url + status_path(submission.reference, key),
             "due": format_datetime(submission.due_at, zone) if submission.due_at else "",
+            "promise": promise_of(submission.due_at, self.clock.now(), is_open=submission.is_open),
             "submitted": format_datetime(submission.created_at, zone),
             "channels": self._channels(submission),
             "service_url": "",

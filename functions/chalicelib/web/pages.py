@@ -30,6 +30,7 @@ from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_S
 from chalicelib.standard.catalogue import Catalogue, form_url, service_url
 from chalicelib.templating import environment
 from chalicelib.time.formatting import format_datetime, long_date
+from chalicelib.time.promise import Promise, promise_of
 from chalicelib.time.zones import Zone
 from chalicelib.web.forms import render_form
 
@@ -65,6 +66,13 @@ def _when(zone: Zone) -> Any:
     return when
 
 
+def _promise(submission: Submission | None, now: datetime | None) -> Promise:
+    """Where the application stands against the standard's promise when the page was read."""
+    if submission is None or now is None:
+        return Promise.STOPPED
+    return promise_of(submission.due_at, now, is_open=submission.is_open)
+
+
 def applicant_context(submission: Submission, catalogue: Catalogue) -> dict[str, Any]:
     """What the applicant's pages say beyond the submission: where to ask, the standard's page, and what
     happens next (None when the standard was withdrawn since; its agency's channels still apply)."""
@@ -89,6 +97,7 @@ def status_page(view: StatusView, catalogue: Catalogue) -> str:
         rejected=s.status == SubmissionStatus.REJECTED,
         rows=progress(s, view.events),
         when=_when(view.zone),
+        promise=_promise(s, view.now),
         **applicant_context(s, catalogue),
     )
 
@@ -103,6 +112,7 @@ def confirmation_page(view: StatusView, catalogue: Catalogue, base_url: str, *, 
         repeat=repeat,
         s=s,
         when=_when(view.zone),
+        promise=_promise(s, view.now),
         status_url=base_url.rstrip("/") + status_path(s.reference, view.key),
         **applicant_context(s, catalogue),
     )
@@ -157,6 +167,7 @@ def review_page(
         history=[e for e in view.events if e.kind in DECISIONS or e.kind == EventKind.LINK_RENEWED],
         event_labels=EVENT_LABELS,
         when=_when(view.zone),
+        promise=_promise(s, view.now),
         action=f"{API_ROOT}/review/{link}",
         errors=errors or {},
         reason=reason,
