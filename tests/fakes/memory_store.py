@@ -7,6 +7,7 @@ expressions one for one, and the shared contract tests run against both implemen
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,6 +26,9 @@ from chalicelib.applications.records import (
 )
 from chalicelib.applications.references import counter_name, format_reference
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
+from chalicelib.surveys.index import Tally
+from chalicelib.surveys.records import SurveyEntry, TallyKey
+from chalicelib.surveys.semesters import Semester
 
 
 class MemoryStore:
@@ -38,6 +42,9 @@ class MemoryStore:
         self.outbox: dict[str, OutboxMessage] = {}
         self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
         self.problems: dict[str, MailProblem] = {}  # failed message id -> what SES reported
+        self.survey_answers: dict[tuple[str, Semester], dict[str, SurveyEntry]] = {}  # (service, semester) -> id ->
+        self.tallies: dict[TallyKey, Tally] = {}
+        self.used_survey_links: set[str] = set()
         self.transactions = 0  # successful writes of state changes, for tests that count them
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None:
@@ -192,3 +199,36 @@ class MemoryStore:
     def mail_problems(self, reference: str) -> list[MailProblem]:
         with self._lock:
             return sorted((p for p in self.problems.values() if p.reference == reference), key=lambda p: p.message_id)
+
+    def record_survey_answer(self, entry: SurveyEntry, rate: RateCharge | None) -> bool:
+        with self._lock:
+            if entry.used_marker and entry.used_marker in self.used_survey_links:
+                return False
+            answers = self.survey_answers.setdefault((entry.service, entry.semester), {})
+            if entry.id in answers:
+                raise ConflictError("survey answer exists")
+            window = (rate.client_hash, rate.window_start) if rate else None
+            if rate is not None and window is not None and self.rates.get(window, 0) >= rate.limit:
+                raise RateLimitedError(rate.retry_after)
+            if entry.used_marker:
+                self.used_survey_links.add(entry.used_marker)
+            answers[entry.id] = replace(entry, used_marker="")  # as the table: the answer does not hold the marker
+            for key in entry.tally_keys:
+                self.tallies[key] = self.tallies.get(key, Tally.empty()).plus(entry.answer.scores)
+            if window is not None:
+                self.rates[window] = self.rates.get(window, 0) + 1
+            self.transactions += 1
+            return True
+
+    def survey_link_used(self, marker: str) -> bool:
+        with self._lock:
+            return marker in self.used_survey_links
+
+    def survey_tallies(self, keys: Sequence[TallyKey]) -> dict[TallyKey, Tally]:
+        with self._lock:
+            return {key: self.tallies[key] for key in keys if key in self.tallies}
+
+    def survey_entries(self, service: str, semester: Semester) -> list[SurveyEntry]:
+        with self._lock:
+            found = self.survey_answers.get((service, semester), {}).values()
+            return sorted(found, key=lambda e: (e.answered_on, e.id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,28 +17,39 @@ import yaml
 
 from chalicelib.standard.schema import (
     AGENCY_CODE,
+    ANSWER_ID,
     CHANNEL_TYPES,
     COMPONENT_HEADINGS,
     COMPONENTS_ALLOWED_EMPTY,
     DURATION_UNITS,
     FIELD_NAME,
     FIELD_TYPES,
+    MAX_UPLOAD_FILES,
+    MAX_UPLOAD_MB,
+    REQUIREMENT_ACTIONS,
     RESERVED_FIELD_NAMES,
     SLUG,
     TIME_ZONES,
+    UPLOAD_TYPES,
     WEEKDAY_NAMES,
     Agency,
+    Alternative,
     Channel,
     Component,
+    Condition,
     Duration,
     FormField,
     Maklumat,
     OfficeHours,
+    OneOf,
     OnlineForm,
     OpeningHours,
+    RequirementRule,
+    RequirementRules,
     Role,
     Standard,
     Step,
+    Upload,
 )
 
 # A standard is Markdown and plain text, never HTML: whatever a browser would run or load from it
@@ -465,7 +476,7 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
     if not isinstance(block, _Mapping):
         reader.problem(data.key_lines["online"], "'online' harus berisi 'fields' dan 'approval_chain'")
         return OnlineForm((), ())
-    reader.keys(block, {"fields", "approval_chain"}, set(), "online")
+    reader.keys(block, {"fields", "approval_chain"}, {"requirements"}, "online")
     fields: list[FormField] = []
     for item in reader.mappings(block, "fields"):
         reader.keys(item, {"name", "label", "type"}, {"required", "hint", "choices"}, "fields")
@@ -523,6 +534,157 @@ def _online(reader: _Reader, data: _Mapping, procedure: tuple[Step, ...], agency
     return OnlineForm(tuple(fields), tuple(chain))
 
 
+_REQUIREMENTS = COMPONENT_HEADINGS["requirements"]
+
+
+def _answer_id(reader: _Reader, item: _Mapping, seen: set[str], what: str) -> str:
+    answer_id = reader.text(item, "id", _REQUIREMENTS)
+    line = item.key_lines.get("id", item.line)
+    if answer_id and not ANSWER_ID.match(answer_id):
+        reader.problem(line, f"id {what} '{answer_id}' harus huruf kecil, angka dan '_', diawali huruf", _REQUIREMENTS)
+    if answer_id in seen:
+        reader.problem(line, f"id '{answer_id}' ditulis dua kali", _REQUIREMENTS)
+    seen.add(answer_id)
+    return answer_id
+
+
+def _item_number(reader: _Reader, value: object, line: int, count: int) -> int | None:
+    """A Persyaratan item's number (1 to count), or None with the problem reported."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= count:
+        reader.problem(
+            line,
+            f"nomor persyaratan '{value}' tidak ada; daftar Persyaratan Pelayanan memuat butir 1 sampai {count}",
+            _REQUIREMENTS,
+        )
+        return None
+    return value
+
+
+def _upload(reader: _Reader, item: _Mapping) -> Upload:
+    line = item.line
+    types = item.get("types", list(Upload().types))
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+        reader.problem(
+            item.key_lines.get("types", line), "'types' harus berupa daftar, mis. [pdf, jpg, png]", _REQUIREMENTS
+        )
+        types = list(Upload().types)
+    for kind in types:
+        if kind not in UPLOAD_TYPES:
+            reader.problem(
+                item.key_lines.get("types", line),
+                f"jenis berkas '{kind}' tidak dikenal (yang dikenal: {', '.join(UPLOAD_TYPES)})",
+                _REQUIREMENTS,
+            )
+    max_mb = reader.integer(item, "max_mb", _REQUIREMENTS, minimum=1)
+    if max_mb is not None and max_mb > MAX_UPLOAD_MB:
+        reader.problem(item.key_lines["max_mb"], f"'max_mb' paling besar {MAX_UPLOAD_MB}", _REQUIREMENTS)
+    files = reader.integer(item, "files", _REQUIREMENTS, minimum=1)
+    if files is not None and files > MAX_UPLOAD_FILES:
+        reader.problem(item.key_lines["files"], f"'files' paling banyak {MAX_UPLOAD_FILES}", _REQUIREMENTS)
+    return Upload(
+        tuple(dict.fromkeys(t for t in types if t in UPLOAD_TYPES)) or Upload().types,
+        min(max_mb or Upload().max_mb, MAX_UPLOAD_MB),
+        min(files or 1, MAX_UPLOAD_FILES),
+    )
+
+
+def _requirement_rules(reader: _Reader, online: _Mapping, items: tuple[str, ...]) -> RequirementRules:
+    """online.requirements: what the applicant does with each Persyaratan item, named by its number."""
+    block = online["requirements"]
+    line = online.key_lines["requirements"]
+    if not isinstance(block, _Mapping):
+        reader.problem(line, "'requirements' harus berisi 'items' dan boleh 'conditions' dan 'one_of'", _REQUIREMENTS)
+        return RequirementRules(())
+    reader.keys(block, {"items"}, {"conditions", "one_of"}, "requirements")
+    if not items:
+        reader.problem(
+            line, "keterangan persyaratan hanya untuk Persyaratan Pelayanan yang berupa daftar bernomor", _REQUIREMENTS
+        )
+        return RequirementRules(())
+    count = len(items)
+    seen_ids: set[str] = set()
+    conditions: list[Condition] = []
+    for item in reader.mappings(block, "conditions", _REQUIREMENTS) if "conditions" in block else []:
+        reader.keys(item, {"id", "question"}, set(), "conditions")
+        conditions.append(
+            Condition(_answer_id(reader, item, seen_ids, "kondisi"), reader.text(item, "question", _REQUIREMENTS))
+        )
+    groups: list[OneOf] = []
+    grouped: dict[int, str] = {}
+    for item in reader.mappings(block, "one_of", _REQUIREMENTS) if "one_of" in block else []:
+        reader.keys(item, {"id", "question", "options"}, set(), "one_of")
+        group_id = _answer_id(reader, item, seen_ids, "pilihan")
+        options: list[Alternative] = []
+        for option in reader.mappings(item, "options", _REQUIREMENTS) if "options" in item else []:
+            reader.keys(option, {"label", "items"}, set(), "options")
+            numbers = option.get("items")
+            option_line = option.key_lines.get("items", option.line)
+            if not isinstance(numbers, list) or not numbers:
+                reader.problem(option_line, "'items' harus berupa daftar nomor persyaratan, mis. [8, 9]", _REQUIREMENTS)
+                numbers = []
+            valid: list[int] = []
+            for value in numbers:
+                number = _item_number(reader, value, option_line, count)
+                if number is None:
+                    continue
+                if number in grouped:
+                    reader.problem(
+                        option_line,
+                        f"persyaratan nomor {number} sudah ada di pilihan '{grouped[number]}'",
+                        _REQUIREMENTS,
+                    )
+                grouped[number] = group_id
+                valid.append(number)
+            options.append(Alternative(reader.text(option, "label", _REQUIREMENTS), tuple(valid)))
+        if len(options) < 2:
+            reader.problem(
+                item.key_lines.get("options", item.line),
+                f"pilihan '{group_id}' harus punya sedikitnya dua 'options' yang saling menggantikan",
+                _REQUIREMENTS,
+            )
+        groups.append(OneOf(group_id, reader.text(item, "question", _REQUIREMENTS), tuple(options)))
+    rules: list[RequirementRule] = []
+    for item in reader.mappings(block, "items", _REQUIREMENTS):
+        reader.keys(item, {"item", "do"}, {"types", "max_mb", "files", "when"}, "items")
+        number = _item_number(reader, item.get("item"), item.key_lines.get("item", item.line), count)
+        action = reader.text(item, "do", _REQUIREMENTS)
+        if action and action not in REQUIREMENT_ACTIONS:
+            reader.problem(
+                item.key_lines["do"],
+                f"tindakan '{action}' tidak dikenal (yang dikenal: {', '.join(REQUIREMENT_ACTIONS)})",
+                _REQUIREMENTS,
+            )
+        if action != "upload":
+            for key in ("types", "max_mb", "files"):
+                if key in item:
+                    reader.problem(item.key_lines[key], f"'{key}' hanya untuk 'do: upload'", _REQUIREMENTS)
+        when = reader.text(item, "when", _REQUIREMENTS) if "when" in item else ""
+        if when and not any(c.id == when for c in conditions):
+            reader.problem(
+                item.key_lines["when"],
+                f"kondisi '{when}' belum punya pertanyaan; tambahkan di 'conditions' (id dan question)",
+                _REQUIREMENTS,
+            )
+        if number is not None and any(rule.number == number for rule in rules):
+            reader.problem(
+                item.key_lines.get("item", item.line), f"persyaratan nomor {number} ditulis dua kali", _REQUIREMENTS
+            )
+        if number is not None:
+            rules.append(RequirementRule(number, action, _upload(reader, item) if action == "upload" else None, when))
+    missing = sorted(set(range(1, count + 1)) - {rule.number for rule in rules})
+    if missing:
+        reader.problem(
+            block.key_lines["items"] if "items" in block else line,
+            "setiap persyaratan perlu keterangan; belum ada untuk nomor " + ", ".join(map(str, missing)),
+            _REQUIREMENTS,
+        )
+    used = {rule.when for rule in rules}
+    for condition in conditions:
+        if condition.id and condition.id not in used:
+            reader.problem(line, f"kondisi '{condition.id}' tidak dipakai oleh persyaratan mana pun", _REQUIREMENTS)
+    return RequirementRules(tuple(sorted(rules, key=lambda rule: rule.number)), tuple(conditions), tuple(groups))
+
+
 def parse_standard(path: Path, agency: Agency, display_name: str | None = None) -> Standard:
     reader = _Reader(display_name or str(path))
     text = path.read_text(encoding="utf-8")
@@ -566,6 +728,10 @@ def parse_standard(path: Path, agency: Agency, display_name: str | None = None) 
     online = _online(reader, data, tuple(steps), agency) if "online" in data else None
     body_line = text[: match.end()].count("\n") + 1
     components = _split_body(reader, text[match.end() :], body_line)
+    online_block = data.get("online")
+    if online is not None and isinstance(online_block, _Mapping) and "requirements" in online_block:
+        items = components["requirements"].items if "requirements" in components else ()
+        online = replace(online, requirements=_requirement_rules(reader, online_block, items))
     order = reader.integer(data, "order", minimum=1) if "order" in data else None
     title = reader.text(data, "title")
     reader.raise_if_any()

@@ -69,7 +69,9 @@ FIELD_MAX_LENGTH: dict[str, int] = {
 }
 
 # Names the application form itself uses: a declared field may not take them.
-RESERVED_FIELD_NAMES = re.compile(r"^(?:website|service|idempotency_key|persetujuan_data|persyaratan_[0-9]+)$")
+RESERVED_FIELD_NAMES = re.compile(
+    r"^(?:website|service|idempotency_key|persetujuan_data|persyaratan_[0-9]+|syarat_.*|pilihan_.*)$"
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BIRTH_DATE_NAME = re.compile(r"(?:^|_)lahir(?:_|$)")
@@ -183,10 +185,108 @@ class FormField:
         return self.type == "date" and BIRTH_DATE_NAME.search(self.name) is not None
 
 
+# What the applicant does online with one Persyaratan item (front matter `online.requirements.items`).
+REQUIREMENT_ACTIONS: dict[str, str] = {
+    "upload": "Unggah berkas",
+    "bring": "Bawa aslinya ke kantor",
+    "declare": "Nyatakan sudah dimiliki",
+}
+# File types an upload may accept, with the MIME type the browser sends and the store records.
+UPLOAD_TYPES: dict[str, str] = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+UPLOAD_TYPE_LABELS: dict[str, str] = {"pdf": "PDF", "jpg": "JPG", "png": "PNG"}
+DEFAULT_UPLOAD_MB = 2
+MAX_UPLOAD_MB = 10
+MAX_UPLOAD_FILES = 5
+MEGABYTE = 1024 * 1024
+ANSWER_ID = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What a file for one requirement may be: its types (keys of UPLOAD_TYPES), size and how many."""
+
+    types: tuple[str, ...] = ("pdf", "jpg", "png")
+    max_mb: int = DEFAULT_UPLOAD_MB
+    files: int = 1
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mb * MEGABYTE
+
+    @property
+    def content_types(self) -> tuple[str, ...]:
+        return tuple(UPLOAD_TYPES[kind] for kind in self.types)
+
+    @property
+    def described(self) -> str:
+        """'PDF, JPG, atau PNG, paling besar 2 MB', as a refusal or a hint says it."""
+        labels = [UPLOAD_TYPE_LABELS[kind] for kind in self.types]
+        kinds = (
+            labels[0]
+            if len(labels) == 1
+            else ", ".join(labels[:-1]) + ("," if len(labels) > 2 else "") + " atau " + labels[-1]
+        )
+        return f"{kinds}, paling besar {self.max_mb} MB"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A yes/no question deciding whether some requirements apply ("Apakah Anda sudah menikah?")."""
+
+    id: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    label: str
+    items: tuple[int, ...]  # the Persyaratan numbers that apply when the applicant chooses this
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Alternatives that exclude each other: the applicant chooses one, and only its items apply."""
+
+    id: str
+    question: str
+    options: tuple[Alternative, ...]
+
+    def option_of(self, number: int) -> int | None:
+        """The 1-based option that item `number` belongs to, or None."""
+        return next((index for index, option in enumerate(self.options, 1) if number in option.items), None)
+
+
+@dataclass(frozen=True)
+class RequirementRule:
+    """One Persyaratan item, by its number in the body's list (the text stays in the body)."""
+
+    number: int
+    action: str  # a key of REQUIREMENT_ACTIONS
+    upload: Upload | None = None  # set when action is "upload"
+    when: str = ""  # a Condition id: the item applies only when the applicant answers yes
+
+
+@dataclass(frozen=True)
+class RequirementRules:
+    items: tuple[RequirementRule, ...]
+    conditions: tuple[Condition, ...] = ()
+    one_of: tuple[OneOf, ...] = ()
+
+    def rule(self, number: int) -> RequirementRule | None:
+        return next((rule for rule in self.items if rule.number == number), None)
+
+    def condition(self, condition_id: str) -> Condition | None:
+        return next((c for c in self.conditions if c.id == condition_id), None)
+
+    def group_of(self, number: int) -> OneOf | None:
+        return next((group for group in self.one_of if group.option_of(number) is not None), None)
+
+
 @dataclass(frozen=True)
 class OnlineForm:
     fields: tuple[FormField, ...]
     approval_chain: tuple[str, ...]
+    requirements: RequirementRules | None = None  # None: the applicant confirms every item, as before
 
     def field(self, name: str) -> FormField | None:
         return next((f for f in self.fields if f.name == name), None)

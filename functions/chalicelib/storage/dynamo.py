@@ -9,7 +9,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,19 @@ from chalicelib.storage.codecs import (
     token_key,
 )
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
+from chalicelib.storage.survey_codecs import (
+    answer_from,
+    answer_item,
+    answers_partition,
+    tally_from,
+    tally_key,
+    tally_update,
+    used_link_key,
+)
 from chalicelib.storage.table import GSI, OUTBOX_FAILED, OUTBOX_PENDING, TTL_ATTRIBUTE
+from chalicelib.surveys.index import Tally
+from chalicelib.surveys.records import SurveyEntry, TallyKey
+from chalicelib.surveys.semesters import Semester
 from chalicelib.time.instants import epoch, parse_timestamp, timestamp
 
 if TYPE_CHECKING:
@@ -63,6 +75,7 @@ log = logging.getLogger(__name__)
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 COUNTER_RETRIES = 25
 BATCH_GET_ATTEMPTS = 3
+BATCH_GET_LIMIT = 100  # DynamoDB's limit of keys per BatchGetItem
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
 # DynamoDB could not do it now, nothing is known to be wrong with the request: worth retrying later.
 TRANSIENT_ERROR_CODES = frozenset(
@@ -440,6 +453,64 @@ class DynamoStore:
 
     def mail_problems(self, reference: str) -> list[MailProblem]:
         return [mail_problem_from(item) for item in self._partition(reference, "PROBLEM#")]
+
+    # the satisfaction survey (surveys/; layout in table.py)
+    def record_survey_answer(self, entry: SurveyEntry, rate: RateCharge | None) -> bool:
+        items: list[dict[str, Any]] = []
+        if entry.used_marker:  # first: its reason is reasons[0]
+            items.append(self._put(used_link_key(entry.used_marker), "attribute_not_exists(#pk)"))
+        items.append(self._put(answer_item(entry), "attribute_not_exists(#pk)"))
+        update, values = tally_update(entry)
+        for key in entry.tally_keys:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._dump(tally_key(key)),
+                        "UpdateExpression": update,
+                        "ExpressionAttributeValues": self._values(**values),
+                    }
+                }
+            )
+        if rate is not None:
+            items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
+        reasons = self._transact(items)
+        if reasons is None:
+            return True
+        if entry.used_marker and reasons[0] == "ConditionalCheckFailed":
+            return False  # the link was used: the first answer is the one counted
+        if rate is not None and reasons[-1] == "ConditionalCheckFailed":
+            raise RateLimitedError(rate.retry_after)
+        raise ConflictError(f"survey answer not stored: {reasons}", retryable="TransactionConflict" in reasons)
+
+    def survey_link_used(self, marker: str) -> bool:
+        return self._get(used_link_key(marker)) is not None
+
+    def survey_tallies(self, keys: Sequence[TallyKey]) -> dict[TallyKey, Tally]:
+        found: dict[TallyKey, Tally] = {}
+        wanted = [self._dump(tally_key(key)) for key in dict.fromkeys(keys)]
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            pending = wanted[start : start + BATCH_GET_LIMIT]
+            for _ in range(BATCH_GET_ATTEMPTS):
+                response = self._call("batch_get_item", RequestItems={self._table: {"Keys": pending}})
+                for item in response.get("Responses", {}).get(self._table, []):
+                    key, tally = tally_from(self._load(item))
+                    found[key] = tally
+                pending = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+                if not pending:
+                    break
+                time.sleep(0.05)
+            else:
+                raise StoreUnavailableError("batch_get_item: keys left unprocessed")
+        return found
+
+    def survey_entries(self, service: str, semester: Semester) -> list[SurveyEntry]:
+        items = self._query(
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeValues=self._values(pk=answers_partition(service, semester), prefix="ANSWER#"),
+            ConsistentRead=True,
+        )
+        return [answer_from(item) for item in items]
 
     def _release(self, message: OutboxMessage, lease_id: str, update: str, values: dict[str, Any]) -> bool:
         """Apply `update` only while still holding the lease: a sender whose lease ran out changes nothing."""

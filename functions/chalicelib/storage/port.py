@@ -6,6 +6,7 @@ The services import only this module; the DynamoDB adapter (dynamo.py) and the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,6 +21,9 @@ from chalicelib.applications.records import (
     StepChange,
     Submission,
 )
+from chalicelib.surveys.index import Tally
+from chalicelib.surveys.records import SurveyEntry, TallyKey
+from chalicelib.surveys.semesters import Semester
 
 
 class StorageError(Exception):
@@ -106,3 +110,20 @@ class Store(Protocol):
         ...
 
     def mail_problems(self, reference: str) -> list[MailProblem]: ...
+
+    # the satisfaction survey (surveys/)
+    def record_survey_answer(self, entry: SurveyEntry, rate: RateCharge | None) -> bool:
+        """Store the answer and add it to its service's and agency's counters, in ONE transaction; with a
+        `used_marker` (a link's answer) also put the marker if absent. False, nothing written, when the
+        marker exists (the link was used: the first answer counts); RateLimitedError when `rate` is full."""
+        ...
+
+    def survey_link_used(self, marker: str) -> bool: ...
+
+    def survey_tallies(self, keys: Sequence[TallyKey]) -> dict[TallyKey, Tally]:
+        """The counters of those keys in one read; keys nobody answered for are absent."""
+        ...
+
+    def survey_entries(self, service: str, semester: Semester) -> list[SurveyEntry]:
+        """Every answer of one service and semester (one partition): for audits and recounts, never a page."""
+        ...

@@ -13,6 +13,11 @@ attributes projected), holds only outbox messages that still have to be sent (or
     reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
     mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
+    survey answer        SURVEY#<service>#<sem>    ANSWER#<date>#<id>      anonymous: scores, profile, suggestion, day
+    survey counter       SURVEYTALLY#<scope>#<id>#<sem>  TALLY             `respondents`, per element `n1..n9` (scores
+                                                                           counted) and `s1..s9` (their sum); scope is
+                                                                           layanan (id agency/service) or instansi
+    survey link used     SURVEYLINK#<sha256>       USED                    the decision mail's survey link was answered
 
 Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
 
@@ -38,6 +43,14 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
     outbox: oldest       Query gsi1 gsi1pk=OUTBOX, created_at only (each outbox run, for its metric)
     mail problem         ONE TransactWriteItems: PROBLEM put if absent (an SNS event delivered twice writes
                          nothing), the notices' OUTBOX puts; read back with Query begins_with(sk, "PROBLEM#")
+    survey answer        ONE TransactWriteItems: SURVEYLINK put if absent (a link's answer only: a second
+                         answer through the link writes nothing), ANSWER put if absent, the service's and
+                         the agency's SURVEYTALLY ADD (respondents, n1..n9, s1..s9), the client's RATE
+                         counter +1 (the public form only)
+    survey link page     GetItem SUBMISSION, GetItem SURVEYLINK                  (reads only)
+    published index      ONE BatchGetItem of the SURVEYTALLY items (a service: one key; an agency: its own
+                         and its services'), never the answers
+    recount (audit)      Query pk=SURVEY#<service>#<sem> begins_with(sk, "ANSWER#")
 
 The outbox index is a single partition: fine for the volume of regional offices (a few thousand
 applications a year); shard gsi1pk by a suffix if that ever changes.

@@ -1,0 +1,43 @@
+"""What the survey stores: one answer (anonymous) and the counters it adds to, keyed without any scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from chalicelib.surveys.answers import SurveyAnswer
+from chalicelib.surveys.semesters import Semester
+
+
+class Scope(StrEnum):
+    SERVICE = "layanan"  # id: 'agency/service'
+    AGENCY = "instansi"  # id: the agency's id
+
+
+@dataclass(frozen=True)
+class TallyKey:
+    scope: Scope
+    id: str
+    semester: Semester
+
+
+@dataclass(frozen=True)
+class SurveyEntry:
+    """One answer as stored: no identity, no reference, only the day it was given (no time of day)."""
+
+    id: str  # random
+    service: str  # 'agency/service'
+    agency_id: str
+    semester: Semester
+    answered_on: date
+    answer: SurveyAnswer
+    channel: str  # "tautan" (the decision mail's link) or "loket" (the public form)
+    used_marker: str = ""  # set for a link's answer: the marker the transaction puts if absent
+
+    @property
+    def tally_keys(self) -> tuple[TallyKey, TallyKey]:
+        return (
+            TallyKey(Scope.SERVICE, self.service, self.semester),
+            TallyKey(Scope.AGENCY, self.agency_id, self.semester),
+        )
