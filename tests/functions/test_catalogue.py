@@ -67,7 +67,7 @@ def test_services_accept_online_applications_one_with_a_single_step(catalogue: C
 def test_every_seed_standard_says_why_it_does_or_does_not_take_applications_online() -> None:
     for path in sorted(STANDARDS.glob("*/*.md")):
         front_matter = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
-        assert "# Online:" in front_matter or "# Not online:" in front_matter, path
+        assert "\n# Online" in front_matter or "\n# Not online:" in front_matter, path
 
 
 def test_open_data_lists_every_service_with_exactly_the_fourteen_component_keys(catalogue: Catalogue) -> None:
