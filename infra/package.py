@@ -7,7 +7,10 @@ Needs no AWS account and no credentials: `chalice package` only writes files. It
 of functions/ (build/package-src/<stage>/), never in the working tree, so that:
 
 - standards/ is bundled as chalicelib/standards (where chalicelib.wiring looks on Lambda) without
-  leaving a copy behind in functions/chalicelib/standards for `make serve` to pick up by mistake;
+  leaving a copy behind in functions/chalicelib/standards for `make serve` to pick up by mistake. It is
+  bundled compiled (chalicelib/standard/compiled.py): parsed here once by the same parser, written as one
+  JSON file per service and a small index, so a cold start reads the index and each request one service,
+  whatever the size of the catalogue;
 - Chalice's policy generator is switched off for the stage. It cannot read this app's code, and would
   grant every action on "*" anyway. Each function's role gets a placeholder policy that denies
   everything, which infra/template.yml replaces with a least-privilege one; a role the template forgets
@@ -102,18 +105,17 @@ def chalice_stages(functions: Path = FUNCTIONS) -> dict[str, Any]:
     return stages
 
 
-def check_standards(standards: Path) -> int:
-    """The catalogue the Lambda will load must load: the number of services in it."""
-    if str(FUNCTIONS) not in sys.path:  # `python -m infra.package` without the Makefile's PYTHONPATH
+def compile_standards(standards: Path, bundled: Path) -> int:
+    """Parse standards/ and write its compiled form into `bundled`: the number of services."""
+    if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.standard.catalogue import load_catalogue
+    from chalicelib.standard.compiled import compile_standards as compile_into
     from chalicelib.standard.parsing import InvalidStandardError
 
     try:
-        catalogue = load_catalogue(standards)
+        return compile_into(standards, bundled)
     except InvalidStandardError as error:
         raise PackageError(f"standards/ has errors, run `make check`:\n{error}") from None
-    return len(catalogue.standards)
 
 
 def write_holiday_table(path: Path) -> int:
@@ -131,11 +133,7 @@ def stage_project(stage: str, functions: Path, standards: Path, staging: Path, c
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(functions, staging, ignore=IGNORED)
-    bundled = staging / BUNDLED_STANDARDS
-    bundled.mkdir(parents=True)
-    for folder in sorted(standards.iterdir()):
-        if folder.is_dir() and not folder.name.startswith((".", "_")):
-            shutil.copytree(folder, bundled / folder.name, ignore=IGNORED)
+    compile_standards(standards, staging / BUNDLED_STANDARDS)
     write_holiday_table(staging / HOLIDAY_TABLE)
 
     # Chalice would fetch wheels for the Python running it: it packages the code only, the wheels come after.
@@ -341,13 +339,15 @@ def check_merge(template: dict[str, Any]) -> None:
 
 
 def check_bundle(bundle: Path) -> int:
-    """The agency folders made it into the zip: the number of standards files in it."""
+    """The compiled catalogue made it into the zip: the number of services in it."""
     prefix = BUNDLED_STANDARDS.as_posix() + "/"
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
     if "app.py" not in names:
         raise PackageError(f"{bundle} has no app.py")
-    count = sum(1 for name in names if name.startswith(prefix) and name.endswith(".md"))
+    if prefix + "index.json" not in names:
+        raise PackageError(f"{bundle} has no compiled catalogue ({prefix}index.json)")
+    count = sum(1 for name in names if name.startswith(prefix + "services/") and name.endswith(".json"))
     if not count:
         raise PackageError(f"{bundle} has no standards under {prefix}")
     return count
@@ -368,8 +368,7 @@ def package(
     if stage not in stages:
         known = ", ".join(sorted(stages)) or "none"
         raise PackageError(f"stage {stage!r} is not in functions/.chalice/config.json (stages: {known})")
-    check_standards(standards)
-    staging = build / "package-src" / stage
+    staging = build / "package-src" / stage  # staging compiles standards/, refusing one with errors
     out = output_directory(stage, build)
     stage_project(stage, functions, standards, staging, cache or build / "package-cache" / "deployments")
     if out.exists():

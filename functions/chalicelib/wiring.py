@@ -53,14 +53,15 @@ from chalicelib.mail.outbox import OutboxSender
 from chalicelib.mail.transports import Mailer, SesMailer, SmtpMailer
 from chalicelib.officers.directory import Directory, load_file, load_parameter
 from chalicelib.randomness import SystemTokenSource, TokenSource
-from chalicelib.standard.catalogue import Catalogue, load_catalogue
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.compiled import open_catalogue
 from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.storage.port import Store
 from chalicelib.time.clock import Clock, SystemClock
 from chalicelib.web.edge import parse_origin_secrets
 
 HERE = Path(__file__).resolve().parent
-BUNDLED_STANDARDS = HERE / "standards"  # copied in by the deployment, gitignored
+BUNDLED_STANDARDS = HERE / "standards"  # compiled in by the deployment, gitignored
 REPO_STANDARDS = HERE.parents[1] / "standards"
 DEFAULT_REGION = "ap-southeast-3"
 MIN_SECRET_LENGTH = 32
@@ -271,7 +272,7 @@ def build_services(settings: Settings) -> Services:
         clock=SystemClock(),
         nonces=SystemTokenSource(),
         secret=secret.encode("utf-8"),
-        catalogue=_Lazy(lambda: load_catalogue(settings.standards_dir)),
+        catalogue=_Lazy(lambda: open_catalogue(settings.standards_dir)),
         directory=_Lazy(directory),
         origin_secrets=_Lazy(origin_secrets),
     )
