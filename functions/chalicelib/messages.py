@@ -172,3 +172,57 @@ STATUS_LINK_HINT: Final = (
     " orang lain. Tautan yang sama ada di surel tanda terima."
 )
 OPEN_STATUS: Final = "Lihat status permohonan"
+
+# --- complaints, suggestions, questions and appreciation (chalicelib/complaints/) --------------------------------
+COMPLAINT_FORM_TITLE: Final = "Sampaikan pengaduan, saran, atau masukan"
+COMPLAINT_NATIONAL_CHANNEL: Final = (
+    "Anda juga dapat menyampaikan pengaduan melalui SP4N-LAPOR!, kanal pengaduan nasional: lapor.go.id atau SMS 1708."
+)
+LAPOR_URL: Final = "https://www.lapor.go.id/"
+COMPLAINT_SERVICE_REQUIRED: Final = "Pilih layanan yang Anda maksud."
+COMPLAINT_CATEGORY_REQUIRED: Final = "Pilih jenis: pengaduan, saran, pertanyaan, atau apresiasi."
+COMPLAINT_TEXT_REQUIRED: Final = "Isi pengaduan, saran, atau masukan wajib diisi."
+COMPLAINT_TEXT_TOO_SHORT: Final = "Isi terlalu singkat: tulis paling sedikit {minimum} karakter tentang apa yang terjadi."
+COMPLAINT_TEXT_TOO_LONG: Final = "Isi terlalu panjang (paling banyak {maximum} karakter)."
+COMPLAINT_TEXT_CHARACTERS: Final = "Isi memuat karakter yang tidak diizinkan."
+COMPLAINT_REFERENCE_INVALID: Final = (
+    "Nomor permohonan tidak sah: tulis seperti pada tanda terima, contoh {example}, atau kosongkan."
+)
+COMPLAINT_NAME_TOO_LONG: Final = "Nama terlalu panjang (paling banyak {maximum} karakter)."
+COMPLAINT_EMAIL_INVALID: Final = "Alamat surel tidak sah, periksa lagi penulisannya, atau kosongkan."
+COMPLAINT_PHONE_INVALID: Final = "Nomor telepon tidak sah, periksa lagi penulisannya, atau kosongkan."
+COMPLAINT_CONFIDENTIAL_NEEDS_CONTACT: Final = (
+    "Identitas yang dirahasiakan harus diisi: tulis nama, surel, atau telepon, atau hapus centang rahasia."
+)
+COMPLAINT_REPEAT_OTHER: Final = (
+    "Formulir ini sudah terkirim sebelumnya dengan isian lain (nomor tiket {ticket}). Untuk menyampaikan"
+    " pengaduan lain, buka lagi formulir dari halaman layanan."
+)
+COMPLAINT_NOT_ACCEPTED_TITLE: Final = "Instansi ini belum menerima pengaduan daring"
+COMPLAINT_NOT_ACCEPTED_TEXT: Final = "Sampaikan pengaduan melalui saluran pengaduan instansi atau SP4N-LAPOR!."
+COMPLAINT_NOT_STORED: Final = "Pengaduan Anda belum tersimpan. Silakan kirim lagi formulir yang sama dalam beberapa detik."
+COMPLAINT_STATUS_NOT_FOUND_TITLE: Final = "Tiket pengaduan tidak ditemukan"
+COMPLAINT_STATUS_NOT_FOUND_TEXT: Final = (
+    "Periksa lagi tautan status pada tanda terima atau surel Anda: nomor tiket dan kuncinya harus lengkap."
+)
+COMPLAINT_ANSWER_REQUIRED: Final = "Jawaban wajib diisi: pengadu akan membacanya."
+COMPLAINT_REASON_REQUIRED: Final = "Alasan penutupan wajib diisi: pengadu akan membacanya."
+COMPLAINT_REPLY_TOO_SHORT: Final = "Terlalu singkat: tulis paling sedikit {minimum} karakter."
+COMPLAINT_REPLY_TOO_LONG: Final = "Terlalu panjang (paling banyak {maximum} karakter)."
+COMPLAINT_ROLE_REQUIRED: Final = "Pilih jabatan yang menangani layanan ini."
+COMPLAINT_ROLE_HAS_NO_OFFICER: Final = "Belum ada pejabat yang terdaftar untuk jabatan ini: pilih jabatan lain."
+COMPLAINT_ACTION_UNKNOWN: Final = "Pilih tindakan: jawab, teruskan, atau tutup."
+COMPLAINT_ACTION_NOT_ALLOWED: Final = "Pejabat yang menerima terusan wajib menjawab pengaduan ini."
+COMPLAINT_FEEDBACK_REQUIRED: Final = "Pilih apakah jawaban ini menyelesaikan pengaduan Anda."
+COMPLAINT_LINK_UNKNOWN_TITLE: Final = "Tautan tidak dikenal"
+COMPLAINT_LINK_USED_TITLE: Final = "Tautan ini sudah digunakan"
+COMPLAINT_LINK_EXPIRED_TITLE: Final = "Tautan ini sudah kedaluwarsa"
+COMPLAINT_NO_OFFICER_TITLE: Final = "Pengaduan belum dapat diterima"
+COMPLAINT_NO_OFFICER_TEXT: Final = (
+    "Belum ada pengelola pengaduan yang terdaftar untuk instansi ini. Sampaikan pengaduan melalui saluran"
+    " pengaduan instansi atau SP4N-LAPOR!."
+)
+COMPLAINT_DECISION_NOT_STORED: Final = "Tindakan Anda belum tersimpan. Silakan kirim lagi dalam beberapa detik."
+SUBJECT_COMPLAINT_RECEIPT: Final = "Tanda terima pengaduan {ticket}: {title}"
+SUBJECT_COMPLAINT_REQUEST: Final = "Pengaduan {ticket} perlu ditanggapi: {title}"
+SUBJECT_COMPLAINT_ANSWER: Final = "Tanggapan atas pengaduan {ticket}: {title}"

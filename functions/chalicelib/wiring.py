@@ -46,7 +46,10 @@ from chalicelib.applications.approvals import ApprovalService
 from chalicelib.applications.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
 from chalicelib.applications.submissions import SubmissionService
 from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
+from chalicelib.complaints.filing import ComplaintService
+from chalicelib.complaints.handling import HandlingService
 from chalicelib.mail.bounces import MailProblemService
+from chalicelib.mail.complaint_mail import ComplaintMailComposer
 from chalicelib.mail.composer import MailComposer
 from chalicelib.mail.metrics import emf_line
 from chalicelib.mail.outbox import OutboxSender
@@ -184,6 +187,8 @@ class Services:
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
     mail_problems: MailProblemService = field(init=False)
+    complaints: ComplaintService = field(init=False)
+    complaint_handling: HandlingService = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET_LENGTH:
@@ -196,11 +201,24 @@ class Services:
         self.approvals = ApprovalService(
             self.store, self.directory, self.clock, self.nonces, self.secret, ttl, self.catalogue
         )
+        complaint_mail = ComplaintMailComposer(self.settings.base_url, self.secret, self.store, self.catalogue)
         composer = MailComposer(
-            self.settings.base_url, self.secret, self.store, self.catalogue, self.directory, self.clock
+            self.settings.base_url,
+            self.secret,
+            self.store,
+            self.catalogue,
+            self.directory,
+            self.clock,
+            complaints=complaint_mail,
         )
         self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
         self.mail_problems = MailProblemService(self.store, self.directory, self.clock)
+        self.complaints = ComplaintService(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, rate_limit
+        )
+        self.complaint_handling = HandlingService(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret
+        )
 
     def deliver_outbox(self) -> int:
         """Send the mail that is due; the number sent. Called by `make serve` and the scheduled Lambda."""

@@ -30,8 +30,10 @@ from chalicelib.surveys.index import Tally
 from chalicelib.surveys.records import SurveyEntry, TallyKey
 from chalicelib.surveys.semesters import Semester
 
+from tests.fakes.memory_complaints import ComplaintTables, MemoryComplaints
 
-class MemoryStore:
+
+class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.submissions: dict[str, Submission] = {}
@@ -46,6 +48,7 @@ class MemoryStore:
         self.tallies: dict[TallyKey, Tally] = {}
         self.used_survey_links: set[str] = set()
         self.transactions = 0  # successful writes of state changes, for tests that count them
+        self.complaint_tables = ComplaintTables()
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None:
         with self._lock:

@@ -41,6 +41,10 @@ class MessageKind(StrEnum):
     REVIEW_REQUEST = "permintaan_persetujuan"
     DECISION = "keputusan"
     DELIVERY_PROBLEM = "gagal_terkirim"  # to the agency: a message SES accepted bounced (applications/mail_problems.py)
+    # complaints (chalicelib/complaints/): written by mail/complaint_mail.py from templates/complaints/mail/
+    COMPLAINT_RECEIPT = "pengaduan_tanda_terima"
+    COMPLAINT_REQUEST = "pengaduan_permintaan"  # to the coordinator or the role it was forwarded to: a link
+    COMPLAINT_ANSWER = "pengaduan_tanggapan"  # to the complainant: an answer or the reason for closing
 
 
 class OutboxState(StrEnum):

@@ -19,6 +19,7 @@ from chalicelib.applications.next_steps import next_steps
 from chalicelib.applications.paths import review_path, status_path
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
 from chalicelib.mail.bounces import notice_context
+from chalicelib.mail.complaint_mail import COMPLAINT_KINDS, ComplaintCompositionError, ComplaintMailComposer
 from chalicelib.mail.transports import Email
 from chalicelib.officers.directory import Directory
 from chalicelib.standard.catalogue import Catalogue, service_url
@@ -43,8 +44,14 @@ class MailComposer:
     catalogue: Callable[[], Catalogue]
     directory: Callable[[], Directory]
     clock: Clock  # whether the promise has passed when the mail is written
+    complaints: ComplaintMailComposer | None = None
 
     def compose(self, message: OutboxMessage) -> Email:
+        if message.kind in COMPLAINT_KINDS and self.complaints is not None:  # complaints: mail/complaint_mail.py
+            try:
+                return self.complaints.compose(message, self._message_id(message))
+            except ComplaintCompositionError as error:
+                raise CompositionError(str(error)) from None
         submission = self.store.get_submission(message.reference)
         if submission is None:
             raise CompositionError(f"submission {message.reference} not found")

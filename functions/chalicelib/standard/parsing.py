@@ -35,6 +35,7 @@ from chalicelib.standard.schema import (
     Agency,
     Alternative,
     Channel,
+    ComplaintHandling,
     Component,
     Condition,
     Duration,
@@ -250,7 +251,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     reader.keys(
         data,
         {"name", "short_name", "code", "address", "complaint_channels", "maklumat", "roles"},
-        {"office_hours"},
+        {"office_hours", "complaints"},
     )
     agency_id = path.parent.name
     if not SLUG.match(agency_id):
@@ -280,6 +281,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     channels = _channels(reader, data, "complaint_channels") if "complaint_channels" in data else ()
     name, short_name, address = (reader.text(data, key) for key in ("name", "short_name", "address"))
     office_hours = _office_hours(reader, data) if "office_hours" in data else OfficeHours()
+    complaints = _complaint_handling(reader, data, roles) if "complaints" in data else None
     reader.raise_if_any()
     return Agency(
         id=agency_id,
@@ -292,7 +294,36 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
         roles=tuple(roles),
         source=reader.file,
         office_hours=office_hours,
+        complaints=complaints,
     )
+
+
+_COMPLAINT_DEADLINE = re.compile(r"^([0-9]{1,3}) (hari kerja|hari)$")
+
+
+def _complaint_handling(reader: _Reader, data: _Mapping, roles: list[Role]) -> ComplaintHandling | None:
+    """complaints: {handler: <role id>, first_answer: "14 hari", decision: "60 hari"} (deadlines optional)."""
+    block = data["complaints"]
+    line = data.key_lines["complaints"]
+    if not isinstance(block, _Mapping):
+        reader.problem(line, "'complaints' harus berisi 'handler' (peran pengelola pengaduan)")
+        return None
+    reader.keys(block, {"handler"}, {"first_answer", "decision"}, "complaints")
+    handler = reader.text(block, "handler")
+    known = {role.id: role for role in roles}
+    if handler and (handler not in known or known[handler].applicant):
+        reader.problem(block.key_lines.get("handler", line), f"complaints: peran '{handler}' tidak ada di roles")
+    deadlines = {}
+    for key in ("first_answer", "decision"):
+        if key not in block:
+            continue
+        text = reader.text(block, key)
+        match = _COMPLAINT_DEADLINE.match(text)
+        if match is None or int(match.group(1)) < 1:
+            reader.problem(block.key_lines.get(key, line), f"complaints: {key} '{text}' harus seperti '14 hari' atau '10 hari kerja'")
+            continue
+        deadlines[key] = Duration(match.group(2), int(match.group(1)))
+    return ComplaintHandling(handler, **deadlines)
 
 
 _HOURS = re.compile(r"^([0-9]{1,2})[.:]([0-9]{2})\s*[-–]\s*([0-9]{1,2})[.:]([0-9]{2})$")

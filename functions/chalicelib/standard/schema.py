@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 # The fourteen components of PermenPAN-RB 15/2014, with their official headings.
@@ -130,6 +130,23 @@ class OfficeHours:
     stated: bool = False  # the agency wrote its `days`; False: the documented default, never shown as its hours
 
 
+# Complaint deadlines when `_agency.yml` sets none: UU 25/2009 as summarised in docs (a written response within
+# 14 days of receipt, a decision within 60 days once the complaint is complete). The article numbers could not
+# be verified against the law's text here, so none is cited.
+DEFAULT_FIRST_ANSWER_DAYS = 14
+DEFAULT_DECISION_DAYS = 60
+
+
+@dataclass(frozen=True)
+class ComplaintHandling:
+    """`complaints:` in _agency.yml: the role that receives complaints (the coordinator, the only one who sees
+    a confidential complainant's contact) and the deadlines, as durations counted on the agency's calendar."""
+
+    handler: str  # a role id of the agency
+    first_answer: Duration = field(default_factory=lambda: Duration("hari", DEFAULT_FIRST_ANSWER_DAYS))
+    decision: Duration = field(default_factory=lambda: Duration("hari", DEFAULT_DECISION_DAYS))
+
+
 @dataclass(frozen=True)
 class Agency:
     id: str
@@ -142,6 +159,7 @@ class Agency:
     roles: tuple[Role, ...]
     source: str = ""
     office_hours: OfficeHours = OfficeHours()
+    complaints: ComplaintHandling | None = None  # None: no online complaint form
 
     def role(self, role_id: str) -> Role | None:
         return next((role for role in self.roles if role.id == role_id), None)

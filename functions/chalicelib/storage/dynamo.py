@@ -51,6 +51,7 @@ from chalicelib.storage.codecs import (
     token_item,
     token_key,
 )
+from chalicelib.storage.dynamo_complaints import DynamoComplaints
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
     answer_from,
@@ -96,7 +97,7 @@ _NAME = re.compile(r"#(\w+)")
 # --- the DynamoDB implementation ------------------------------------------------------------------------
 
 
-class DynamoStore:
+class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table

@@ -21,6 +21,7 @@ from chalicelib.applications.records import (
     StepChange,
     Submission,
 )
+from chalicelib.complaints.store import ComplaintStore
 from chalicelib.surveys.index import Tally
 from chalicelib.surveys.records import SurveyEntry, TallyKey
 from chalicelib.surveys.semesters import Semester
@@ -55,8 +56,9 @@ class StoreUnavailableError(StorageError):
     not have been applied (a timeout), which the caller cannot tell: retry with the same idempotency key."""
 
 
-class Store(Protocol):
-    """The operations the services need; DynamoStore and the tests' MemoryStore implement them."""
+class Store(ComplaintStore, Protocol):
+    """The operations the services need; DynamoStore and the tests' MemoryStore implement them (complaints'
+    operations: complaints/store.py)."""
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
 

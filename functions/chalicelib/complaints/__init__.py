@@ -1,0 +1,1 @@
+"""Complaints, suggestions, questions and appreciation (pengaduan): filed online, answered by emailed link."""

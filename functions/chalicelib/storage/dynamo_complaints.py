@@ -1,0 +1,215 @@
+"""DynamoStore's complaint operations (the ComplaintStore port of chalicelib/complaints/store.py).
+
+A mixin of DynamoStore: it uses the adapter's own call, transaction and encoding helpers, so failures map
+to the storage port's errors exactly as for applications. Layout and access patterns: table.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any, Protocol
+
+from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
+from chalicelib.applications.records import ApprovalToken, IdempotencyRecord
+from chalicelib.complaints.records import (
+    Complaint,
+    ComplaintChange,
+    ComplaintEvent,
+    FigureChange,
+    FigureRow,
+    NewComplaint,
+)
+from chalicelib.complaints.tickets import format_ticket
+from chalicelib.storage.codecs import idempotency_key, outbox_item, token_from, token_item, token_key
+from chalicelib.storage.complaint_codecs import (
+    complaint_counter_key,
+    complaint_event_from,
+    complaint_event_item,
+    complaint_from,
+    complaint_item,
+    complaint_key,
+    figure_key,
+    figure_row_from,
+    figures_pk,
+)
+from chalicelib.storage.port import ConflictError, DuplicateRequestError, StoreUnavailableError
+from chalicelib.storage.table import TTL_ATTRIBUTE
+from chalicelib.time.instants import epoch, timestamp
+
+COUNTER_RETRIES = 25
+IDEMPOTENCY_DAYS = 1
+
+
+class _Adapter(Protocol):
+    """What the mixin uses of DynamoStore."""
+
+    _table: str
+
+    def _dump(self, item: Mapping[str, Any]) -> dict[str, Any]: ...
+    def _load(self, item: Mapping[str, Any]) -> dict[str, Any]: ...
+    def _values(self, **values: Any) -> dict[str, Any]: ...
+    def _get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None: ...
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]: ...
+    def _put(self, item: Mapping[str, Any], condition: str | None = None) -> dict[str, Any]: ...
+    def _transact(self, items: list[dict[str, Any]]) -> list[str] | None: ...
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]: ...
+    def _rate_update(self, rate: RateCharge) -> dict[str, Any]: ...
+    def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
+
+
+def _figure_updates(adapter: _Adapter, change: FigureChange) -> list[dict[str, Any]]:
+    """One ADD per row of the month: the counters move in the transaction of the change that counts."""
+    updates = []
+    for row in change.rows:
+        names = list(change.counts)
+        expression = "ADD " + ", ".join(f"#{name} :one" for name in names)
+        values: dict[str, Any] = {"one": 1}
+        if change.first_answer_minutes is not None:
+            expression = f"SET #minutes = list_append(if_not_exists(#minutes, :empty), :minutes) {expression}"
+            values.update(empty=[], minutes=[change.first_answer_minutes])
+        updates.append(
+            {
+                "Update": {
+                    "TableName": adapter._table,
+                    "Key": adapter._dump(figure_key(change.agency_id, change.month, row)),
+                    "UpdateExpression": expression,
+                    "ExpressionAttributeValues": adapter._values(**values),
+                }
+            }
+        )
+    return updates
+
+
+class DynamoComplaints:
+    def create_complaint(self: _Adapter, new: NewComplaint, rate: RateCharge | None = None) -> Complaint:
+        code = new.complaint.agency_code
+        for attempt in range(COUNTER_RETRIES):
+            counter = self._get(complaint_counter_key(code, new.year))
+            last = int(counter["seq"]) if counter else 0
+            ticket = format_ticket(code, new.year, last + 1)
+            complaint = replace(new.complaint, ticket=ticket)
+            counter_update: dict[str, Any] = {
+                "TableName": self._table,
+                "Key": self._dump(complaint_counter_key(code, new.year)),
+                "UpdateExpression": "SET #seq = :next",
+            }
+            if last == 0:
+                counter_update["ConditionExpression"] = "attribute_not_exists(#pk)"
+                counter_update["ExpressionAttributeValues"] = self._values(next=1)
+            else:
+                counter_update["ConditionExpression"] = "#seq = :last"
+                counter_update["ExpressionAttributeValues"] = self._values(next=last + 1, last=last)
+            idempotency = {
+                **idempotency_key(new.idempotency_hash),
+                "reference": ticket,
+                "content_hash": new.content_hash,
+                TTL_ATTRIBUTE: epoch(complaint.created_at) + IDEMPOTENCY_DAYS * 86400,
+            }
+            items: list[dict[str, Any]] = [
+                {"Update": counter_update},
+                self._put(idempotency, "attribute_not_exists(#pk)"),
+                self._put(complaint_item(complaint), "attribute_not_exists(#pk)"),
+                self._put(complaint_event_item(ticket, new.event), "attribute_not_exists(#pk)"),
+            ]
+            items += [
+                self._put(token_item(replace(t, reference=ticket)), "attribute_not_exists(#pk)") for t in new.tokens
+            ]
+            items += [
+                self._put(outbox_item(replace(m, reference=ticket)), "attribute_not_exists(#pk)") for m in new.outbox
+            ]
+            items += _figure_updates(self, new.figures)
+            if rate is not None:
+                items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
+            reasons = self._transact(items)
+            if reasons is None:
+                return complaint
+            if reasons[1] == "ConditionalCheckFailed":
+                record = self.find_idempotency(new.idempotency_hash)
+                if record is not None:
+                    raise DuplicateRequestError(record.reference)
+            if rate is not None and reasons[-1] == "ConditionalCheckFailed":
+                raise RateLimitedError(rate.retry_after)
+            if reasons[0] != "ConditionalCheckFailed" and "TransactionConflict" not in reasons:
+                raise ConflictError(f"complaint not stored: {reasons}")
+            time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
+        raise ConflictError("no free ticket number after retries", retryable=True)
+
+    def get_complaint(self: _Adapter, ticket: str) -> Complaint | None:
+        item = self._get(complaint_key(ticket))
+        return complaint_from(item) if item else None
+
+    def complaint_events(self: _Adapter, ticket: str) -> list[ComplaintEvent]:
+        items = self._query(
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeValues=self._values(pk=f"SUB#{ticket}", prefix="CEVENT#"),
+            ConsistentRead=True,
+        )
+        return [complaint_event_from(item) for item in items]
+
+    def get_token_and_complaint(
+        self: _Adapter, token_hash: str, ticket: str
+    ) -> tuple[ApprovalToken | None, Complaint | None]:
+        keys = [self._dump(token_key(token_hash)), self._dump(complaint_key(ticket))]
+        found: dict[str, dict[str, Any]] = {}
+        for _ in range(3):
+            response = self._call("batch_get_item", RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
+            for raw in response.get("Responses", {}).get(self._table, []):
+                item = self._load(raw)
+                found[str(item["pk"])] = item
+            keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+            if not keys:
+                break
+            time.sleep(0.05)
+        else:
+            raise StoreUnavailableError("batch_get_item: keys left unprocessed")
+        token = found.get(token_key(token_hash)["pk"])
+        complaint = found.get(complaint_key(ticket)["pk"])
+        return (token_from(token) if token else None, complaint_from(complaint) if complaint else None)
+
+    def apply_complaint_change(self: _Adapter, change: ComplaintChange) -> None:
+        items: list[dict[str, Any]] = []
+        if change.token_hash:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._dump(token_key(change.token_hash)),
+                        "UpdateExpression": "SET #used_at = :now",
+                        "ConditionExpression": (
+                            "attribute_exists(#pk) AND #reference = :ref AND attribute_not_exists(#used_at)"
+                            " AND attribute_not_exists(#renewed_at) AND #expires_at > :now"
+                        ),
+                        "ExpressionAttributeValues": self._values(now=timestamp(change.at), ref=change.ticket),
+                    }
+                }
+            )
+        items += [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._dump(complaint_item(change.complaint)),
+                    "ConditionExpression": "#version = :expected",
+                    "ExpressionAttributeValues": self._values(expected=change.expected_version),
+                }
+            },
+            self._put(complaint_event_item(change.ticket, change.event), "attribute_not_exists(#pk)"),
+        ]
+        items += [self._put(token_item(t), "attribute_not_exists(#pk)") for t in change.tokens]
+        items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in change.outbox]
+        if change.figures is not None:
+            items += _figure_updates(self, change.figures)
+        reasons = self._transact(items)
+        if reasons is not None:
+            collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+            raise ConflictError(f"complaint change refused: {reasons}", retryable=collided)
+
+    def complaint_figures(self: _Adapter, agency_id: str, month: str) -> list[FigureRow]:
+        items = self._query(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeValues=self._values(pk=figures_pk(agency_id, month)),
+            ConsistentRead=True,
+        )
+        return [figure_row_from(item) for item in items]
