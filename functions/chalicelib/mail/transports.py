@@ -23,6 +23,8 @@ OUTBOX_TAG = "outbox"  # SES message tag naming the outbox message; SES events c
 def outbox_tag(outbox_id: str) -> str:
     """An outbox id ("DPTK-2026-000042/00003/01") as an SES tag value (letters, digits, "_" and "-" only)."""
     return outbox_id.replace("/", "_")
+
+
 MAX_SUBJECT_LENGTH = 200
 
 
