@@ -11,11 +11,12 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.accessibility import axe_violations
 from tests.browser import chromium, serve_directory
 from tests.site.conftest import PASPOR
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Route
+    from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize
 
 pytestmark = pytest.mark.browser
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -33,11 +34,16 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+
+
 class Recorded:
     """A browser context that notes every URL the page asks for."""
 
-    def __init__(self, browser: Browser, width: int) -> None:
-        self.context: BrowserContext = browser.new_context(viewport={"width": width, "height": 844})
+    def __init__(self, browser: Browser, width: int, *, scripts: bool = True) -> None:
+        size: ViewportSize = DESKTOP if width == DESKTOP["width"] else {"width": width, "height": PHONE["height"]}
+        self.context: BrowserContext = browser.new_context(viewport=size, java_script_enabled=scripts)
         self.urls: list[str] = []
         self.context.on("request", lambda request: self.urls.append(request.url))
         self.page: Page = self.context.new_page()
@@ -243,3 +249,151 @@ def test_an_accepted_answer_without_a_reference_is_not_shown_as_an_error(phone: 
     )
     page.locator("[data-status]").filter(has_text="Permohonan diterima. Terima kasih.").wait_for()
     assert page.locator("#ringkasan-galat").is_hidden()
+
+
+# --- every page kind, as each reader meets it: with and without JavaScript, on a phone and a desktop ------------
+
+PAGE_KINDS = {
+    "home": "/",
+    "A-Z list": "/daftar-layanan/",
+    "agency": "/disperinaker-klungkung/",
+    "service": f"/{PASPOR}/",
+    "form": f"/{PASPOR}/ajukan/",
+    "not found": "/404.html",  # what CloudFront answers for a missing address
+}
+READERS = {
+    "phone with JavaScript": (PHONE["width"], True),
+    "phone without JavaScript": (PHONE["width"], False),
+    "desktop with JavaScript": (DESKTOP["width"], True),
+    "desktop without JavaScript": (DESKTOP["width"], False),
+}
+
+
+@pytest.fixture(params=list(READERS))
+def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Recorded]:
+    width, scripts = READERS[request.param]
+    recorded = Recorded(browser, width, scripts=scripts)
+    yield recorded
+    recorded.context.close()
+
+
+def _page_width(page: Page) -> int:
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
+def _visible_text(page: Page) -> str:
+    """What the reader sees: innerText leaves out what is not rendered (display: none, script blocks)."""
+    text: str = page.evaluate("document.body.innerText")
+    return text
+
+
+def test_every_page_kind_fits_the_screen_and_has_no_accessibility_violation(reader: Recorded, base_url: str) -> None:
+    page = reader.page
+    screen = page.viewport_size
+    assert screen is not None
+    problems: dict[str, object] = {}
+    for kind, path in PAGE_KINDS.items():
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        if _page_width(page) > screen["width"]:
+            problems[f"{kind}: scrolls sideways"] = _page_width(page)
+        if violations := axe_violations(page):
+            problems[f"{kind}: axe"] = violations
+    assert problems == {}
+    assert reader.other_hosts() == []
+
+
+def test_the_flowchart_source_is_never_shown_on_screen_or_on_paper(reader: Recorded, base_url: str) -> None:
+    page = reader.page
+    page.goto(f"{base_url}/{PASPOR}/")
+    page.wait_for_load_state("networkidle")
+    steps = page.locator("ol.prosedur > li")
+    assert steps.count() == 5
+    assert steps.first.is_visible()
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        text = _visible_text(page)
+        assert "flowchart TB" not in text, media
+        assert "subgraph" not in text, media
+        # Before the diagram is drawn (and forever without JavaScript) nothing of it shows, caption included.
+        assert not page.locator("figure.alur figcaption").is_visible(), media
+    page.emulate_media(media="screen")
+    assert _page_width(page) <= (page.viewport_size or PHONE)["width"]
+
+
+def test_without_javascript_the_procedure_is_the_numbered_steps_only(browser: Browser, base_url: str) -> None:
+    reader = Recorded(browser, PHONE["width"], scripts=False)
+    try:
+        page = reader.page
+        page.goto(f"{base_url}/{PASPOR}/")
+        assert page.locator("figure.alur").is_hidden()  # no empty space kept for a drawing that never comes
+        procedure = page.locator("section.komponen--procedure")
+        assert procedure.locator("ol.prosedur").is_visible()
+        assert "Bagan alur" not in procedure.inner_text()
+    finally:
+        reader.context.close()
+
+
+def test_a_drawn_flowchart_fits_a_phone_and_prints_as_the_drawing(phone: Recorded, base_url: str) -> None:
+    page = phone.page
+    page.goto(f"{base_url}/{PASPOR}/")
+    page.locator("figure.alur").scroll_into_view_if_needed()
+    page.locator("figure.alur.alur--siap .alur__gambar svg").wait_for(timeout=15000)
+    assert page.locator("figure.alur figcaption").is_visible()
+    assert _page_width(page) <= PHONE["width"]  # a wide diagram scrolls inside its own region, not the page
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    assert page.locator("figure.alur .alur__gambar svg").is_visible()
+    assert "flowchart TB" not in _visible_text(page)
+
+
+def test_without_javascript_the_home_offers_the_a_to_z_list_instead_of_a_search_box_that_cannot_work(
+    browser: Browser, base_url: str
+) -> None:
+    reader = Recorded(browser, PHONE["width"], scripts=False)
+    try:
+        page = reader.page
+        page.goto(f"{base_url}/")
+        assert page.get_by_label("Cari layanan, persyaratan, atau instansi", exact=True).is_hidden()
+        page.get_by_role("link", name="Lihat semua layanan dari A sampai Z").click()
+        page.wait_for_url(f"{base_url}/daftar-layanan/")
+        assert page.get_by_role("heading", name="Daftar Layanan A–Z", exact=True).is_visible()
+        page.get_by_role("link", name="Pelayanan Rekomendasi Paspor", exact=True).click()
+        page.wait_for_url(f"{base_url}/{PASPOR}/")
+        assert page.get_by_role("heading", level=1).inner_text() == "Pelayanan Rekomendasi Paspor"
+    finally:
+        reader.context.close()
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], DESKTOP["width"]])
+def test_search_results_keep_words_apart_and_pass_axe(browser: Browser, base_url: str, width: int) -> None:
+    reader = Recorded(browser, width)
+    try:
+        page = reader.page
+        page.goto(f"{base_url}/")
+        page.get_by_label("Cari layanan, persyaratan, atau instansi", exact=True).fill("paspor")
+        page.get_by_role("button", name="Cari", exact=True).click()
+        results = page.locator(".md-search-result")
+        results.locator(".md-search-result__item a").first.wait_for(timeout=10000)
+        text = results.inner_text()
+        assert "Pelayanan Rekomendasi Paspor 60 menit" in " ".join(text.split())
+        assert "Paspor60" not in text
+        assert axe_violations(page) == []  # the result count's contrast, the two search landmarks
+    finally:
+        reader.context.close()
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], DESKTOP["width"]])
+def test_the_form_with_its_errors_shown_passes_axe(browser: Browser, base_url: str, width: int) -> None:
+    reader = Recorded(browser, width)
+    try:
+        page = reader.page
+        page.route("**/api/submissions", lambda route: route.abort())  # nothing may be sent from an empty form
+        page.goto(f"{base_url}/{PASPOR}/ajukan/")
+        page.get_by_role("button", name="Kirim permohonan").click()
+        assert page.locator("#ringkasan-galat").is_visible()
+        assert axe_violations(page) == []
+        assert _page_width(page) <= width
+    finally:
+        reader.context.close()
