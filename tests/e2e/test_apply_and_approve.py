@@ -14,6 +14,7 @@ import pytest
 
 from infra.local.mail_catcher import MailFolder, links_in, text_of
 from infra.local.serve_process import ServeProcess
+from tests.accessibility import axe_violations
 from tests.browser import chromium
 
 if TYPE_CHECKING:
@@ -231,5 +232,65 @@ def test_back_after_sending_never_makes_a_second_application(
             assert page.locator("h1").inner_text() == "Permohonan ini sudah terkirim"
             assert page.locator(".nomor").inner_text().strip() == reference
         assert script_errors == []
+    finally:
+        context.close()
+
+
+# --- every page of the API, as each reader meets it: accessible and as wide as the screen ------------------------
+
+
+@pytest.fixture(scope="module")
+def one_application(browser: Browser, served: ServeProcess) -> dict[str, str]:
+    """One application sent through the form: the addresses of its confirmation, status and first review page."""
+    context = browser.new_context(locale="id-ID", timezone_id="Asia/Makassar")
+    try:
+        page = context.new_page()
+        page.goto(served.url + SERVICE_PAGE + "ajukan/")
+        fill_application(page)
+        page.get_by_role("button", name="Kirim permohonan").click()
+        page.wait_for_url(re.compile(r"/terkirim\?key="))
+        reference = page.locator(".nomor").inner_text().strip()
+        confirmation = page.url
+        status = page.locator("#tautan-status").input_value()
+    finally:
+        context.close()
+    review = next_review_link(MailFolder(served.var_dir / "mail"), reference, set())
+    return {"confirmation": confirmation, "status": status, "review": review}
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])
+def test_every_api_page_fits_the_screen_and_has_no_accessibility_violation(
+    browser: Browser, served: ServeProcess, one_application: dict[str, str], size: str, script: bool
+) -> None:
+    # The API's pages forbid every script by their Content-Security-Policy: axe is let in by bypass_csp.
+    context = browser.new_context(locale="id-ID", java_script_enabled=script, viewport=SIZES[size], bypass_csp=True)
+    page = context.new_page()
+    problems: dict[str, object] = {}
+
+    def check(kind: str) -> None:
+        if page.evaluate("document.documentElement.scrollWidth") > SIZES[size]["width"]:
+            problems[f"{kind}: scrolls sideways"] = page.evaluate("document.documentElement.scrollWidth")
+        if violations := axe_violations(page):
+            problems[f"{kind}: axe"] = violations
+
+    try:
+        # The form sent empty: without script the API answers the form again with its errors.
+        page.goto(served.url + SERVICE_PAGE + "ajukan/")
+        page.get_by_role("button", name="Kirim permohonan").click()
+        page.locator(".ringkasan-galat").first.wait_for()
+        check("form with errors")
+        for kind, address in one_application.items():
+            page.goto(address)
+            check(kind)
+        # /api/ itself: a page of its own that says, in Indonesian, that nothing is there, and leads back.
+        answer = page.goto(served.url + "/api/")
+        assert answer is not None and answer.status == 404
+        assert page.locator("h1").inner_text() == "Halaman tidak ditemukan"
+        assert "Missing Authentication Token" not in page.content()
+        check("notice")
+        page.get_by_role("link", name="Kembali ke beranda").click()
+        page.wait_for_url(served.url + "/")
+        assert problems == {}
     finally:
         context.close()
