@@ -42,8 +42,16 @@ from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
 from chalicelib.applications.timeline import receipt_document, status_document
 from chalicelib.applications.validation import Application, ValidationError
+from chalicelib.complaints.figures import MONTH_PATTERN, month_document
+from chalicelib.complaints.filing import ComplaintForm, ComplaintNotFoundError, ComplaintsNotAcceptedError
+from chalicelib.complaints.handling import (
+    ForgedHandlingError,
+    HandlerLinkState,
+    HandlerLinkStateError,
+    UnknownHandlerLinkError,
+)
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
-from chalicelib.web import edge, pages
+from chalicelib.web import complaint_pages, edge, pages
 from chalicelib.web.client_address import client_ip
 from chalicelib.web.openapi import document
 from chalicelib.web.origins import CrossSiteError, refuse_cross_site
@@ -351,6 +359,175 @@ def renew(link: str) -> Response:
     except Exception as error:
         return _answer(error, _officer_errors(link, {}))
     return _redirect(f"{API_ROOT}/review/{link}")
+
+
+# --- complaints, suggestions, questions and appreciation (pengaduan): chalicelib/complaints/ -------------------
+
+
+def _complaint_errors(values: Mapping[str, str], form: Callable[[], ComplaintForm | None]) -> dict[type, Handler]:
+    def invalid(error: ValidationError) -> Response:
+        sent = form()
+        catalogue = get_services().catalogue()
+        service, agency = values.get("service", ""), values.get("instansi", "")
+        page = complaint_pages.form_page(catalogue, service=service, sent=sent, errors=error.errors)
+        if page is None:  # no service chosen on an agency's form: show that form again
+            page = complaint_pages.form_page(catalogue, agency=agency, sent=sent, errors=error.errors)
+        if page is None:
+            return _message(422, m.UNKNOWN_SERVICE_TITLE, *error.errors.values(), as_json=False)
+        return _html(422, page)
+
+    def not_stored(error: Exception) -> Response:
+        app.log.warning("complaint not stored: %s", error)
+        return _busy(m.COMPLAINT_NOT_STORED, as_json=False)
+
+    def rate_limited(error: RateLimitedError) -> Response:
+        app.log.warning("complaint refused: the client's rate window is full")
+        minutes = math.ceil(error.retry_after / 60)
+        return _message(
+            429, m.RATE_LIMITED_TITLE, m.RATE_LIMITED_WAIT.format(minutes=minutes), as_json=False,
+            retry_after=error.retry_after,
+        )  # fmt: skip
+
+    return {
+        HoneypotError: lambda _: _message(202, m.HONEYPOT_TITLE, m.HONEYPOT_TEXT, as_json=False),
+        CrossSiteError: lambda _: _message(
+            403, m.CROSS_SITE_TITLE, m.CROSS_SITE_TEXT, m.CROSS_SITE_WHAT_TO_DO, as_json=False
+        ),
+        ValidationError: invalid,
+        ComplaintsNotAcceptedError: lambda _: _message(
+            503, m.COMPLAINT_NO_OFFICER_TITLE, m.COMPLAINT_NO_OFFICER_TEXT, as_json=False
+        ),
+        BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, as_json=False),
+        PayloadTooLargeError: lambda _: _message(413, m.UNREADABLE_TITLE, as_json=False),
+        RateLimitedError: rate_limited,
+        StoreUnavailableError: not_stored,
+        ConflictError: lambda error: _unless_collision(error, lambda: not_stored(error)),
+        ComplaintNotFoundError: lambda _: _message(
+            404, m.COMPLAINT_STATUS_NOT_FOUND_TITLE, m.COMPLAINT_STATUS_NOT_FOUND_TEXT, as_json=False
+        ),
+    }
+
+
+@app.route("/pengaduan/formulir", methods=["GET", "HEAD"])
+def complaint_form() -> Response:
+    """The form behind "Sampaikan pengaduan, saran, atau masukan": ?layanan=<agency/service> or ?instansi=<agency>."""
+    query = dict(_request().query_params or {})
+    page = complaint_pages.form_page(
+        get_services().catalogue(), service=query.get("layanan", "")[:200], agency=query.get("instansi", "")[:100]
+    )
+    if page is None:
+        return _message(404, m.COMPLAINT_NOT_ACCEPTED_TITLE, m.COMPLAINT_NOT_ACCEPTED_TEXT, as_json=False)
+    return _html(200, page)
+
+
+@app.route("/pengaduan", methods=["POST"], content_types=[FORM])
+def file_complaint() -> Response:
+    services = get_services()
+    values: dict[str, str] = {}
+    form: ComplaintForm | None = None
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        values = form_values(_body())
+        form = ComplaintForm.from_values(values)
+        ticket = services.complaints.file(form, _client())
+    except Exception as error:
+        return _answer(error, _complaint_errors(values, lambda: form))
+    return _redirect(ticket.status_path + "&baru=1")
+
+
+@app.route("/pengaduan/status/{ticket}", methods=["GET", "HEAD"])
+def complaint_status(ticket: str) -> Response:
+    services = get_services()
+    query = dict(_request().query_params or {})
+    try:
+        view = services.complaints.status(ticket, query.get("key", ""))
+    except Exception as error:
+        return _answer(error, _complaint_errors({}, lambda: None))
+    return _html(200, complaint_pages.status_page(view, services.catalogue(), new=query.get("baru") == "1"))
+
+
+@app.route("/pengaduan/status/{ticket}", methods=["POST"], content_types=[FORM])
+def complaint_feedback(ticket: str) -> Response:
+    """The complainant says whether the answer resolved it (the status page's form)."""
+    services = get_services()
+    key = dict(_request().query_params or {}).get("key", "")
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        services.complaints.feedback(ticket, key, form_values(_body()).get("selesai", ""), _client())
+    except ValidationError:
+        return _redirect(f"{API_ROOT}/pengaduan/status/{ticket}?key={key}")  # nothing chosen: the page asks again
+    except Exception as error:
+        return _answer(error, _complaint_errors({}, lambda: None))
+    return _redirect(f"{API_ROOT}/pengaduan/status/{ticket}?key={key}")
+
+
+HANDLER_STATUS = {HandlerLinkState.UNKNOWN: 404, HandlerLinkState.EXPIRED: 410}
+
+
+@app.route("/pengaduan/tangani/{link}", methods=["GET", "HEAD"])
+def complaint_handler(link: str) -> Response:
+    # Reads only: mail scanners open every link.
+    try:
+        view = get_services().complaint_handling.view(link)
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=False)
+    return _html(HANDLER_STATUS.get(view.state, 200), complaint_pages.handler_page(view, link))
+
+
+@app.route("/pengaduan/tangani/{link}", methods=["POST"], content_types=[FORM])
+def handle_complaint(link: str) -> Response:
+    services = get_services()
+    values: dict[str, str] = {}
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        values = form_values(_body())
+        services.complaint_handling.act(
+            link, values.get("tindakan", ""), values.get("isi", ""), values.get("jabatan", ""),
+            values.get("form_token", ""), _client(),
+        )  # fmt: skip
+    except Exception as error:
+
+        def forged(_: Exception) -> Response:
+            return _message(403, m.FORGED_TITLE, m.FORGED_TEXT, m.FORGED_WHAT_TO_DO, as_json=False)
+
+        def invalid(error: ValidationError) -> Response:
+            view = services.complaint_handling.view(link)
+            return _html(422, complaint_pages.handler_page(view, link, errors=error.errors, values=values))
+
+        def not_stored(error: Exception) -> Response:
+            app.log.warning("complaint action not stored: %s", error)
+            return _busy(m.COMPLAINT_DECISION_NOT_STORED, as_json=False)
+
+        return _answer(
+            error,
+            {
+                CrossSiteError: forged,
+                ForgedHandlingError: forged,
+                ValidationError: invalid,
+                UnknownHandlerLinkError: lambda _: _html(
+                    404, complaint_pages.handler_page(services.complaint_handling.view(link), link)
+                ),
+                HandlerLinkStateError: lambda error: _html(409, complaint_pages.handler_page(error.view, link)),
+                BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, as_json=False),
+                PayloadTooLargeError: lambda _: _message(413, m.UNREADABLE_TITLE, as_json=False),
+                ConflictError: not_stored,
+                StoreUnavailableError: not_stored,
+            },
+        )
+    return _redirect(f"{API_ROOT}/pengaduan/tangani/{link}")
+
+
+@app.route("/pengaduan/angka/{agency}/{month}", methods=["GET", "HEAD"], cors=True)
+def complaint_figures(agency: str, month: str) -> Response:
+    """Open data: one agency's month (received, answered, in time, median to first answer), from counters only."""
+    services = get_services()
+    if not MONTH_PATTERN.fullmatch(month) or not any(a.id == agency for a in services.catalogue().agencies):
+        return _message(404, m.COMPLAINT_FIGURES_NOT_FOUND_TITLE, m.COMPLAINT_FIGURES_NOT_FOUND_TEXT, as_json=True)
+    try:
+        rows = services.store.complaint_figures(agency, month)
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=True)
+    return _json(200, month_document(agency, month, rows))
 
 
 # --- the API's own description, and background work ------------------------------------------------------------

@@ -66,6 +66,9 @@ def fill_application(page: Page) -> None:
         if kind in ("persyaratan", "persetujuan", "checkbox"):
             for checkbox in box.locator("input[type=checkbox]").all():
                 checkbox.check()
+        elif kind == "jawaban":  # the standard's questions: "Tidak" to each condition, the first alternative
+            radios = box.locator("input[type=radio]")
+            (radios.nth(1) if name.startswith("syarat_") else radios.first).check()
         elif kind == "choice":
             select = box.locator("select")
             if select.count():

@@ -98,6 +98,19 @@ def requirement_count(service: str) -> int:
     return len(standard.components["requirements"].items) if standard else 0
 
 
+def answers(service: str, **overrides: str) -> dict[str, str]:
+    """Answers to the service's requirement questions: every condition 'tidak', every alternative the first
+    (for Rekomendasi Paspor: not married, placed by a P3MI); syarat_x=... or pilihan_x=... to change one."""
+    standard = catalogue().find(service)
+    rules = standard.online.requirements if standard and standard.online else None
+    found: dict[str, str] = {}
+    if rules is not None:
+        found.update({f"syarat_{condition.id}": "tidak" for condition in rules.conditions})
+        found.update({f"pilihan_{group.id}": "1" for group in rules.one_of})
+    found.update(overrides)
+    return found
+
+
 def application(service: str = PASPOR, fields: dict[str, Any] | None = None, **overrides: Any) -> Application:
     if fields is None:
         fields = lk3_fields() if service == LK3 else paspor_fields()
@@ -108,6 +121,7 @@ def application(service: str = PASPOR, fields: dict[str, Any] | None = None, **o
         "consent": True,
         "idempotency_key": "",
         "honeypot": "",
+        "answers": answers(service),
     }
     values.update(overrides)
     return Application(**values)
@@ -122,6 +136,8 @@ def json_body(service: str = PASPOR, fields: dict[str, Any] | None = None, **ove
         "requirements_confirmed": [True] * requirement_count(service),
         "consent": True,
     }
+    if answers(service):
+        body["answers"] = answers(service)
     body.update(overrides)
     return body
 
@@ -133,6 +149,7 @@ def form_body(service: str = PASPOR, fields: dict[str, Any] | None = None, **ext
     pairs = {"service": service, "idempotency_key": "", "website": "", "persetujuan_data": "ya"}
     pairs.update({f"persyaratan_{n}": "ya" for n in range(1, requirement_count(service) + 1)})
     pairs.update({name: str(value) for name, value in fields.items()})
+    pairs.update(answers(service))
     pairs.update(extra)
     return pairs
 

@@ -20,6 +20,7 @@ from chalicelib.standard.schema import FormField
 from tests.functions.factories import (
     APPLICANT_EMAIL,
     KARTU_KUNING,
+    LK3,
     NIK_MAN,
     NIK_WOMAN,
     PASPOR,
@@ -91,8 +92,8 @@ def test_an_unknown_field_is_refused_by_name() -> None:
     assert errors == {"golongan_darah": "Isian 'golongan_darah' tidak dikenal untuk layanan ini."}
 
 
-def test_every_requirement_must_be_confirmed() -> None:
-    errors = errors_of(requirements_confirmed=frozenset({1, 2, 3}))
+def test_every_requirement_must_be_confirmed_when_the_standard_does_not_annotate_them() -> None:
+    errors = errors_of(service=LK3, fields=None, requirements_confirmed=frozenset({1, 2, 3}))
     assert errors == {"persyaratan": "Centang semua persyaratan; siapkan dulu berkas yang belum ada."}
 
 

@@ -150,7 +150,9 @@ def _fill_form(page: Page) -> None:
     page.get_by_label("Nomor telepon/HP", exact=True).fill("081234567890")
     page.get_by_label("Email", exact=True).fill("sari@example.id")
     page.get_by_label("Negara tujuan penempatan", exact=True).fill("Jepang")
-    page.get_by_label("Nama perusahaan penempatan (P3MI)", exact=True).fill("PT Contoh Penempatan")
+    page.get_by_label("Nama perusahaan penempatan (P3MI)").fill("PT Contoh Penempatan")  # (tidak wajib)
+    page.locator("input[name='syarat_menikah'][value='tidak']").check()
+    page.locator("input[name='pilihan_jalur_penempatan'][value='1']").check()
     for box in page.locator("input[name^='persyaratan_']").all():
         box.check()
     page.locator("input[name='persetujuan_data']").check()

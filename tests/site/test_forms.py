@@ -61,7 +61,7 @@ def test_the_form_page_has_every_field_the_requirements_the_consent_and_the_hone
         label = f'<label class="isian__label" for="{_id(tag)}">{html.escape(field.label)}'
         legend = f'<legend class="isian__label">{html.escape(field.label)}'
         assert label in fragment or legend in fragment, field.name
-        assert "required" in tag
+        assert ("required" in tag) == field.required, field.name
     items = standard.components["requirements"].items
     for number in range(1, len(items) + 1):
         tag = _tag(fragment, f"persyaratan_{number}")

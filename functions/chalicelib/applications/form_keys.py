@@ -14,8 +14,21 @@ CHECKED = "ya"  # what a ticked box posts, and what is stored for a ticked check
 _CHECKED_WORDS = frozenset({CHECKED, "true", "on", "1"})  # "on": a browser's default; "true"/"1": JSON clients
 
 
+YES, NO = "ya", "tidak"  # a condition's answers, as posted and stored
+CONDITION_PREFIX = "syarat_"  # syarat_<condition id>: ya or tidak
+ONE_OF_PREFIX = "pilihan_"  # pilihan_<group id>: the chosen alternative's number, from 1
+
+
 def requirement_name(number: int) -> str:
     return f"persyaratan_{number}"
+
+
+def condition_name(condition_id: str) -> str:
+    return f"{CONDITION_PREFIX}{condition_id}"
+
+
+def one_of_name(group_id: str) -> str:
+    return f"{ONE_OF_PREFIX}{group_id}"
 
 
 def is_checked(value: object) -> bool:

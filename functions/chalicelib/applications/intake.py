@@ -11,14 +11,25 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from chalicelib.applications.form_keys import CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY, is_checked
+from chalicelib.applications.form_keys import (
+    CONDITION_PREFIX,
+    CONSENT_KEY,
+    FORM_KEY,
+    ONE_OF_PREFIX,
+    REQUIREMENTS_KEY,
+    is_checked,
+)
+from chalicelib.applications.requirement_answers import MAX_ANSWER_LENGTH, MAX_ANSWERS
 from chalicelib.applications.validation import MAX_FIELDS, SERVICE_KEY, Application
 
 MAX_BODY_BYTES = 64 * 1024  # the longest form (a few long texts of 2000 characters) is far below this
 MAX_FORM_PAIRS = MAX_FIELDS + 120  # fields, up to 100 persyaratan boxes and the form's own inputs
 MAX_REQUIREMENTS = 100
 _REQUIREMENT = re.compile(r"^persyaratan_([0-9]{1,3})\Z")  # [0-9]: \d would read ١ as 1
-JSON_KEYS = frozenset({SERVICE_KEY, "fields", "requirements_confirmed", "consent", "idempotency_key", "website"})
+JSON_KEYS = frozenset(
+    {SERVICE_KEY, "fields", "requirements_confirmed", "consent", "idempotency_key", "website", "answers"}
+)
+TOO_MANY_ANSWERS = "Terlalu banyak jawaban persyaratan."
 
 
 class BadRequestError(Exception):
@@ -59,6 +70,7 @@ def application_from_form(body: bytes) -> Application:
     consent = False
     confirmed: set[int] = set()
     fields: dict[str, object] = {}
+    answers: dict[str, str] = {}
     problems: dict[str, str] = {}
     for name, value in form_pairs(body):
         if name == SERVICE_KEY:
@@ -72,13 +84,27 @@ def application_from_form(body: bytes) -> Application:
         elif match := _REQUIREMENT.match(name):
             if is_checked(value):
                 confirmed.add(int(match.group(1)))
+        elif name.startswith((CONDITION_PREFIX, ONE_OF_PREFIX)):
+            _answer(answers, problems, name, value)
         elif name in fields:
             problems[name[:64]] = "Isian ini terkirim lebih dari sekali; kirim satu nilai saja."
         elif len(fields) >= MAX_FIELDS:
             problems[FORM_KEY] = "Terlalu banyak isian."
         else:
             fields[name] = value
-    return Application(service, fields, frozenset(confirmed), consent, idempotency_key, honeypot, problems)
+    return Application(service, fields, frozenset(confirmed), consent, idempotency_key, honeypot, problems, answers)
+
+
+def _answer(answers: dict[str, str], problems: dict[str, str], name: str, value: object) -> None:
+    """One answer to a condition or an alternative, kept apart from the fields; bounded in count and size."""
+    if name in answers:
+        problems[name[:64]] = "Jawaban ini terkirim lebih dari sekali; kirim satu jawaban saja."
+    elif len(answers) >= MAX_ANSWERS:
+        problems[FORM_KEY] = TOO_MANY_ANSWERS
+    elif not isinstance(value, str) or len(value) > MAX_ANSWER_LENGTH:
+        problems[name[:64]] = "Jawaban harus 'ya', 'tidak', atau nomor pilihan."
+    else:
+        answers[name] = value
 
 
 def application_from_json(body: bytes) -> Application:
@@ -111,6 +137,16 @@ def application_from_json(body: bytes) -> Application:
         problems[REQUIREMENTS_KEY] = "'requirements_confirmed' harus berupa daftar true/false, satu per persyaratan."
     else:
         confirmed = {number for number, ticked in enumerate(listed, start=1) if ticked}
+    answers: dict[str, str] = {}
+    posted = data.get("answers", {})
+    if not isinstance(posted, dict):
+        problems[FORM_KEY] = "'answers' harus berupa objek berisi jawaban persyaratan."
+    else:
+        for name, value in posted.items():
+            if not str(name).startswith((CONDITION_PREFIX, ONE_OF_PREFIX)):
+                problems[str(name)[:64]] = f"Jawaban '{str(name)[:64]}' tidak dikenal."
+            else:
+                _answer(answers, problems, str(name), value)
     consent = data.get("consent", False)
     if not isinstance(consent, bool):
         problems[CONSENT_KEY] = "'consent' harus true atau false."
@@ -123,6 +159,7 @@ def application_from_json(body: bytes) -> Application:
         idempotency_key,
         honeypot,
         problems,
+        answers,
     )
 
 

@@ -86,7 +86,10 @@ class StatusView:
 
 
 def content_hash(clean: CleanApplication) -> str:
-    canonical = json.dumps({"service": clean.standard.key, "fields": dict(clean.values)}, sort_keys=True)
+    basis: dict[str, object] = {"service": clean.standard.key, "fields": dict(clean.values)}
+    if clean.requirements.answers:  # only then: an unannotated standard's hashes stay as they were
+        basis["answers"] = {answer.key: answer.value for answer in clean.requirements.answers}
+    canonical = json.dumps(basis, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -143,8 +146,9 @@ class SubmissionService:
                 FieldValue(name, field.label, value)
                 for name, value in clean.values
                 if (field := standard.online.field(name)) is not None
-            ),
-            requirements=standard.components["requirements"].items,
+            )
+            + tuple(FieldValue(a.key, a.question, a.answer) for a in clean.requirements.answers),
+            requirements=clean.requirements.lines,
             applicant_email=clean.applicant_email,
             created_at=now,
             updated_at=now,

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from chalicelib.applications.characters import foreign_digits, has_letter_or_digit, narrow
-from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, REQUIREMENTS_KEY, is_checked
+from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, is_checked
+from chalicelib.applications.requirement_answers import RequirementsAnswered, check_requirements
 from chalicelib.contacts.emails import normalise_email
 from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import Catalogue
@@ -110,6 +111,8 @@ class Application:
     honeypot: str = ""
     # Problems found while parsing (a value sent twice, a list item of the wrong type), by error key.
     parse_errors: Mapping[str, str] = field(default_factory=dict)
+    # Answers to the standard's conditions and alternatives: syarat_<id> (ya/tidak), pilihan_<id> (1, 2, ...).
+    answers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class CleanApplication:
     standard: Standard
     values: tuple[tuple[str, str], ...]  # (field name, normalised value) in the form's order; empty ones left out
     applicant_email: str
+    requirements: RequirementsAnswered = field(default_factory=lambda: RequirementsAnswered((), ()))
 
     def value(self, name: str) -> str:
         return next((value for key, value in self.values if key == name), "")
@@ -149,12 +153,7 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
         if standard.online.field(name) is None:
             shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "…"
             errors.setdefault(name[:MAX_NAME_LENGTH], f"Isian '{shown}' tidak dikenal untuk layanan ini.")
-    requirements = standard.components["requirements"].items
-    expected = frozenset(range(1, len(requirements) + 1))
-    if application.requirements_confirmed - expected:
-        errors.setdefault(REQUIREMENTS_KEY, f"Layanan ini hanya memiliki {len(requirements)} persyaratan.")
-    elif application.requirements_confirmed != expected:
-        errors.setdefault(REQUIREMENTS_KEY, "Centang semua persyaratan; siapkan dulu berkas yang belum ada.")
+    requirements = check_requirements(standard, application.requirements_confirmed, application.answers, errors)
     if not application.consent:
         errors.setdefault(CONSENT_KEY, "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.")
     if len(application.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -162,7 +161,7 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
     if errors:
         raise ValidationError(errors)
     email_field = next(f for f in standard.online.fields if f.type == "email")  # the parser requires one
-    return CleanApplication(standard, tuple(values), dict(values)[email_field.name])
+    return CleanApplication(standard, tuple(values), dict(values)[email_field.name], requirements)
 
 
 def _cross_checks(standard: Standard, values: Mapping[str, str], today: date) -> dict[str, str]:

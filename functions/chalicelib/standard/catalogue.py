@@ -134,11 +134,44 @@ def open_data_entry(catalogue: Catalogue, standard: Standard) -> dict[str, Any]:
                 for f in standard.online.fields
             ],
             "requirements_to_confirm": list(standard.components["requirements"].items),
+            "requirement_rules": _requirement_rules(standard),
             "approval_chain": [
                 {"role": role_id, "name": _role_name(agency, role_id)} for role_id in standard.online.approval_chain
             ],
         }
     return entry
+
+
+def _requirement_rules(standard: Standard) -> dict[str, Any] | None:
+    """What the applicant does with each item and the questions deciding which apply; None: confirm every item.
+    The answers are posted as syarat_<id> (ya/tidak) and pilihan_<id> (the alternative's number, from 1)."""
+    rules = standard.online.requirements if standard.online else None
+    if rules is None:
+        return None
+    return {
+        "conditions": [{"name": f"syarat_{c.id}", "question": c.question} for c in rules.conditions],
+        "one_of": [
+            {
+                "name": f"pilihan_{g.id}",
+                "question": g.question,
+                "options": [
+                    {"value": str(i), "label": o.label, "items": list(o.items)} for i, o in enumerate(g.options, 1)
+                ],
+            }
+            for g in rules.one_of
+        ],
+        "items": [
+            {
+                "item": r.number,
+                "do": r.action,
+                "when": f"syarat_{r.when}" if r.when else None,
+                "types": list(r.upload.types) if r.upload else None,
+                "max_bytes": r.upload.max_bytes if r.upload else None,
+                "files": r.upload.files if r.upload else None,
+            }
+            for r in rules.items
+        ],
+    }
 
 
 def open_data(catalogue: Catalogue) -> dict[str, Any]:

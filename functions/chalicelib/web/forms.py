@@ -15,11 +15,15 @@ from chalicelib.applications.form_keys import (
     CHECKED,
     CONSENT_KEY,
     FORM_KEY,
+    NO,
     REQUIREMENTS_KEY,
+    YES,
+    condition_name,
     is_checked,
+    one_of_name,
     requirement_name,
 )
-from chalicelib.standard.schema import Agency, FormField, Standard
+from chalicelib.standard.schema import REQUIREMENT_ACTIONS, Agency, FormField, RequirementRules, Standard
 from chalicelib.templating import environment
 
 SUBMIT_URL = "/api/submissions"
@@ -40,6 +44,63 @@ _AUTOCOMPLETE_BY_TYPE = {"email": "email", "phone": "tel", "nik": "off"}
 class SummaryItem:
     message: str
     target: str  # the id of the control the message is about, or "" when it is about the whole form
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A condition (Ya/Tidak) or a group of alternatives, as radio buttons named syarat_x or pilihan_x."""
+
+    name: str
+    text: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class RuleItem:
+    number: int
+    text: str
+    how: str  # "Unggah berkas: PDF, JPG, atau PNG, paling besar 2 MB." / "Bawa aslinya ke kantor."
+    only_when: str  # "" always; else the answer it needs, e.g. "jawaban Anda Ya: Apakah Anda sudah menikah?"
+
+
+def questions(rules: RequirementRules) -> list[Question]:
+    found = [
+        Question(condition_name(c.id), c.question, (Choice(YES, "Ya"), Choice(NO, "Tidak"))) for c in rules.conditions
+    ]
+    found += [
+        Question(
+            one_of_name(g.id),
+            g.question,
+            tuple(Choice(str(index), option.label) for index, option in enumerate(g.options, 1)),
+        )
+        for g in rules.one_of
+    ]
+    return found
+
+
+def rule_items(standard: Standard, rules: RequirementRules) -> list[RuleItem]:
+    texts = standard.components["requirements"].items
+    items: list[RuleItem] = []
+    for rule in rules.items:
+        how = REQUIREMENT_ACTIONS[rule.action] + (f": {rule.upload.described}" if rule.upload else "")
+        if rule.upload and rule.upload.files > 1:
+            how += f", paling banyak {rule.upload.files} berkas"
+        needs: list[str] = []
+        condition = rules.condition(rule.when) if rule.when else None
+        if condition is not None:
+            needs.append(f"jawaban Anda Ya untuk “{condition.question}”")
+        group = rules.group_of(rule.number)
+        if group is not None:
+            option = group.options[(group.option_of(rule.number) or 1) - 1]
+            needs.append(f"Anda memilih “{option.label}”")
+        items.append(RuleItem(rule.number, texts[rule.number - 1], how + ".", " dan ".join(needs)))
+    return items
 
 
 def field_id(name: str) -> str:
@@ -64,6 +125,8 @@ def _summary(standard: Standard, errors: Mapping[str, str]) -> list[SummaryItem]
     assert standard.online is not None
     order: list[tuple[str, str]] = [(FORM_KEY, "")]
     order += [(f.name, control_id(f)) for f in standard.online.fields]
+    rules = standard.online.requirements
+    order += [(q.name, f"{field_id(q.name)}-1") for q in (questions(rules) if rules else [])]
     order += [(REQUIREMENTS_KEY, f"{field_id(REQUIREMENTS_KEY)}-1"), (CONSENT_KEY, field_id(CONSENT_KEY))]
     known = {key for key, _ in order}
     items = [SummaryItem(errors[key], target) for key, target in order if errors.get(key)]
@@ -93,6 +156,9 @@ def render_form(
             agency=agency,
             fields=standard.online.fields,
             requirements=standard.components["requirements"].items,
+            rules=standard.online.requirements,
+            questions=questions(standard.online.requirements) if standard.online.requirements else [],
+            rule_items=rule_items(standard, standard.online.requirements) if standard.online.requirements else [],
             approvers=[
                 role.name if role else role_id
                 for role, role_id in zip(roles, standard.online.approval_chain, strict=True)

@@ -15,6 +15,7 @@ from chalicelib.applications.timeline import STATUS_LABELS, StepState
 from chalicelib.applications.tokens import REVIEW_LINK_PATTERN, TOKEN_PATTERN
 from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
 from chalicelib.standard.schema import FIELD_MAX_LENGTH
+from chalicelib.web.complaint_openapi import complaint_paths
 
 LONGEST_VALUE = max(FIELD_MAX_LENGTH.values())
 
@@ -264,6 +265,7 @@ def document() -> dict[str, Any]:
     for path in ("/", "/status/{reference}", "/status/{reference}/terkirim", "/review/{link}", "/openapi.json"):
         get = spec["paths"][path]["get"]
         spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
+    spec["paths"].update(complaint_paths())  # complaints: web/complaint_openapi.py
     return spec
 
 

@@ -194,6 +194,7 @@ def form_page(application: Application, catalogue: Catalogue, errors: Mapping[st
     agency = catalogue.agency(standard.agency_id)
     values: dict[str, object] = {name: value for name, value in application.fields.items() if isinstance(value, str)}
     values.update({requirement_name(number): CHECKED for number in application.requirements_confirmed})
+    values.update(application.answers)  # syarat_x / pilihan_x: the radio buttons chosen stay chosen
     if application.consent:
         values[CONSENT_KEY] = CHECKED
     return _render(

@@ -137,19 +137,24 @@
   function payload() {
     var fields = {};
     var confirmed = [];
+    var answers = {};
     var consent = false;
     groups().forEach(function (box) {
       var name = box.getAttribute("data-isian");
       var type = box.getAttribute("data-jenis");
       if (type === "persyaratan") {
         controls(box).forEach(function (input) { confirmed.push(input.checked); });
+      } else if (type === "jawaban") {
+        // A question of the standard (syarat_x: ya/tidak, pilihan_x: 1, 2, ...), sent apart from the fields.
+        var chosen = box.querySelector("input:checked");
+        answers[name] = chosen ? chosen.value : "";
       } else if (type === "persetujuan") {
         consent = controls(box)[0].checked;
       } else {
         fields[name] = value(box);
       }
     });
-    return {
+    var body = {
       service: form.elements.namedItem("service").value,
       fields: fields,
       requirements_confirmed: confirmed,
@@ -157,6 +162,8 @@
       idempotency_key: key.value,
       website: form.elements.namedItem("website").value
     };
+    if (Object.keys(answers).length) body.answers = answers;
+    return body;
   }
 
   // The same checks the browser would make, worded like the server's messages.
@@ -168,9 +175,13 @@
       var label = box.getAttribute("data-label");
       var inputs = Array.prototype.slice.call(controls(box));
       if (type === "persyaratan") {
-        if (inputs.some(function (i) { return !i.checked; })) errors[name] = words.requirements;
+        // With the standard's questions only the items that apply need a tick: the server decides which.
+        if (!box.hasAttribute("data-bersyarat") && inputs.some(function (i) { return !i.checked; })) {
+          errors[name] = words.requirements;
+        }
         return;
       }
+      if (type === "jawaban") return;  // unanswered questions are named by the server's reply
       if (type === "persetujuan") {
         if (!inputs[0].checked) errors[name] = words.consent;
         return;

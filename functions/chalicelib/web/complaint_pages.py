@@ -1,0 +1,121 @@
+"""The complaint pages of the API (Indonesian, no script, the pages' HEADERS): the form (on every service and
+agency page's link, and again with its errors), the complainant's status page with every public answer and
+the question whether it resolved the complaint, and the handler's page behind an emailed link."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chalicelib import messages as m
+from chalicelib.complaints.filing import MAX_NAME, MAX_TEXT, ComplaintForm, ComplaintView
+from chalicelib.complaints.handling import MAX_REPLY, HandlerLinkState, HandlerView
+from chalicelib.complaints.records import CATEGORY_LABELS, STATUS_LABELS, Category, ComplaintEventKind
+from chalicelib.standard.catalogue import Catalogue, service_url
+from chalicelib.standard.schema import Standard
+from chalicelib.templating import environment
+from chalicelib.time.formatting import format_datetime
+from chalicelib.time.zones import Zone
+
+FORM_PATH = "/api/pengaduan/formulir"
+
+EVENT_LABELS = {
+    ComplaintEventKind.FILED: "Diterima",
+    ComplaintEventKind.ANSWERED: "Dijawab",
+    ComplaintEventKind.FORWARDED: "Diteruskan",
+    ComplaintEventKind.CLOSED: "Ditutup",
+    ComplaintEventKind.RESOLVED: "Dinyatakan selesai oleh pengadu",
+    ComplaintEventKind.NOT_RESOLVED: "Dinyatakan belum selesai oleh pengadu",
+}
+
+
+def _render(template: str, **context: Any) -> str:
+    return (
+        environment()
+        .get_template(f"complaints/{template}")
+        .render(m=m, categories=CATEGORY_LABELS, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS, **context)
+    )
+
+
+def _when(zone: Zone) -> Any:
+    def when(moment: datetime | None) -> str:
+        return format_datetime(moment, zone) if moment else ""
+
+    return when
+
+
+def form_path(service: str = "", agency: str = "") -> str:
+    """The form's address on a service page (?layanan=) or an agency page (?instansi=)."""
+    return f"{FORM_PATH}?layanan={service}" if service else f"{FORM_PATH}?instansi={agency}"
+
+
+def form_page(
+    catalogue: Catalogue,
+    *,
+    service: str = "",
+    agency: str = "",
+    sent: ComplaintForm | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> str | None:
+    """The form for one service, or for an agency with a choice of its services; None when unknown or the
+    agency takes no complaints online."""
+    standard = catalogue.find(service) if service else None
+    agency_id = standard.agency_id if standard is not None else agency
+    found = next((a for a in catalogue.agencies if a.id == agency_id), None)
+    if found is None or found.complaints is None:
+        return None
+    choices: tuple[Standard, ...] = (standard,) if standard is not None else catalogue.standards_of(found.id)
+    return _render(
+        "form.html",
+        title=m.COMPLAINT_FORM_TITLE,
+        agency=found,
+        standard=standard,
+        choices=choices,
+        channels=catalogue.complaint_channels(standard.key, found.id) if standard else found.complaint_channels,
+        sent=sent or ComplaintForm(service=standard.key if standard else ""),
+        errors=dict(errors or {}),
+        category_values=[c.value for c in Category],
+        max_text=MAX_TEXT,
+        max_name=MAX_NAME,
+        service_url=service_url(standard) if standard else "",
+    )
+
+
+def status_page(view: ComplaintView, catalogue: Catalogue, *, new: bool = False) -> str:
+    complaint = view.complaint
+    standard = catalogue.find(complaint.service)
+    return _render(
+        "status.html",
+        title=f"Pengaduan {complaint.ticket}",
+        view=view,
+        c=complaint,
+        when=_when(view.zone),
+        new=new,
+        channels=catalogue.complaint_channels(complaint.service, complaint.agency_id),
+        service_url=service_url(standard) if standard else "",
+    )
+
+
+HANDLER_TITLES = {
+    HandlerLinkState.OPEN: "Tanggapi pengaduan",
+    HandlerLinkState.USED: m.COMPLAINT_LINK_USED_TITLE,
+    HandlerLinkState.EXPIRED: m.COMPLAINT_LINK_EXPIRED_TITLE,
+    HandlerLinkState.UNKNOWN: m.COMPLAINT_LINK_UNKNOWN_TITLE,
+}
+
+
+def handler_page(
+    view: HandlerView, link: str, *, errors: Mapping[str, str] | None = None, values: Mapping[str, str] | None = None
+) -> str:
+    return _render(
+        "handler.html",
+        title=HANDLER_TITLES[view.state],
+        view=view,
+        c=view.complaint,
+        link=link,
+        when=_when(view.zone),
+        errors=dict(errors or {}),
+        values=dict(values or {}),
+        max_reply=MAX_REPLY,
+    )
