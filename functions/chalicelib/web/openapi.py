@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.applications.approvals import MAX_REASON_LENGTH
 from chalicelib.applications.intake import MAX_REQUIREMENTS
 from chalicelib.applications.references import REFERENCE_PATTERN
+from chalicelib.applications.requirement_answers import MAX_ANSWER_LENGTH, MAX_ANSWERS
 from chalicelib.applications.timeline import STATUS_LABELS, StepState
 from chalicelib.applications.tokens import REVIEW_LINK_PATTERN, TOKEN_PATTERN
 from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
@@ -299,7 +300,16 @@ def _schemas() -> dict[str, Any]:
                     "type": "array",
                     "maxItems": MAX_REQUIREMENTS,
                     "items": {"type": "boolean"},
-                    "description": "One entry per persyaratan, in order; every one must be true.",
+                    "description": (
+                        "One entry per persyaratan, in order: every one true, or, when the standard asks questions"
+                        " (data/standards.json), every one that applies to the applicant by their answers."
+                    ),
+                },
+                "answers": {
+                    "type": "object",
+                    "maxProperties": MAX_ANSWERS,
+                    "additionalProperties": {"type": "string", "maxLength": MAX_ANSWER_LENGTH},
+                    "description": "The standard's questions: syarat_<id> = ya/tidak, pilihan_<id> = 1, 2, ...",
                 },
                 "consent": {"type": "boolean", "description": "Acceptance of the personal data statement."},
                 "idempotency_key": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY_LENGTH},
@@ -310,6 +320,7 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "description": (
                 "The HTML form: the fields by name, `service`, `persyaratan_1`..`persyaratan_N` = ya, "
+                "`syarat_<id>` = ya/tidak and `pilihan_<id>` = 1, 2, ... (the standard's questions), "
                 "`persetujuan_data` = ya, `idempotency_key`, and the honeypot `website` (empty)."
             ),
             "required": ["service"],
