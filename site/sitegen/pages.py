@@ -22,7 +22,7 @@ from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_figure
 from sitegen.sanitising import disallowed, inline_html, markdown_html
 
-ONLINE_LINK_TEXT = "Ajukan permohonan online"
+ONLINE_LINK_TEXT = "Ajukan permohonan secara daring"
 DELIVERY_HEADING = "Komponen Penyampaian Pelayanan"
 MANAGEMENT_HEADING = "Komponen Pengelolaan Pelayanan"
 SERVICES_INDEX_PATH = "daftar-layanan/index.md"  # every service A–Z: the way to a service without search
@@ -110,7 +110,7 @@ def _channel_list(channels: tuple[Channel, ...]) -> str:
 def _service_item(standard: Standard) -> str:
     """A service in a list, linked from a page one folder deep (an agency's page, the A–Z list). The
     spaces keep the title, its facts and the badge apart in the search index and its excerpts."""
-    online = ' <span class="lencana">Bisa diajukan online</span>' if standard.online else ""
+    online = ' <span class="lencana">Bisa diajukan secara daring</span>' if standard.online else ""
     return (
         f'<li markdown="span">[{_e(standard.title)}](../{service_path(standard)}) '
         f'<span class="daftar-layanan__ringkas">{_e(describe_duration(standard.duration))} · '
@@ -226,7 +226,7 @@ def _procedure(standard: Standard, agency: Agency) -> str:
         name = role.name if role else step.actor
         steps.append(
             f'<li class="langkah"><p class="langkah__teks">{_e(step.text)}</p>'
-            f'<p class="langkah__pelaksana">Pelaksana: <strong>{_e(name)}</strong></p></li>'
+            f'<p class="langkah__pelaksana">Dilakukan oleh: <strong>{_e(name)}</strong></p></li>'
         )
     note = _original(standard.components["procedure"])
     parts = ['<ol class="prosedur">\n' + "\n".join(steps) + "\n</ol>"]
@@ -328,7 +328,7 @@ Permohonan diperiksa berurutan oleh:
 """
     meta = {
         "title": f"{ONLINE_LINK_TEXT}: {standard.title}",
-        "description": _description(f"Formulir permohonan online {standard.title}, {agency.name}."),
+        "description": _description(f"Formulir permohonan daring {standard.title}, {agency.name}."),
         "form": True,
         "search": {"exclude": True},
         "hide": ["toc"],

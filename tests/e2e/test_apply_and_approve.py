@@ -113,7 +113,7 @@ def test_apply_online_approve_in_four_steps_by_mail_and_survive_a_restart(browse
     try:
         # The citizen finds the service, opens its form, applies.
         page.goto(serve.url + SERVICE_PAGE)
-        page.get_by_role("link", name="Ajukan permohonan online").click()
+        page.get_by_role("link", name="Ajukan permohonan secara daring").click()
         page.wait_for_url(re.compile(r"/ajukan/$"))
         fill_application(page)
         page.get_by_role("button", name="Kirim permohonan").click()

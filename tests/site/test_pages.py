@@ -64,7 +64,7 @@ def test_procedure_is_numbered_steps_each_naming_its_role(site: Path, catalogue:
         role = agency.role(expected.actor)
         assert role is not None
         assert expected.text in _text(step)
-        assert f"Pelaksana: {role.name}" in _text(step)
+        assert f"Dilakukan oleh: {role.name}" in _text(step)
     assert '<ol class="prosedur">' in procedure
 
 
@@ -130,7 +130,7 @@ def test_mermaid_is_loaded_only_on_pages_with_a_diagram(site: Path) -> None:
 def test_the_online_link_appears_exactly_on_services_that_accept_applications(site: Path, catalogue: Catalogue) -> None:
     for standard in catalogue.standards:
         text = article(page(site, service_url(standard)))
-        link = '<a class="tombol tombol--utama aksi-online" href="ajukan/">Ajukan permohonan online</a>'
+        link = '<a class="tombol tombol--utama aksi-online" href="ajukan/">Ajukan permohonan secara daring</a>'
         assert (link in text) == (standard.online is not None), standard.key
     assert sum(s.online is not None for s in catalogue.standards) >= 4
 
