@@ -553,8 +553,13 @@ def openapi() -> Response:
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def deliver_outbox(event: Any) -> None:
-    """Send queued mail: new messages within a minute, retries when their backoff has passed, a burst in one run."""
-    sent = get_services().deliver_outbox()
+    """Send queued mail: new messages within a minute, retries when their backoff has passed, a burst in one run.
+    First the deadline timers due now queue their reminders and escalations (chalicelib/deadlines/)."""
+    services = get_services()
+    fired = services.run_deadlines()
+    if fired:
+        app.log.info("deadlines: %d timers fired", fired)
+    sent = services.deliver_outbox()
     if sent:
         app.log.info("outbox: %d sent", sent)
 

@@ -118,6 +118,26 @@ SUBJECT_RECEIPT: Final = "Permohonan {reference} diterima: {title}"
 SUBJECT_REVIEW: Final = "Mohon persetujuan {reference}: {title} (langkah {step} dari {steps})"
 SUBJECT_APPROVED: Final = "Permohonan {reference} disetujui: {title}"
 SUBJECT_REJECTED: Final = "Permohonan {reference} ditolak: {title}"
+# the time promise (chalicelib/deadlines/): to the step's officers, then to the agency's escalation role
+SUBJECT_DEADLINE_REMINDER: Final = (
+    "Pengingat: {reference} menunggu keputusan Anda (langkah {step} dari {steps}): {title}"
+)
+SUBJECT_DEADLINE_OVERDUE: Final = "Melewati batas waktu: {reference} menunggu keputusan Anda: {title}"
+SUBJECT_DEADLINE_ESCALATION: Final = (
+    "Eskalasi: {reference} melewati batas waktu di langkah {step} dari {steps}: {title}"
+)
+DEADLINE_REMINDER_TEXT: Final = (
+    "Permohonan ini masih menunggu keputusan Anda dan sebagian besar jangka waktu yang dijanjikan standar"
+    " pelayanan sudah berjalan."
+)
+DEADLINE_ESCALATION_TEXT: Final = (
+    "Permohonan ini melewati batas waktu penyelesaian dan belum diputuskan oleh {role} (langkah {step} dari"
+    " {steps}). Surel ini dikirim kepada Anda sebagai atasan yang ditunjuk instansi untuk menindaklanjuti."
+)
+ESCALATION_ADDRESSEE: Final = "Pimpinan"
+VIEW_ONLY_LINK_TEXT: Final = (
+    "Tautan ini hanya untuk melihat: keputusan diberikan oleh {role} melalui tautan persetujuan mereka sendiri."
+)
 DEAR_OFFICER: Final = "Yth. Bapak/Ibu {role},"
 
 # --- what happens next (confirmation, receipt mail, status page, decision mail) ---------------------------------

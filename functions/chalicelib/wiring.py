@@ -48,6 +48,7 @@ from chalicelib.applications.submissions import SubmissionService
 from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
 from chalicelib.complaints.filing import ComplaintService
 from chalicelib.complaints.handling import HandlingService
+from chalicelib.deadlines.run import DeadlineService
 from chalicelib.mail.bounces import MailProblemService
 from chalicelib.mail.complaint_mail import ComplaintMailComposer
 from chalicelib.mail.composer import MailComposer
@@ -187,6 +188,7 @@ class Services:
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
     mail_problems: MailProblemService = field(init=False)
+    deadlines: DeadlineService = field(init=False)
     complaints: ComplaintService = field(init=False)
     complaint_handling: HandlingService = field(init=False)
 
@@ -213,12 +215,20 @@ class Services:
         )
         self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
         self.mail_problems = MailProblemService(self.store, self.directory, self.clock)
+        self.deadlines = DeadlineService(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl
+        )
         self.complaints = ComplaintService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, rate_limit
         )
         self.complaint_handling = HandlingService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret
         )
+
+    def run_deadlines(self) -> int:
+        """Queue the reminders and escalations that fell due (chalicelib/deadlines/); the number of timers
+        fired. Called by the scheduled Lambda and `make serve` just before delivering the outbox."""
+        return self.deadlines.run()
 
     def deliver_outbox(self) -> int:
         """Send the mail that is due; the number sent. Called by `make serve` and the scheduled Lambda."""

@@ -25,6 +25,8 @@ from chalicelib.applications.records import (
     TokenUse,
 )
 from chalicelib.applications.references import counter_name, format_reference
+from chalicelib.deadlines.firing import TimerFiring
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
 from chalicelib.surveys.index import Tally
 from chalicelib.surveys.records import SurveyEntry, TallyKey
@@ -42,6 +44,7 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
         self.idempotency: dict[str, IdempotencyRecord] = {}
         self.counters: dict[str, int] = {}
         self.outbox: dict[str, OutboxMessage] = {}
+        self.timers: dict[str, DeadlineTimer] = {}  # reference -> its deadline timer (chalicelib/deadlines/)
         self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
         self.problems: dict[str, MailProblem] = {}  # failed message id -> what SES reported
         self.survey_answers: dict[tuple[str, Semester], dict[str, SurveyEntry]] = {}  # (service, semester) -> id ->
@@ -76,6 +79,8 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
             self.event_log[reference] = {new.event.seq: new.event}
             self.tokens.update((t.token_hash, t) for t in tokens)
             self.outbox.update((m.id, m) for m in messages)
+            if new.timer is not None:
+                self.timers[reference] = replace(new.timer, reference=reference)
             if window is not None:
                 self.rates[window] = self.rates.get(window, 0) + 1
             self.transactions += 1
@@ -133,7 +138,42 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
             events[change.event.seq] = change.event
             self.tokens.update((t.token_hash, t) for t in change.tokens)
             self.outbox.update((m.id, m) for m in change.outbox)
+            if change.timer is not None:
+                self.timers[change.reference] = change.timer
+            elif not change.submission.is_open:
+                self.timers.pop(change.reference, None)
             self.transactions += 1
+
+    def due_timers(self, now: datetime, limit: int) -> list[DeadlineTimer]:
+        with self._lock:
+            due = [t for t in self.timers.values() if t.fire_at <= now]
+            return sorted(due, key=lambda t: (t.fire_at, t.reference))[:limit]
+
+    def get_timer(self, reference: str) -> DeadlineTimer | None:
+        with self._lock:
+            return self.timers.get(reference)
+
+    def fire_timer(self, firing: TimerFiring) -> bool:
+        with self._lock:
+            timer = firing.timer
+            stored = self.timers.get(timer.reference)
+            if stored is None or (stored.kind, stored.fire_at, stored.step) != (timer.kind, timer.fire_at, timer.step):
+                return False
+            current = self.submissions.get(timer.reference)
+            if firing.expected_version is not None and (current is None or current.version != firing.expected_version):
+                return False
+            if any(t.token_hash in self.tokens for t in firing.tokens):
+                return False
+            if any(m.id in self.outbox for m in firing.outbox):
+                return False
+            self.tokens.update((t.token_hash, t) for t in firing.tokens)
+            self.outbox.update((m.id, m) for m in firing.outbox)
+            if firing.next is not None:
+                self.timers[timer.reference] = firing.next
+            else:
+                del self.timers[timer.reference]
+            self.transactions += 1
+            return True
 
     def outbox_of(self, reference: str) -> list[OutboxMessage]:
         with self._lock:

@@ -32,6 +32,8 @@ from chalicelib.applications.records import (
     TokenUse,
 )
 from chalicelib.applications.validation import ValidationError
+from chalicelib.deadlines.planning import first_timer
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
@@ -62,6 +64,7 @@ class LinkState(StrEnum):
     DECIDED = "decided"
     EXPIRED = "expired"
     REVOKED = "revoked"  # its officer left the role's list in the directory: the link shows and decides nothing
+    VIEW_ONLY = "view_only"  # an escalation's link (chalicelib/deadlines/): shows the waiting step, decides nothing
     UNKNOWN = "unknown"
 
 
@@ -116,6 +119,10 @@ class LinkRevokedError(LinkStateError):
     """The link's officer no longer holds the role in the directory: they may not decide."""
 
 
+class ViewOnlyLinkError(LinkRevokedError):
+    """An escalation's link was used to decide or renew: it only shows the step (refused as a revoked link is)."""
+
+
 class NoOfficerError(ApprovalError):
     """Nobody in the officer directory holds the role that must act next."""
 
@@ -146,7 +153,7 @@ class ReviewView:
     def can_renew(self) -> bool:
         """An expired link gets a fresh one; a revoked one is passed on to the role's current officers."""
         renewable = self.state in (LinkState.EXPIRED, LinkState.REVOKED)
-        return renewable and self.token is not None and self.token.renewed_at is None
+        return renewable and self.token is not None and self.token.renewed_at is None and not self.token.view_only
 
 
 @dataclass(frozen=True)
@@ -236,6 +243,8 @@ class ApprovalService:
         events = tuple(self.store.events(submission.reference)) if with_events else ()
         if token.used_at is not None or not (submission.is_open and submission.current_step == token.step):
             state = LinkState.DECIDED
+        elif token.view_only:
+            state = LinkState.EXPIRED if token.is_expired(self.clock.now()) else LinkState.VIEW_ONLY
         elif token.officer_email not in directory.officers(submission.agency_id, submission.chain[token.step - 1]):
             state = LinkState.REVOKED  # the directory is read now, not when the link was sent
         elif token.is_expired(self.clock.now()):
@@ -337,6 +346,8 @@ class ApprovalService:
             return view
         if view.state == LinkState.REVOKED:
             raise LinkRevokedError(view)
+        if view.state == LinkState.VIEW_ONLY or (view.token is not None and view.token.view_only):
+            raise ViewOnlyLinkError(view)
         raise ExpiredLinkError(view) if view.state == LinkState.EXPIRED else LinkStillValidError(view)
 
     def _decision(
@@ -348,8 +359,11 @@ class ApprovalService:
         event = Event(seq, kind, now, step, token.officer_email, submission.role_name(step), reason, client)
         issued: tuple[ApprovalToken, ...] = ()
         queued: tuple[OutboxMessage, ...]
+        timer: DeadlineTimer | None = None  # the next step's deadline mails (chalicelib/deadlines/)
         if decision == Decision.APPROVE and step < submission.steps:
             updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
+            agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)
+            timer = first_timer(updated, agency, now)
             officers = self.directory().officers(submission.agency_id, submission.chain[step])
             if not officers:  # the decision still counts; the next step waits until the directory lists someone
                 log.error("%s: no officer listed for %s, step %d has nobody to ask", submission.reference,
@@ -376,5 +390,6 @@ class ApprovalService:
             event,
             issued,
             queued,
+            timer=timer,
         )
         return change, tuple(message.to for message in queued)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from chalicelib.deadlines.timers import DeadlineTimer
+
 
 class SubmissionStatus(StrEnum):
     """Where an application stands, as the applicant reads it."""
@@ -41,6 +43,11 @@ class MessageKind(StrEnum):
     REVIEW_REQUEST = "permintaan_persetujuan"
     DECISION = "keputusan"
     DELIVERY_PROBLEM = "gagal_terkirim"  # to the agency: a message SES accepted bounced (applications/mail_problems.py)
+    # the time promise (chalicelib/deadlines/): to the current step's officers, with a fresh link, then to the
+    # agency's escalation role, with a view-only link
+    DEADLINE_REMINDER = "pengingat"
+    DEADLINE_OVERDUE = "lewat_batas"
+    DEADLINE_ESCALATION = "eskalasi"
     # complaints (chalicelib/complaints/): written by mail/complaint_mail.py from templates/complaints/mail/
     COMPLAINT_RECEIPT = "pengaduan_tanda_terima"
     COMPLAINT_REQUEST = "pengaduan_permintaan"  # to the coordinator or the role it was forwarded to: a link
@@ -134,6 +141,7 @@ class ApprovalToken:
     expires_at: datetime
     used_at: datetime | None = None
     renewed_at: datetime | None = None
+    view_only: bool = False  # an escalation officer's link: shows the step, decides nothing (deadlines/run.py)
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
@@ -173,6 +181,7 @@ class NewSubmission:
     idempotency_hash: str
     content_hash: str
     year: int  # of the reference number
+    timer: DeadlineTimer | None = None  # its first deadline mail (deadlines/planning.py); storage fills the reference
 
 
 @dataclass(frozen=True)
@@ -197,3 +206,5 @@ class StepChange:
     event: Event
     tokens: tuple[ApprovalToken, ...] = ()
     outbox: tuple[OutboxMessage, ...] = ()
+    # The next step's deadline timer replaces the stored one; a change that closes the submission removes it.
+    timer: DeadlineTimer | None = None

@@ -34,6 +34,7 @@ from chalicelib.applications.records import (
 )
 from chalicelib.applications.references import is_reference
 from chalicelib.applications.validation import Application, CleanApplication, ValidationError, validate_application
+from chalicelib.deadlines.planning import first_timer
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
@@ -169,6 +170,7 @@ class SubmissionService:
             idempotency_hash=key_hash,
             content_hash=content,
             year=local_year(now, zone),
+            timer=first_timer(submission, agency, now),  # the first deadline mail (chalicelib/deadlines/)
         )
         try:
             stored = self.store.create_submission(new, self.rate_limit.charge(self.secret, client.ip, now))

@@ -36,6 +36,17 @@ class CompositionError(Exception):
     """The message cannot be written (its submission or token is gone): retrying will not help."""
 
 
+class ObsoleteMessageError(Exception):
+    """The message's reason is gone (a deadline mail for a step decided since it was queued): not sent."""
+
+
+DEADLINE_SUBJECTS = {
+    MessageKind.DEADLINE_REMINDER: m.SUBJECT_DEADLINE_REMINDER,
+    MessageKind.DEADLINE_OVERDUE: m.SUBJECT_DEADLINE_OVERDUE,
+    MessageKind.DEADLINE_ESCALATION: m.SUBJECT_DEADLINE_ESCALATION,
+}
+
+
 @dataclass(frozen=True)
 class MailComposer:
     base_url: str
@@ -90,6 +101,20 @@ class MailComposer:
                 reference=submission.reference, title=submission.title
             )
             context["approved"] = submission.status == SubmissionStatus.APPROVED
+        elif message.kind in DEADLINE_SUBJECTS:  # chalicelib/deadlines/: only while its step still waits
+            if not submission.is_open or submission.current_step != message.step:
+                raise ObsoleteMessageError(f"outbox {message.id}: step {message.step} is no longer waiting")
+            _, extra = self._review(message, submission)
+            context.update(extra)
+            context["expires"] = format_datetime(extra["expires_at"], zone)
+            context["addressee"] = extra["role_name"]
+            if message.kind == MessageKind.DEADLINE_ESCALATION:
+                agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)
+                role = agency.role(agency.deadlines.escalation_role) if agency is not None else None
+                context["addressee"] = role.name if role is not None else m.ESCALATION_ADDRESSEE
+            subject = DEADLINE_SUBJECTS[message.kind].format(
+                reference=submission.reference, title=submission.title, step=message.step, steps=submission.steps
+            )
         elif message.kind == MessageKind.DELIVERY_PROBLEM:  # to the agency: which address bounced (mail/bounces.py)
             try:
                 subject, extra = notice_context(self.store, message, submission)

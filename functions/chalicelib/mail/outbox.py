@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from chalicelib.applications.records import OutboxMessage
-from chalicelib.mail.composer import CompositionError, MailComposer
+from chalicelib.mail.composer import CompositionError, MailComposer, ObsoleteMessageError
 from chalicelib.mail.transports import Mailer, MailError
 from chalicelib.randomness import TokenSource
 from chalicelib.storage.port import Store
@@ -78,6 +78,10 @@ class OutboxSender:
             return False
         try:
             email = self.composer.compose(claimed)
+        except ObsoleteMessageError as error:  # e.g. a reminder for a step decided since: settled, not sent
+            log.info("outbox %s not sent: %s", claimed.id, error)
+            self.store.complete_outbox(claimed, lease_id, now)
+            return False
         except CompositionError as error:
             log.error("outbox %s cannot be composed, giving up: %s", claimed.id, error)
             self.store.retry_outbox(claimed, lease_id, now, str(error)[:MAX_ERROR_LENGTH], give_up=True)

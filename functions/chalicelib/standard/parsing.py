@@ -38,6 +38,7 @@ from chalicelib.standard.schema import (
     ComplaintHandling,
     Component,
     Condition,
+    DeadlinePolicy,
     Duration,
     FormField,
     Maklumat,
@@ -251,7 +252,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     reader.keys(
         data,
         {"name", "short_name", "code", "address", "complaint_channels", "maklumat", "roles"},
-        {"office_hours", "complaints"},
+        {"office_hours", "complaints", "deadlines"},
     )
     agency_id = path.parent.name
     if not SLUG.match(agency_id):
@@ -281,6 +282,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     channels = _channels(reader, data, "complaint_channels") if "complaint_channels" in data else ()
     name, short_name, address = (reader.text(data, key) for key in ("name", "short_name", "address"))
     office_hours = _office_hours(reader, data) if "office_hours" in data else OfficeHours()
+    deadlines = _deadlines(reader, data, roles) if "deadlines" in data else DeadlinePolicy()
     complaints = _complaint_handling(reader, data, roles) if "complaints" in data else None
     reader.raise_if_any()
     return Agency(
@@ -294,6 +296,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
         roles=tuple(roles),
         source=reader.file,
         office_hours=office_hours,
+        deadlines=deadlines,
         complaints=complaints,
     )
 
@@ -338,6 +341,38 @@ def _weekdays(reader: _Reader, key: object, line: int) -> list[int]:
             return list(range(first, last + 1))
     reader.problem(line, f"office_hours: hari '{key}' tidak dikenal (tulis mis. 'senin', 'senin-kamis', 'jumat')")
     return []
+
+
+def _deadlines(reader: _Reader, data: _Mapping, roles: list[Role]) -> DeadlinePolicy:
+    """deadlines: {reminder_percent: 50, escalate_after_hours: 8, escalation_role: kepala-dinas} (each optional)."""
+    block = data["deadlines"]
+    line = data.key_lines["deadlines"]
+    if not isinstance(block, _Mapping):
+        reader.problem(
+            line, "'deadlines' harus berisi 'reminder_percent', 'escalate_after_hours' atau 'escalation_role'"
+        )
+        return DeadlinePolicy()
+    reader.keys(block, set(), {"reminder_percent", "escalate_after_hours", "escalation_role"}, "deadlines")
+    default = DeadlinePolicy()
+    percent = block.get("reminder_percent", default.reminder_percent)
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 99:
+        reader.problem(block.key_lines.get("reminder_percent", line), "deadlines: 'reminder_percent' harus 1 sampai 99")
+        percent = default.reminder_percent
+    hours = block.get("escalate_after_hours", default.escalate_after_minutes // 60)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 1000:
+        reader.problem(
+            block.key_lines.get("escalate_after_hours", line),
+            "deadlines: 'escalate_after_hours' harus 1 sampai 1000 jam",
+        )
+        hours = default.escalate_after_minutes // 60
+    role = str(block.get("escalation_role", "") or "")
+    if role and (role not in {r.id for r in roles} or any(r.applicant for r in roles if r.id == role)):
+        reader.problem(
+            block.key_lines.get("escalation_role", line),
+            f"deadlines: 'escalation_role' '{role}' bukan peran petugas di 'roles' instansi ini",
+        )
+        role = ""
+    return DeadlinePolicy(percent, hours * 60, role)
 
 
 def _office_hours(reader: _Reader, data: _Mapping) -> OfficeHours:

@@ -148,6 +148,18 @@ class ComplaintHandling:
 
 
 @dataclass(frozen=True)
+class DeadlinePolicy:
+    """What happens as an application's promised time runs out (_agency.yml `deadlines`, chalicelib/deadlines/):
+    the current step's officers are reminded once `reminder_percent` of the promised time has passed and told
+    again when it passes; a step still undecided `escalate_after_minutes` (working time) after that is reported
+    to the officers of `escalation_role` ("" reports to nobody)."""
+
+    reminder_percent: int = 50
+    escalate_after_minutes: int = 8 * 60  # one working day of office hours
+    escalation_role: str = ""
+
+
+@dataclass(frozen=True)
 class Agency:
     id: str
     name: str
@@ -159,6 +171,7 @@ class Agency:
     roles: tuple[Role, ...]
     source: str = ""
     office_hours: OfficeHours = OfficeHours()
+    deadlines: DeadlinePolicy = DeadlinePolicy()
     complaints: ComplaintHandling | None = None  # None: no online complaint form
 
     def role(self, role_id: str) -> Role | None:

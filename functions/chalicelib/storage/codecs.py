@@ -157,6 +157,8 @@ def token_item(t: ApprovalToken) -> dict[str, Any]:
         item["used_at"] = timestamp(t.used_at)
     if t.renewed_at:
         item["renewed_at"] = timestamp(t.renewed_at)
+    if t.view_only:
+        item["view_only"] = True
     return item
 
 
@@ -170,6 +172,7 @@ def token_from(item: Mapping[str, Any]) -> ApprovalToken:
         expires_at=parse_timestamp(str(item["expires_at"])),
         used_at=_optional_time(item.get("used_at")),
         renewed_at=_optional_time(item.get("renewed_at")),
+        view_only=bool(item.get("view_only", False)),
     )
 
 

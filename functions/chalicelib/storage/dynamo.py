@@ -32,6 +32,8 @@ from chalicelib.applications.records import (
     TokenUse,
 )
 from chalicelib.applications.references import format_reference
+from chalicelib.deadlines.firing import TimerFiring
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.storage.codecs import (
     counter_key,
     event_from,
@@ -51,6 +53,7 @@ from chalicelib.storage.codecs import (
     token_item,
     token_key,
 )
+from chalicelib.storage.deadline_codecs import DEADLINES_DUE, due_bound, timer_from, timer_item, timer_key
 from chalicelib.storage.dynamo_complaints import DynamoComplaints
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
@@ -278,6 +281,8 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
         items += [
             self._put(outbox_item(replace(m, reference=reference)), "attribute_not_exists(#pk)") for m in new.outbox
         ]
+        if new.timer is not None:  # its first deadline mail (chalicelib/deadlines/)
+            items.append(self._put(timer_item(replace(new.timer, reference=reference)), "attribute_not_exists(#pk)"))
         return submission, items
 
     def _rate_update(self, rate: RateCharge) -> dict[str, Any]:
@@ -340,10 +345,64 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
         ]
         items += [self._put(token_item(t), "attribute_not_exists(#pk)") for t in change.tokens]
         items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in change.outbox]
+        if change.timer is not None:  # the next step's deadline mails (the version condition above guards it)
+            items.append(self._put(timer_item(change.timer)))
+        elif not change.submission.is_open:  # decided: no deadline mail is left to send
+            items.append({"Delete": {"TableName": self._table, "Key": self._dump(timer_key(change.reference))}})
         reasons = self._transact(items)
         if reasons is not None:
             collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
             raise ConflictError(f"step change refused: {reasons}", retryable=collided)
+
+    # deadline timers (chalicelib/deadlines/): only what is due is read
+    def due_timers(self, now: datetime, limit: int) -> list[DeadlineTimer]:
+        response = self._call(
+            "query",
+            **self._named(
+                {
+                    "TableName": self._table,
+                    "IndexName": GSI,
+                    "KeyConditionExpression": "#gsi1pk = :due AND #gsi1sk <= :bound",
+                    "ExpressionAttributeValues": self._values(due=DEADLINES_DUE, bound=due_bound(now)),
+                    "Limit": limit,
+                }
+            ),
+        )
+        return [timer_from(self._load(item)) for item in response.get("Items", [])]
+
+    def get_timer(self, reference: str) -> DeadlineTimer | None:
+        item = self._get(timer_key(reference))
+        return timer_from(item) if item else None
+
+    def fire_timer(self, firing: TimerFiring) -> bool:
+        timer = firing.timer
+        unchanged = {
+            "ConditionExpression": "#kind = :kind AND #fire_at = :fire_at AND #step = :step",
+            "ExpressionAttributeValues": self._values(
+                kind=timer.kind, fire_at=timer_item(timer)["fire_at"], step=timer.step
+            ),
+        }
+        items: list[dict[str, Any]] = []
+        if firing.next is not None:
+            put = {"TableName": self._table, "Item": self._dump(timer_item(firing.next)), **unchanged}
+            items.append({"Put": put})
+        else:
+            delete = {"TableName": self._table, "Key": self._dump(timer_key(timer.reference)), **unchanged}
+            items.append({"Delete": delete})
+        if firing.expected_version is not None:
+            items.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": self._table,
+                        "Key": self._dump(submission_key(timer.reference)),
+                        "ConditionExpression": "#version = :expected",
+                        "ExpressionAttributeValues": self._values(expected=firing.expected_version),
+                    }
+                }
+            )
+        items += [self._put(token_item(t), "attribute_not_exists(#pk)") for t in firing.tokens]
+        items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in firing.outbox]
+        return self._transact(items) is None  # refused: another run fired it, or the step changed meanwhile
 
     # the outbox
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -22,6 +22,8 @@ from chalicelib.applications.records import (
     Submission,
 )
 from chalicelib.complaints.store import ComplaintStore
+from chalicelib.deadlines.firing import TimerFiring
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.surveys.index import Tally
 from chalicelib.surveys.records import SurveyEntry, TallyKey
 from chalicelib.surveys.semesters import Semester
@@ -89,6 +91,17 @@ class Store(ComplaintStore, Protocol):
     def outbox_of(self, reference: str) -> list[OutboxMessage]: ...
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]: ...
+
+    def due_timers(self, now: datetime, limit: int) -> list[DeadlineTimer]:
+        """Deadline timers due at `now`, the earliest first: a Query of the index, never a Scan."""
+        ...
+
+    def get_timer(self, reference: str) -> DeadlineTimer | None: ...
+
+    def fire_timer(self, firing: TimerFiring) -> bool:
+        """Store its links and mails and advance (or remove) its timer, atomically; False (nothing written)
+        when the timer is no longer stored as read or the submission left the expected version."""
+        ...
 
     def claim_outbox(
         self, message: OutboxMessage, lease_id: str, now: datetime, lease_until: datetime

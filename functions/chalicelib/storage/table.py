@@ -1,7 +1,8 @@
 """All state lives in ONE DynamoDB table; this module is the only code that knows its layout.
 
 Keys: `pk` and `sk` (strings). One sparse global secondary index, `gsi1` (`gsi1pk`, `gsi1sk`, all
-attributes projected), holds only outbox messages that still have to be sent (or gave up). TTL attribute:
+attributes projected), holds only outbox messages that still have to be sent (or gave up) and the deadline
+timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). TTL attribute:
 `ttl` (epoch seconds) on tokens and idempotency keys.
 
     item                 pk                        sk                      notes
@@ -13,6 +14,7 @@ attributes projected), holds only outbox messages that still have to be sent (or
     reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
     mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
+    deadline timer       SUB#<reference>           DEADLINE                the next deadline mail: gsi1pk=DEADLINE
     survey answer        SURVEY#<service>#<sem>    ANSWER#<date>#<id>      anonymous: scores, profile, suggestion, day
     survey counter       SURVEYTALLY#<scope>#<id>#<sem>  TALLY             `respondents`, per element `n1..n9` (scores
                                                                            counted) and `s1..s9` (their sum); scope is
@@ -41,6 +43,16 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
                          the index) and the token nonce
     outbox: given up     Query gsi1 gsi1pk=OUTBOX#GAGAL (operations)
     outbox: oldest       Query gsi1 gsi1pk=OUTBOX, created_at only (each outbox run, for its metric)
+    deadline timers      written in the transaction that creates the application (its first deadline mail),
+                         replaced by the one that moves it to the next step, deleted by the one that decides
+                         it: only open applications with a due time have one, so the index holds what may
+                         fall due, never the table
+    deadlines: due       Query gsi1 gsi1pk=DEADLINE and gsi1sk <= now (Limit): a run's reads grow with the
+                         timers due, not with the applications stored; then GetItem SUBMISSION per timer
+    deadlines: fire      ONE TransactWriteItems: the DEADLINE item put (next kind) or deleted, conditional on
+                         its kind, step and fire time being as read (two overlapping runs: one wins);
+                         ConditionCheck SUBMISSION version as read (decided meanwhile: nothing is sent);
+                         the mails' TOKENs and OUTBOX puts if absent
     mail problem         ONE TransactWriteItems: PROBLEM put if absent (an SNS event delivered twice writes
                          nothing), the notices' OUTBOX puts; read back with Query begins_with(sk, "PROBLEM#")
     survey answer        ONE TransactWriteItems: SURVEYLINK put if absent (a link's answer only: a second
@@ -72,6 +84,7 @@ if TYPE_CHECKING:  # the stubs are a dev dependency: types only, never imported 
 GSI = "gsi1"
 OUTBOX_PENDING = "OUTBOX"
 OUTBOX_FAILED = "OUTBOX#GAGAL"
+DEADLINES_DUE = "DEADLINE"  # gsi1pk of deadline timers (chalicelib/deadlines/)
 TTL_ATTRIBUTE = "ttl"
 
 

@@ -161,6 +161,7 @@ def review_page(
         DECIDED=LinkState.DECIDED,
         EXPIRED=LinkState.EXPIRED,
         REVOKED=LinkState.REVOKED,
+        VIEW_ONLY=LinkState.VIEW_ONLY,
         decision=decision,
         decision_label=_decision_label(decision),
         rows=progress(s, view.events) if s else [],

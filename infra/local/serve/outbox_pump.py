@@ -23,7 +23,9 @@ class OutboxPump(threading.Thread):
 
         while not self._halt.wait(OUTBOX_INTERVAL_SECONDS):
             try:
-                get_services().deliver_outbox()
+                services = get_services()
+                services.run_deadlines()  # reminders and escalations that fell due, then every due mail
+                services.deliver_outbox()
             except Exception as error:  # keep pumping: the outbox retries, the next round may succeed
                 text = f"{type(error).__name__}: {error}"
                 if text != self._last_error:  # once per distinct failure, not every second

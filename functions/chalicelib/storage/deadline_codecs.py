@@ -1,0 +1,49 @@
+"""Deadline timers to DynamoDB items and back (layout in table.py: one per open application with a due time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chalicelib.deadlines.timers import DeadlineTimer, TimerKind
+from chalicelib.storage.table import DEADLINES_DUE
+from chalicelib.time.instants import parse_timestamp, timestamp
+
+__all__ = ["DEADLINES_DUE", "due_bound", "timer_from", "timer_item", "timer_key"]
+
+
+def due_bound(now: datetime) -> str:
+    """The index's sort-key bound of every timer due at `now`: "$" sorts after "#"."""
+    return timestamp(now) + "$"
+
+
+def timer_key(reference: str) -> dict[str, str]:
+    return {"pk": f"SUB#{reference}", "sk": "DEADLINE"}
+
+
+def timer_sort(timer: DeadlineTimer) -> str:
+    return f"{timestamp(timer.fire_at)}#{timer.reference}"
+
+
+def timer_item(timer: DeadlineTimer) -> dict[str, Any]:
+    return {
+        **timer_key(timer.reference),
+        "gsi1pk": DEADLINES_DUE,
+        "gsi1sk": timer_sort(timer),
+        "reference": timer.reference,
+        "step": timer.step,
+        "kind": timer.kind,
+        "fire_at": timestamp(timer.fire_at),
+        "step_started": timestamp(timer.step_started),
+    }
+
+
+def timer_from(item: Mapping[str, Any]) -> DeadlineTimer:
+    return DeadlineTimer(
+        reference=str(item["reference"]),
+        step=int(item["step"]),
+        kind=TimerKind(str(item["kind"])),
+        fire_at=parse_timestamp(str(item["fire_at"])),
+        step_started=parse_timestamp(str(item["step_started"])),
+    )
