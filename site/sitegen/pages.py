@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
+from chalicelib import messages as m
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Channel, Component, Standard
 from chalicelib.time.formatting import describe_duration, long_date
@@ -107,6 +108,17 @@ def _channel_list(channels: tuple[Channel, ...]) -> str:
     return '<ul class="saluran">\n' + "\n".join(_channel_item(c) for c in channels) + "\n</ul>"
 
 
+def _complaint_form(agency: Agency, service: str = "") -> str:
+    """The link to the API's complaint form (issue 14) when the agency takes complaints online, and always the
+    national channel SP4N-LAPOR! beside the agency's own (Perpres 76/2013)."""
+    lapor = f'<p class="pengaduan__nasional">{_e(m.COMPLAINT_NATIONAL_CHANNEL)}</p>'
+    if agency.complaints is None:
+        return lapor
+    query = f"layanan={service}" if service else f"instansi={agency.id}"
+    link = f'<p class="pengaduan__formulir"><a class="md-button" href="/api/pengaduan/formulir?{_e(query)}">'
+    return f"{link}{_e(m.COMPLAINT_FORM_TITLE)}</a></p>\n{lapor}"
+
+
 def _service_item(standard: Standard) -> str:
     """A service in a list, linked from a page one folder deep (an agency's page, the A–Z list). The
     spaces keep the title, its facts and the badge apart in the search index and its excerpts."""
@@ -179,6 +191,8 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
 ## Pengaduan, saran, dan masukan
 
 {_channel_list(agency.complaint_channels)}
+
+{_complaint_form(agency)}
 """
     meta = {"title": agency.name, "description": _description(f"Standar pelayanan {agency.name}: {agency.address}")}
     return Page(agency_path(agency), _front_matter(meta, body))
@@ -242,7 +256,9 @@ def _summary(text: str, component: Component) -> str:
 
 
 def _complaints(catalogue: Catalogue, standard: Standard) -> str:
-    return f"{_channel_list(catalogue.channels_of(standard))}\n\n{_original(standard.components['complaints'])}"
+    form = _complaint_form(catalogue.agency(standard.agency_id), standard.key)
+    channels = _channel_list(catalogue.channels_of(standard))
+    return f"{channels}\n\n{form}\n\n{_original(standard.components['complaints'])}"
 
 
 def service_page(catalogue: Catalogue, standard: Standard) -> Page:
