@@ -149,6 +149,10 @@ NEXT_REVIEW: Final = (
 DEADLINE: Final = "Target selesai: {due}, sesuai standar pelayanan."
 # Once the due time has passed (time/promise.py): the applicant's pages and mail, then the officers'.
 OVERDUE: Final = "Melewati batas waktu sejak {due}."
+PAUSED: Final = (
+    "Jangka waktu penyelesaian berhenti sementara sejak {since} sampai berkas dilengkapi; target selesai"
+    " dihitung ulang setelah berkas diterima lengkap."
+)
 OVERDUE_APPLICANT: Final = (
     "Permohonan Anda belum diputuskan dalam jangka waktu yang dijanjikan standar pelayanan. Anda dapat"
     " menanyakan atau mengadukannya melalui saluran pengaduan {agency} di bawah ini dengan menyebutkan nomor"

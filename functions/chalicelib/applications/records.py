@@ -106,6 +106,10 @@ class Submission:
     current_step: int = 1  # 1-based; once decided, the step that decided it
     version: int = 1  # bumped by every change; events are numbered by it
     decision_reason: str = ""
+    # The clock's pause (time/pause.py): set while returned to the applicant for completion; the office minutes
+    # of the returns so far, already added to due_at.
+    returned_at: datetime | None = None
+    paused_minutes: int = 0
 
     @property
     def steps(self) -> int:

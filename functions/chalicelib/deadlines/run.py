@@ -100,6 +100,8 @@ class DeadlineService:
         agency = next((a for a in self.catalogue().agencies if submission and a.id == submission.agency_id), None)
         if submission is None or not submission.is_open or agency is None:
             return self.store.fire_timer(TimerFiring(timer, None))  # decided or gone: nothing is sent
+        if submission.returned_at is not None:  # returned for completion: the clock stands still (time/pause.py);
+            return self.store.fire_timer(TimerFiring(timer, submission.version))  # resuming plans the timers again
         if submission.current_step != timer.step:  # moved on without replacing its timer: plan the current step's
             replan = first_timer(submission, agency, submission.updated_at)
             return self.store.fire_timer(TimerFiring(timer, submission.version, next=replan))

@@ -85,6 +85,8 @@ def submission_item(s: Submission) -> dict[str, Any]:
         "current_step": s.current_step,
         "version": s.version,
         "decision_reason": s.decision_reason,
+        "returned_at": timestamp(s.returned_at) if s.returned_at else "",
+        "paused_minutes": s.paused_minutes,
     }
 
 
@@ -110,6 +112,8 @@ def submission_from(item: Mapping[str, Any]) -> Submission:
         current_step=int(item["current_step"]),
         version=int(item["version"]),
         decision_reason=str(item.get("decision_reason", "")),
+        returned_at=_optional_time(item.get("returned_at")),
+        paused_minutes=int(item.get("paused_minutes", 0)),
     )
 
 

@@ -16,11 +16,14 @@ class Promise(StrEnum):
     RUNNING = "berjalan"
     PASSED = "terlewati"
     STOPPED = "berhenti"  # decided: the clock stopped at the decision
+    PAUSED = "dijeda"  # returned to the applicant for completion (time/pause.py): the clock stands still
 
 
-def promise_of(due_at: datetime | None, now: datetime, *, is_open: bool) -> Promise:
+def promise_of(due_at: datetime | None, now: datetime, *, is_open: bool, paused: bool = False) -> Promise:
     if not is_open:
         return Promise.STOPPED
+    if paused:
+        return Promise.PAUSED
     if due_at is None:
         return Promise.NO_LIMIT
     return Promise.PASSED if now >= due_at else Promise.RUNNING

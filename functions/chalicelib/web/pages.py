@@ -70,7 +70,7 @@ def _promise(submission: Submission | None, now: datetime | None) -> Promise:
     """Where the application stands against the standard's promise when the page was read."""
     if submission is None or now is None:
         return Promise.STOPPED
-    return promise_of(submission.due_at, now, is_open=submission.is_open)
+    return promise_of(submission.due_at, now, is_open=submission.is_open, paused=submission.returned_at is not None)
 
 
 def applicant_context(submission: Submission, catalogue: Catalogue) -> dict[str, Any]:
