@@ -9,12 +9,15 @@ Walks one Rekomendasi Paspor (four steps) through every request kind, rejects a 
 delivers the outbox between steps; then, after warming DynamoDB Local up, times SAMPLES more submissions
 and decisions to split a request's time between the app's Python and DynamoDB Local. Prints a table and writes
 bench/results/dynamodb_calls.json. Targets: one TransactWriteItems per submission; at most one read and
-one transaction per decision; no Scan anywhere.
+one transaction per decision; no Scan anywhere; with 8 applicants submitting to one agency at once, at most
+1.2 transactions per stored submission and a p99 at most 4 times one lone client's, measured in the same run
+(references unique and readable).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
@@ -33,7 +36,9 @@ BASE_URL = "http://127.0.0.1:8000"
 TABLE = "layanan-bench-calls"
 SAMPLES = 50
 CONTENDERS = 8  # threads submitting at once to one agency, as in bench_load.py
-CONTENDED_EACH = 10
+BURST_EACH = 25  # submissions per thread in the burst; the single client sends as many in all
+TARGET_TRANSACTIONS = 1.2  # per stored submission, in the burst
+TARGET_P99_RATIO = 4.0  # the burst's p99 against the single client's, same run
 WARMUP_ROUNDS = 3  # of SAMPLES each, untimed: DynamoDB Local's JVM is several times slower until it has compiled
 READS = ("GetItem", "Query", "BatchGetItem")
 REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
@@ -251,41 +256,88 @@ def _timed(walk: Walk, make: Any, expected: int) -> tuple[float, float]:
     return total * 1000, (walk.recorder.dynamodb_seconds - before) * 1000
 
 
-def contended_submissions(walk: Walk) -> dict[str, float]:
-    """CONTENDERS threads submit to one agency at once, straight to the service (chalice's test client is
-    not thread-safe): the transactions per stored submission show the reference counter's retries."""
+def contended_submissions(walk: Walk) -> dict[str, Any]:
+    """Bursts to one agency: BURST_EACH submissions by one client alone, then CONTENDERS threads submitting
+    BURST_EACH each at once (straight to the service: chalice's test client is not thread-safe), in the same
+    run. Reports the transactions per stored submission, each phase's p99, and checks the references."""
     from chalicelib.applications.intake import application_from_json
     from chalicelib.applications.records import ClientInfo
+    from chalicelib.applications.references import is_reference
 
-    walk.recorder.take()
-    stored: list[float] = []
+    from bench.api_stack import percentile
+
+    references: list[str] = []
     lock = threading.Lock()
 
-    def submit(number: int) -> None:
+    def submit(number: int, count: int, latencies: list[float]) -> None:
         bodies = applications(f"contended-{number}-{time.monotonic_ns()}")
-        for _ in range(CONTENDED_EACH):
-            application = application_from_json(json.dumps(next(bodies)).encode())
+        while count:
+            body = next(bodies)
+            if body["service"] != PASPOR:  # one agency: Disperinaker Klungkung
+                continue
+            count -= 1
+            application = application_from_json(json.dumps(body).encode())
             started = time.perf_counter()
             receipt = walk.services.submissions.submit(application, ClientInfo("127.0.0.1", "bench", ""))
+            elapsed = (time.perf_counter() - started) * 1000
             assert receipt.created
             with lock:
-                stored.append((time.perf_counter() - started) * 1000)
+                latencies.append(elapsed)
+                references.append(receipt.reference)
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(CONTENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    calls = walk.recorder.take()
-    ordered = sorted(stored)
+    phases: dict[str, Any] = {}
+    for phase, threads_count in (("single_client", 1), ("burst", CONTENDERS)):
+        walk.recorder.take()
+        latencies: list[float] = []
+        each = BURST_EACH * CONTENDERS // threads_count
+        threads = [threading.Thread(target=submit, args=(n, each, latencies)) for n in range(threads_count)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+        seconds = time.perf_counter() - began
+        calls = walk.recorder.take()
+        ordered = sorted(latencies)
+        phases[phase] = {
+            "threads": threads_count,
+            "submissions": len(ordered),
+            "transactions_per_submission": round(calls.get("TransactWriteItems", 0) / len(ordered), 3),
+            "counter_updates_per_submission": round(calls.get("UpdateItem", 0) / len(ordered), 3),
+            "reads_per_submission": round(sum(calls.get(name, 0) for name in READS) / len(ordered), 2),
+            "p50_ms": round(percentile(ordered, 0.5), 1),
+            "p99_ms": round(percentile(ordered, 0.99), 1),
+            "max_ms": round(ordered[-1], 1),
+            "submissions_per_second": round(len(ordered) / seconds, 1),
+        }
+    burst, single = phases["burst"], phases["single_client"]
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
     return {
-        "threads": CONTENDERS,
-        "submissions": len(stored),
-        "transactions_per_submission": round(calls.get("TransactWriteItems", 0) / len(stored), 2),
-        "reads_per_submission": round(sum(calls.get(name, 0) for name in READS) / len(stored), 2),
-        "p50_ms": round(ordered[len(ordered) // 2], 1),
-        "max_ms": round(ordered[-1], 1),
+        **phases,
+        "p99_ratio": round(burst["p99_ms"] / single["p99_ms"], 2),
+        "references_unique": len(set(references)) == len(references),
+        "references_readable": all(is_reference(reference) for reference in references),
+        "reference_numbers": {"first": numbers[0], "last": numbers[-1], "count": len(numbers)},
+        "reference_gaps": (numbers[-1] - numbers[0] + 1) - len(numbers),
     }
+
+
+def burst_verdicts(burst: dict[str, Any]) -> list[str]:
+    transactions = burst["burst"]["transactions_per_submission"]
+    ratio = burst["p99_ratio"]
+    unique = burst["references_unique"] and burst["references_readable"]
+    return [
+        f"{CONTENDERS} applicants at once to one agency: {transactions} TransactWriteItems per stored submission "
+        f"(target <= {TARGET_TRANSACTIONS}): {'met' if transactions <= TARGET_TRANSACTIONS else 'MISSED'}; "
+        f"{burst['burst']['counter_updates_per_submission']} counter UpdateItem (a block of reference numbers)",
+        f"p99 {burst['burst']['p99_ms']} ms against {burst['single_client']['p99_ms']} ms for one client alone, "
+        f"same run: {ratio}x (target <= {TARGET_P99_RATIO}x): {'met' if ratio <= TARGET_P99_RATIO else 'MISSED'}; "
+        f"{burst['burst']['submissions_per_second']} submissions/s in the burst against "
+        f"{burst['single_client']['submissions_per_second']}/s alone (no more throughput: the cores are saturated, "
+        f"load average {os.getloadavg()[0]:.1f})",
+        f"references: {burst['reference_numbers']['count']} stored, unique and readable: "
+        f"{'met' if unique else 'MISSED'}; {burst['reference_gaps']} gaps between the first and the last",
+    ]
 
 
 def verdicts(table: dict[str, dict[str, int]], scans: int) -> list[str]:
@@ -344,11 +396,9 @@ def main() -> int:
         "DynamoDB Local, mean per call while timing: "
         + ", ".join(f"{name} {figures['mean_ms']:.1f} ms" for name, figures in per_operation.items())
     )
-    print(
-        f"{contention['threads']} threads submitting to one agency at once: "
-        f"{contention['transactions_per_submission']} TransactWriteItems per stored submission "
-        f"(retries on the agency's reference counter), p50 {contention['p50_ms']} ms, max {contention['max_ms']} ms"
-    )
+    report += burst_verdicts(contention)
+    for text in report[-3:]:
+        print(text)
     write_results(
         RESULTS,
         {

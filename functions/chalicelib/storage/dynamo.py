@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -31,7 +32,7 @@ from chalicelib.applications.records import (
     Submission,
     TokenUse,
 )
-from chalicelib.applications.references import format_reference
+from chalicelib.applications.references import REFERENCE_BLOCK, SequenceBlocks, counter_name, format_reference
 from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.storage.codecs import (
@@ -101,9 +102,12 @@ _NAME = re.compile(r"#(\w+)")
 
 
 class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, reference_block: int = REFERENCE_BLOCK) -> None:
         self._client = client
         self._table = table
+        self._reference_block = reference_block
+        self._sequences = SequenceBlocks()  # reference numbers this process reserved and has not given
+        self._reserving = threading.Lock()  # one block reserved at a time: threads that find none wait for it
         self._serializer = TypeSerializer()
         self._deserializer = TypeDeserializer()
 
@@ -227,42 +231,70 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
     # writes
     def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
         code = new.submission.agency_code
+        counter = counter_name(code, new.year)
         for attempt in range(COUNTER_RETRIES):
-            counter = self._get(counter_key(code, new.year))
-            last = int(counter["seq"]) if counter else 0
-            reference = format_reference(code, new.year, last + 1)
-            submission, items = self._creation_items(new, reference, last)
+            sequence = self._sequence(code, new.year)
+            reference = format_reference(code, new.year, sequence)
+            submission, items = self._creation_items(new, reference)
             if rate is not None:
                 items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
-            reasons = self._transact(items)
+            try:
+                reasons = self._transact(items)
+            except BaseException:
+                self._sequences.give_back(counter, sequence)  # not stored: the next submission takes it
+                raise
             if reasons is None:
                 return submission
             if reasons[1] == "ConditionalCheckFailed":
+                # A submission already holds this number: stored by a write whose answer was lost (a timeout,
+                # then the number given back), or a counter restored from an older backup. Try the next one.
+                log.warning("reference %s already taken: trying the next number of %s", reference, counter)
+                continue
+            self._sequences.give_back(counter, sequence)
+            if reasons[0] == "ConditionalCheckFailed":
                 record = self.find_idempotency(new.idempotency_hash)
                 if record is not None:
                     raise DuplicateRequestError(record.reference)
             if rate is not None and reasons[-1] == "ConditionalCheckFailed":
                 raise RateLimitedError(rate.retry_after)
-            if reasons[0] != "ConditionalCheckFailed" and "TransactionConflict" not in reasons:
+            if "TransactionConflict" not in reasons:
                 raise ConflictError(f"submission not stored: {reasons}")
-            # Another submission of this agency took the number, or one of this client counted at the same
-            # moment. Jitter, so that requests that collided once do not collide again in step.
+            # The same request, or one of this client's (its rate item), at the same moment. Jitter, so that
+            # requests that collided once do not collide again in step.
             time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
-        raise ConflictError("no free reference number after retries", retryable=True)
+        raise ConflictError("submission not stored after retries", retryable=True)
 
-    def _creation_items(self, new: NewSubmission, reference: str, last: int) -> tuple[Submission, list[dict[str, Any]]]:
+    def _sequence(self, code: str, year: int) -> int:
+        """A reference number for `code`'s `year` not given before: from this process's block, else from a
+        new block reserved by one atomic ADD on the counter item (it never conflicts, so never retries)."""
+        counter = counter_name(code, year)
+        number = self._sequences.take(counter)
+        if number is not None:
+            return number
+        with self._reserving:
+            number = self._sequences.take(counter)  # another thread may have just reserved a block
+            if number is not None:
+                return number
+            return self._reserve(code, year)
+
+    def _reserve(self, code: str, year: int) -> int:
+        response = self._call(
+            "update_item",
+            **self._named(
+                {
+                    "TableName": self._table,
+                    "Key": self._dump(counter_key(code, year)),
+                    "UpdateExpression": "ADD #seq :block",
+                    "ExpressionAttributeValues": self._values(block=self._reference_block),
+                    "ReturnValues": "UPDATED_NEW",
+                }
+            ),
+        )
+        last = int(self._deserializer.deserialize(response["Attributes"]["seq"]))
+        return self._sequences.reserved(counter_name(code, year), last - self._reference_block + 1, last)
+
+    def _creation_items(self, new: NewSubmission, reference: str) -> tuple[Submission, list[dict[str, Any]]]:
         submission = replace(new.submission, reference=reference)
-        counter_update: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": self._dump(counter_key(submission.agency_code, new.year)),
-            "UpdateExpression": "SET #seq = :next",
-        }
-        if last == 0:
-            counter_update["ConditionExpression"] = "attribute_not_exists(#pk)"
-            counter_update["ExpressionAttributeValues"] = self._values(next=1)
-        else:
-            counter_update["ConditionExpression"] = "#seq = :last"
-            counter_update["ExpressionAttributeValues"] = self._values(next=last + 1, last=last)
         idempotency = {
             **idempotency_key(new.idempotency_hash),
             "reference": reference,
@@ -270,7 +302,6 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
             TTL_ATTRIBUTE: epoch(submission.created_at + IDEMPOTENCY_WINDOW),
         }
         items: list[dict[str, Any]] = [
-            {"Update": counter_update},
             self._put(idempotency, "attribute_not_exists(#pk)"),
             self._put(submission_item(submission), "attribute_not_exists(#pk)"),
             self._put(event_item(reference, new.event), "attribute_not_exists(#pk)"),

@@ -11,7 +11,7 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
     outbox message       SUB#<reference>           OUTBOX#<version>#<nn>   gsi1pk=OUTBOX while pending
     approval token       TOKEN#<sha256 of token>   TOKEN                   ttl = expiry + 30 days
     idempotency key      IDEM#<sha256 of key>      IDEM                    ttl = 1 day; -> reference
-    reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number given
+    reference counter    COUNTER#<code>#<year>     COUNTER                 `seq`: last number reserved
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
     mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
     deadline timer       SUB#<reference>           DEADLINE                the next deadline mail: gsi1pk=DEADLINE
@@ -23,12 +23,13 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
 
 Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
 
-    submit               GetItem IDEM, GetItem COUNTER (consistent), then ONE TransactWriteItems:
-                         counter +1 (conditional on the value read), IDEM put if absent, SUBMISSION put
-                         if absent, EVENT, TOKENs and OUTBOX puts, and the client's RATE counter +1
-                         (conditional on being under the limit). A lost race on the counter retries;
-                         a lost race on IDEM returns the submission that won; a full RATE window is
-                         RateLimitedError.
+    submit               GetItem IDEM; a reference number from the process's block (when the block is
+                         empty, one UpdateItem ADD COUNTER seq + 10, atomic: never conflicts, see
+                         applications/references.py), then ONE TransactWriteItems: IDEM put if absent,
+                         SUBMISSION put if absent, EVENT, TOKENs and OUTBOX puts, and the client's RATE
+                         counter +1 (conditional on being under the limit). Submissions to one agency
+                         share no item, so a burst does not retry; a lost race on IDEM returns the
+                         submission that won; a full RATE window is RateLimitedError.
     applicant status     GetItem SUBMISSION + Query pk=SUB#<ref> begins_with(sk, "EVENT#")
     officer review page  ONE BatchGetItem of TOKEN and SUBMISSION (the link is "<reference>.<token>"),
                          then Query the events                                  (reads only)
