@@ -51,7 +51,15 @@ from chalicelib.complaints.handling import (
     UnknownHandlerLinkError,
 )
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
-from chalicelib.web import complaint_pages, edge, pages
+from chalicelib.surveys.answers import SurveyValidationError
+from chalicelib.surveys.follow_up import load_follow_up
+from chalicelib.surveys.publication import results_csv, results_document
+from chalicelib.surveys.records import Scope as SurveyScope
+from chalicelib.surveys.semesters import Semester, parse_semester
+from chalicelib.surveys.service import LinkState as SurveyLinkState
+from chalicelib.surveys.service import Results as SurveyResults
+from chalicelib.surveys.service import SurveyHoneypotError, UnknownSurveyError
+from chalicelib.web import complaint_pages, edge, pages, survey_pages
 from chalicelib.web.client_address import client_ip
 from chalicelib.web.openapi import document
 from chalicelib.web.origins import CrossSiteError, refuse_cross_site
@@ -528,6 +536,182 @@ def complaint_figures(agency: str, month: str) -> Response:
     except StoreUnavailableError:
         return _busy(m.RELOAD_SOON, as_json=True)
     return _json(200, month_document(agency, month, rows))
+
+
+# --- the satisfaction survey (SKM) and its published index (IKM): chalicelib/surveys/ -------------------------
+
+
+def _survey_errors(
+    page: Callable[[Mapping[str, str], Mapping[str, str]], str], values: Mapping[str, str]
+) -> dict[type, Handler]:
+    def not_stored(error: Exception) -> Response:
+        app.log.warning("survey answer not stored: %s", error)
+        return _busy(m.SURVEY_NOT_STORED, as_json=False)
+
+    def rate_limited(error: RateLimitedError) -> Response:
+        minutes = math.ceil(error.retry_after / 60)
+        return _message(
+            429,
+            m.RATE_LIMITED_TITLE,
+            m.RATE_LIMITED_WAIT.format(minutes=minutes),
+            as_json=False,
+            retry_after=error.retry_after,
+        )
+
+    return {
+        SurveyHoneypotError: lambda _: _message(202, m.SURVEY_THANKS_TITLE, m.SURVEY_THANKS_TEXT, as_json=False),
+        CrossSiteError: lambda _: _message(
+            403, m.CROSS_SITE_TITLE, m.CROSS_SITE_TEXT, m.CROSS_SITE_WHAT_TO_DO, as_json=False
+        ),
+        SurveyValidationError: lambda error: _html(422, page(values, error.errors)),
+        UnknownSurveyError: lambda _: _message(404, m.SURVEY_UNKNOWN_TITLE, m.SURVEY_UNKNOWN_TEXT, as_json=False),
+        BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, as_json=False),
+        PayloadTooLargeError: lambda _: _message(413, m.UNREADABLE_TITLE, as_json=False),
+        RateLimitedError: rate_limited,
+        StoreUnavailableError: not_stored,
+        ConflictError: lambda error: _unless_collision(error, lambda: not_stored(error)),
+    }
+
+
+def _survey_thanks(counted: bool) -> Response:
+    if counted:
+        return _message(200, m.SURVEY_THANKS_TITLE, m.SURVEY_THANKS_TEXT, as_json=False)
+    return _message(200, m.SURVEY_ALREADY_TITLE, m.SURVEY_ALREADY_TEXT, as_json=False)
+
+
+SURVEY_LINK_STATES = {
+    SurveyLinkState.UNKNOWN: (404, m.SURVEY_UNKNOWN_TITLE, m.SURVEY_UNKNOWN_TEXT),
+    SurveyLinkState.NOT_DECIDED: (409, m.SURVEY_NOT_DECIDED_TITLE, m.SURVEY_NOT_DECIDED_TEXT),
+    SurveyLinkState.USED: (200, m.SURVEY_ALREADY_TITLE, m.SURVEY_ALREADY_TEXT),
+}
+
+
+@app.route("/survei/{link}", methods=["GET", "HEAD"])
+def survey_by_link(link: str) -> Response:
+    """The decision mail's survey link. Reads only: mail scanners open every link."""
+    try:
+        form = get_services().surveys.link_form(link)
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=False)
+    if form.state in SURVEY_LINK_STATES:
+        status, title, text = SURVEY_LINK_STATES[form.state]
+        return _message(status, title, text, as_json=False)
+    return _html(200, survey_pages.form_page(f"{API_ROOT}/survei/{link}", form.title, form.agency_name))
+
+
+@app.route("/survei/{link}", methods=["POST"], content_types=[FORM])
+def answer_survey_by_link(link: str) -> Response:
+    services = get_services()
+    values: dict[str, str] = {}
+
+    def page(sent: Mapping[str, str], errors: Mapping[str, str]) -> str:
+        form = services.surveys.link_form(link)
+        return survey_pages.form_page(f"{API_ROOT}/survei/{link}", form.title, form.agency_name, sent, errors)
+
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        values = form_values(_body())
+        receipt = services.surveys.answer_by_link(link, values)
+    except Exception as error:
+        return _answer(error, _survey_errors(page, values))
+    return _survey_thanks(receipt.counted)
+
+
+def _counter_action(agency: str, service: str) -> str:
+    return f"{API_ROOT}/survei/layanan/{agency}/{service}"
+
+
+@app.route("/survei/layanan/{agency}/{service}", methods=["GET", "HEAD"])
+def survey_at_counter(agency: str, service: str) -> Response:
+    """The public questionnaire of a service, for those served at the counter: no identity asked."""
+    catalogue = get_services().catalogue()
+    standard = catalogue.find(f"{agency}/{service}")
+    if standard is None:
+        return _message(404, m.SURVEY_UNKNOWN_SERVICE_TITLE, m.SURVEY_UNKNOWN_SERVICE_TEXT, as_json=False)
+    name = catalogue.agency(standard.agency_id).name
+    return _html(200, survey_pages.form_page(_counter_action(agency, service), standard.title, name))
+
+
+@app.route("/survei/layanan/{agency}/{service}", methods=["POST"], content_types=[FORM])
+def answer_survey_at_counter(agency: str, service: str) -> Response:
+    services = get_services()
+    values: dict[str, str] = {}
+    key = f"{agency}/{service}"
+
+    def page(sent: Mapping[str, str], errors: Mapping[str, str]) -> str:
+        standard = services.surveys.standard(key)
+        name = services.catalogue().agency(standard.agency_id).name
+        return survey_pages.form_page(_counter_action(agency, service), standard.title, name, sent, errors)
+
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        values = form_values(_body())
+        receipt = services.surveys.answer_at_counter(key, values, _client())
+    except Exception as error:
+        return _answer(error, _survey_errors(page, values))
+    return _survey_thanks(receipt.counted)
+
+
+def _published(results: list[SurveyResults], name: str, semester: Semester, path: str, follow_up: str) -> Response:
+    """The index as HTML, JSON or CSV (?format=), cached briefly: it is public and the same for everyone."""
+    wanted = dict(_request().query_params or {}).get("format", "")
+    cache = {"Cache-Control": f"public, max-age={survey_pages.RESULTS_MAX_AGE}"}
+    body: str
+    headers: dict[str, str | list[str]]
+    if wanted == "json" or (not wanted and _wants_json()):
+        body = json.dumps(results_document(results, follow_up), ensure_ascii=False)
+        headers = {"Content-Type": "application/json; charset=utf-8", **cache}
+    elif wanted == "csv":
+        body = results_csv(results)
+        headers = {"Content-Type": "text/csv; charset=utf-8", **cache}
+    else:
+        links = [
+            (m.SURVEY_DATA_JSON, f"{path}?semester={semester.id}&format=json"),
+            (m.SURVEY_DATA_CSV, f"{path}?semester={semester.id}&format=csv"),
+            (f"{m.SURVEY_PREVIOUS}: {semester.previous().label}", f"{path}?semester={semester.previous().id}"),
+        ]
+        body = survey_pages.results_page(name, semester, results, links, follow_up)
+        headers = {**pages.HEADERS, **cache}
+    return Response(body="" if _request().method == "HEAD" else body, status_code=200, headers=headers)
+
+
+def _semester_asked(agency_id: str) -> Semester | None:
+    asked = dict(_request().query_params or {}).get("semester", "")
+    return parse_semester(asked) if asked else get_services().surveys.current_semester(agency_id)
+
+
+@app.route("/ikm/layanan/{agency}/{service}", methods=["GET", "HEAD"])
+def service_index(agency: str, service: str) -> Response:
+    services = get_services()
+    semester = _semester_asked(agency)
+    if semester is None:
+        return _message(400, m.UNREADABLE_TITLE, as_json=_wants_json())
+    try:
+        results = services.surveys.service_results(f"{agency}/{service}", semester)
+    except UnknownSurveyError:
+        return _message(404, m.SURVEY_UNKNOWN_SERVICE_TITLE, m.SURVEY_UNKNOWN_SERVICE_TEXT, as_json=_wants_json())
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=_wants_json())
+    plan = load_follow_up(services.settings.standards_dir, SurveyScope.SERVICE, results.id, semester)
+    return _published(
+        [results], results.name, semester, f"{API_ROOT}/ikm/layanan/{agency}/{service}", plan.text if plan else ""
+    )
+
+
+@app.route("/ikm/instansi/{agency}", methods=["GET", "HEAD"])
+def agency_index(agency: str) -> Response:
+    services = get_services()
+    semester = _semester_asked(agency)
+    if semester is None:
+        return _message(400, m.UNREADABLE_TITLE, as_json=_wants_json())
+    try:
+        own, each = services.surveys.agency_results(agency, semester)
+    except UnknownSurveyError:
+        return _message(404, m.SURVEY_UNKNOWN_SERVICE_TITLE, m.SURVEY_UNKNOWN_SERVICE_TEXT, as_json=_wants_json())
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=_wants_json())
+    plan = load_follow_up(services.settings.standards_dir, SurveyScope.AGENCY, agency, semester)
+    return _published([own, *each], own.name, semester, f"{API_ROOT}/ikm/instansi/{agency}", plan.text if plan else "")
 
 
 # --- the API's own description, and background work ------------------------------------------------------------

@@ -252,3 +252,63 @@ COMPLAINT_FIGURES_NOT_FOUND_TEXT: Final = "Periksa nama instansi dan bulan (tuli
 SUBJECT_COMPLAINT_RECEIPT: Final = "Tanda terima pengaduan {ticket}: {title}"
 SUBJECT_COMPLAINT_REQUEST: Final = "Pengaduan {ticket} perlu ditanggapi: {title}"
 SUBJECT_COMPLAINT_ANSWER: Final = "Tanggapan atas pengaduan {ticket}: {title}"
+
+# --- Survei Kepuasan Masyarakat (chalicelib/surveys/, templates/surveys/) ---
+SURVEY_TITLE: Final = "Survei Kepuasan Masyarakat"
+SURVEY_SERVICE: Final = "Layanan"
+SURVEY_INTRO: Final = (
+    "Survei ini mengikuti Peraturan Menteri PANRB Nomor 14 Tahun 2017. Jawaban Anda membantu instansi"
+    " memperbaiki pelayanannya."
+)
+SURVEY_PROFILE: Final = "Profil responden"
+SURVEY_SEX: Final = "Jenis kelamin"
+SURVEY_AGE: Final = "Usia (tahun)"
+SURVEY_EDUCATION: Final = "Pendidikan terakhir"
+SURVEY_OCCUPATION: Final = "Pekerjaan utama"
+SURVEY_CHOOSE: Final = "Pilih"
+SURVEY_QUESTIONS: Final = "Pendapat Anda tentang pelayanan"
+SURVEY_SUGGESTION: Final = "Saran dan masukan (boleh dikosongkan)"
+SURVEY_ANONYMOUS: Final = (
+    "Jawaban Anda disimpan tanpa nama, NIK, alamat, atau nomor permohonan, dan tidak dapat dihubungkan"
+    " dengan diri Anda."
+)
+SURVEY_SEND: Final = "Kirim jawaban survei"
+SURVEY_THANKS_TITLE: Final = "Terima kasih, jawaban Anda sudah tercatat"
+SURVEY_THANKS_TEXT: Final = (
+    "Jawaban Anda ikut dihitung dalam Indeks Kepuasan Masyarakat layanan ini pada semester berjalan."
+)
+SURVEY_ALREADY_TITLE: Final = "Survei ini sudah diisi"
+SURVEY_ALREADY_TEXT: Final = (
+    "Tautan survei ini hanya dapat dipakai satu kali, dan jawaban pertama sudah tercatat. Jawaban yang"
+    " baru tidak dihitung lagi."
+)
+SURVEY_UNKNOWN_TITLE: Final = "Tautan survei tidak dikenal"
+SURVEY_UNKNOWN_TEXT: Final = "Periksa kembali tautan dari surel keputusan Anda. Tautan survei harus disalin utuh."
+SURVEY_NOT_DECIDED_TITLE: Final = "Survei belum dapat diisi"
+SURVEY_NOT_DECIDED_TEXT: Final = "Survei dapat diisi setelah permohonan Anda diputuskan."
+SURVEY_UNKNOWN_SERVICE_TITLE: Final = "Layanan tidak ditemukan"
+SURVEY_UNKNOWN_SERVICE_TEXT: Final = "Layanan atau instansi ini tidak ada dalam daftar Standar Pelayanan."
+SURVEY_NOT_STORED: Final = "Jawaban survei Anda belum tersimpan. Silakan kirim ulang beberapa saat lagi."
+SURVEY_RESULTS_TITLE: Final = "Indeks Kepuasan Masyarakat"
+SURVEY_PERIOD: Final = "Periode"
+SURVEY_IKM: Final = "Nilai IKM"
+SURVEY_GRADE: Final = "Mutu pelayanan"
+SURVEY_RESPONDENTS: Final = "Jumlah responden"
+SURVEY_SAMPLE: Final = "Sampel minimal (tabel Krejcie dan Morgan)"
+SURVEY_SAMPLE_UNKNOWN: Final = "Jumlah penerima layanan semester ini belum dinyatakan instansi."
+SURVEY_SAMPLE_REACHED: Final = "Tercapai: minimal {needed} responden dari {population} penerima layanan."
+SURVEY_SAMPLE_SHORT: Final = "Belum tercapai: minimal {needed} responden dari {population} penerima layanan."
+SURVEY_ELEMENTS_CAPTION: Final = "Nilai per unsur pelayanan"
+SURVEY_ELEMENT: Final = "Unsur"
+SURVEY_NRR: Final = "Nilai rata-rata (1\u20134)"
+SURVEY_CONVERTED: Final = "Nilai konversi (25\u2013100)"
+SURVEY_NO_RESPONDENTS: Final = "Belum ada responden pada periode ini."
+SURVEY_FOLLOW_UP: Final = "Rencana tindak lanjut"
+SURVEY_PREVIOUS: Final = "Semester sebelumnya"
+SURVEY_DATA_JSON: Final = "Data terbuka (JSON)"
+SURVEY_DATA_CSV: Final = "Data terbuka (CSV)"
+SURVEY_FILL: Final = "Isi Survei Kepuasan Masyarakat"
+SURVEY_MAIL_INVITATION: Final = (
+    "Bantu kami memperbaiki pelayanan: isi Survei Kepuasan Masyarakat (sekitar 3 menit, tanpa identitas)."
+    " Tautan ini hanya dapat dipakai satu kali:"
+)

@@ -61,6 +61,8 @@ from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.compiled import open_catalogue
 from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.storage.port import Store
+from chalicelib.surveys.follow_up import populations_from
+from chalicelib.surveys.service import SurveyService
 from chalicelib.time.clock import Clock, SystemClock
 from chalicelib.web.edge import parse_origin_secrets
 
@@ -188,6 +190,7 @@ class Services:
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
     mail_problems: MailProblemService = field(init=False)
+    surveys: SurveyService = field(init=False)
     deadlines: DeadlineService = field(init=False)
     complaints: ComplaintService = field(init=False)
     complaint_handling: HandlingService = field(init=False)
@@ -215,6 +218,10 @@ class Services:
         )
         self.outbox = OutboxSender(self.store, self.mailer, composer, self.clock, self.nonces)
         self.mail_problems = MailProblemService(self.store, self.directory, self.clock)
+        populations = populations_from(self.settings.standards_dir)
+        self.surveys = SurveyService(
+            self.store, self.catalogue, self.clock, self.nonces, self.secret, rate_limit, populations
+        )
         self.deadlines = DeadlineService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl
         )

@@ -25,6 +25,7 @@ from chalicelib.officers.directory import Directory
 from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import Channel
 from chalicelib.storage.port import Store
+from chalicelib.surveys.links import survey_path
 from chalicelib.templating import environment
 from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.clock import Clock
@@ -107,6 +108,7 @@ class MailComposer:
                 reference=submission.reference, title=submission.title
             )
             context["approved"] = submission.status == SubmissionStatus.APPROVED
+            context["survey_url"] = self.base_url + survey_path(self.secret, submission.reference)  # SKM
         elif message.kind in DEADLINE_SUBJECTS:  # chalicelib/deadlines/: only while its step still waits
             if not submission.is_open or submission.current_step != message.step:
                 raise ObsoleteMessageError(f"outbox {message.id}: step {message.step} is no longer waiting")
