@@ -164,6 +164,26 @@ def services_index_page(catalogue: Catalogue) -> Page:
     return Page(SERVICES_INDEX_PATH, _front_matter(meta, body))
 
 
+def maklumat_html(agency: Agency) -> str:
+    """The agency's own Maklumat with who signed it and when; or, plainly, that it has published none."""
+    maklumat = agency.maklumat
+    if not maklumat.published:
+        return (
+            f'<p class="maklumat__belum">{_e(agency.name)} belum menerbitkan Maklumat Pelayanan yang dapat'
+            " ditampilkan di sini. Maklumat Pelayanan adalah pernyataan kesanggupan penyelenggara untuk"
+            " melaksanakan pelayanan sesuai standar pelayanan, yang wajib ditetapkan dan diumumkan"
+            " (Undang-Undang Nomor 25 Tahun 2009, Pasal 22).</p>"
+        )
+    signed = f", {long_date(maklumat.date)}" if maklumat.date else ""
+    return (
+        '<figure class="maklumat__isi">\n'
+        f'<blockquote class="maklumat__teks"><p>{_e(maklumat.text)}</p></blockquote>\n'
+        f'<figcaption class="maklumat__penanda">{_e(maklumat.signatory)}{_e(signed)}'
+        f" <span class=\"maklumat__sumber\">(Maklumat Pelayanan {_e(agency.name)})</span></figcaption>\n"
+        "</figure>"
+    )
+
+
 def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
     services = [_service_item(standard) for standard in catalogue.standards_of(agency.id)]
     body = f"""# {_e(agency.name)}
@@ -183,10 +203,9 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
 
 ## Maklumat Pelayanan
 
-<figure class="maklumat">
-<blockquote class="maklumat__teks"><p>{_e(agency.maklumat.text)}</p></blockquote>
-<figcaption class="maklumat__penanda">{_e(agency.maklumat.signatory)}</figcaption>
-</figure>
+<div class="maklumat">
+{maklumat_html(agency)}
+</div>
 
 ## Pengaduan, saran, dan masukan
 
@@ -299,8 +318,7 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
 
 <aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">
 <h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>
-<blockquote class="maklumat__teks"><p>{_e(agency.maklumat.text)}</p></blockquote>
-<p class="maklumat__penanda">{_e(agency.maklumat.signatory)}</p>
+{maklumat_html(agency)}
 </aside>
 """
     meta: dict[str, object] = {

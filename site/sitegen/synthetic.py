@@ -90,7 +90,8 @@ def write_agency(folder: Path, number: int) -> None:
         "maklumat": {
             "text": "Dengan ini, kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan "
             "yang telah ditetapkan.",
-            "signatory": f"Kepala Dinas Sintetis {number:02d}",
+            "signatory": f"Nama Sintetis, Kepala Dinas Sintetis {number:02d}",
+            "date": "2025-01-10",
         },
         "roles": list(ROLES),
     }

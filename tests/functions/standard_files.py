@@ -18,7 +18,8 @@ complaint_channels:
     value: "081234567890"
 maklumat:
   text: Kami sanggup menyelenggarakan pelayanan sesuai standar.
-  signatory: Kepala Dinas Contoh
+  signatory: Nama Lengkap, Kepala Dinas Contoh
+  date: 2025-01-10
 roles:
   - id: pemohon
     name: Pemohon

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 from chalicelib.standard.catalogue import Catalogue, service_url
-from chalicelib.standard.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY
+from chalicelib.standard.schema import COMPONENT_HEADINGS, MANAGEMENT, SERVICE_DELIVERY, Agency, Maklumat
+from sitegen.pages import maklumat_html
 
 from tests.site.conftest import PASPOR, article, page
 
@@ -148,8 +150,10 @@ def test_agency_page_has_its_pledge_address_channels_and_services(site: Path, ca
     content = article(page(site, agency.id))
     text = _text(content)
     assert "Maklumat Pelayanan" in text
-    assert agency.maklumat.text in text
-    assert agency.maklumat.signatory in text
+    # No source of the seeds carries a Maklumat: the page says so instead of showing an invented pledge.
+    assert not agency.maklumat.published
+    assert f"{agency.name} belum menerbitkan Maklumat Pelayanan" in text
+    assert "sanggup menyelenggarakan pelayanan" not in text
     assert agency.address in text
     assert '<a href="mailto:disperinakerklungkung@gmail.com">' in content
     services = re.findall(r'<a href="([^"]+)/">', content.split('class="daftar-layanan"')[1].split("</ul>")[0])
@@ -168,3 +172,14 @@ def test_the_print_stylesheet_is_linked_and_hides_the_chrome(site: Path) -> None
     print_rules = css.split("@media print")[1]
     for chrome in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".aksi-online"):
         assert chrome in print_rules
+
+
+def test_a_published_maklumat_is_shown_with_who_signed_it_and_when() -> None:
+    agency = Agency(
+        id="dinas-contoh", name="Dinas Contoh", short_name="Contoh", code="DCT", address="Jl. Contoh 1",
+        complaint_channels=(), roles=(),
+        maklumat=Maklumat("Kami sanggup melayani sesuai standar.", "I Made Contoh, Kepala Dinas", date(2025, 1, 10)),
+    )  # fmt: skip
+    shown = _text(maklumat_html(agency))
+    assert "Kami sanggup melayani sesuai standar." in shown
+    assert "I Made Contoh, Kepala Dinas, 10 Januari 2025" in shown and "(Maklumat Pelayanan Dinas Contoh)" in shown

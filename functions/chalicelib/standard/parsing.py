@@ -251,8 +251,8 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     assert data is not None
     reader.keys(
         data,
-        {"name", "short_name", "code", "address", "complaint_channels", "maklumat", "roles"},
-        {"office_hours", "complaints", "deadlines"},
+        {"name", "short_name", "code", "address", "complaint_channels", "roles"},
+        {"office_hours", "complaints", "deadlines", "maklumat"},
     )
     agency_id = path.parent.name
     if not SLUG.match(agency_id):
@@ -260,13 +260,19 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     code = reader.text(data, "code")
     if code and not AGENCY_CODE.match(code):
         reader.problem(data.key_lines["code"], f"'code' harus 2–6 huruf kapital, bukan '{code}'")
-    maklumat = Maklumat("", "")
+    maklumat = Maklumat()
     if isinstance(data.get("maklumat"), _Mapping):
         block: _Mapping = data["maklumat"]
-        reader.keys(block, {"text", "signatory"}, set(), "maklumat")
-        maklumat = Maklumat(reader.text(block, "text"), reader.text(block, "signatory"))
+        reader.keys(block, {"text", "signatory", "date"}, set(), "maklumat")
+        signed: date | None = None
+        try:
+            value = block.get("date")
+            signed = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            reader.problem(block.key_lines["date"], f"maklumat: tanggal '{block.get('date')}' harus YYYY-MM-DD")
+        maklumat = Maklumat(reader.text(block, "text"), reader.text(block, "signatory"), signed)
     elif "maklumat" in data:
-        reader.problem(data.key_lines["maklumat"], "'maklumat' harus berisi 'text' dan 'signatory'")
+        reader.problem(data.key_lines["maklumat"], "'maklumat' harus berisi 'text', 'signatory' dan 'date'")
     roles: list[Role] = []
     for item in reader.mappings(data, "roles") if "roles" in data else []:
         reader.keys(item, {"id", "name"}, {"applicant"}, "roles")

@@ -99,8 +99,16 @@ class Channel:
 
 @dataclass(frozen=True)
 class Maklumat:
-    text: str
-    signatory: str
+    """The agency's own signed pledge to meet its standards (UU 25/2009 Pasal 22), as it published it: its text,
+    who signed it (name and office) and when. Empty when the agency has not published one: never invented."""
+
+    text: str = ""
+    signatory: str = ""
+    date: date | None = None
+
+    @property
+    def published(self) -> bool:
+        return bool(self.text)
 
 
 WEEKDAY_NAMES: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
