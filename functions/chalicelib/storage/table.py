@@ -20,6 +20,17 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
                                                                            counted) and `s1..s9` (their sum); scope is
                                                                            layanan (id agency/service) or instansi
     survey link used     SURVEYLINK#<sha256>       USED                    the decision mail's survey link was answered
+    complaint            SUB#<ticket>              COMPLAINT               ticket ADU-<code>-<year>-<n>: its state,
+                                                                           `version`, the contact (coordinator only)
+    complaint event      SUB#<ticket>              CEVENT#<version:05d>    answers, forwarding, closing, the
+                                                                           complainant's word
+    complaint mail       SUB#<ticket>              OUTBOX#<version>#<nn>   outbox messages as above (kinds pengaduan_*)
+    complaint link       TOKEN#<sha256 of token>   TOKEN                   an approval token: reference = ticket, step =
+                                                                           1 (coordinator) or 2 (forwarded role)
+    ticket counter       COUNTER#ADU-<code>#<year> COUNTER                 `seq`: last ticket number given
+    complaint figures    FIGURES#<agency>#<month>  ALL, CAT#<category> or SVC#<agency/service>
+                                                                           `received`, `answered`, `in_time` (ADD) and
+                                                                           `minutes` (to each first answer)
 
 Access patterns (none scans; reads on a request path are GetItem, BatchGetItem or Query on one partition):
 
@@ -64,6 +75,17 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
     published index      ONE BatchGetItem of the SURVEYTALLY items (a service: one key; an agency: its own
                          and its services'), never the answers
     recount (audit)      Query pk=SURVEY#<service>#<sem> begins_with(sk, "ANSWER#")
+    file a complaint     GetItem IDEM, GetItem COUNTER#ADU-… (consistent), then ONE TransactWriteItems: counter
+                         +1 (conditional on the value read), IDEM, COMPLAINT and CEVENT put if absent, the
+                         coordinator role's TOKENs and OUTBOX (and the receipt), the month's FIGURES rows ADD
+                         received, the client's RATE counter +1 (shared with applications)
+    complaint status     GetItem COMPLAINT + Query pk=SUB#<ticket> begins_with(sk, "CEVENT#")
+    handler page         ONE BatchGetItem of TOKEN and COMPLAINT (link "<ticket>.<token>"), Query CEVENT#
+    answer/forward/close ONE TransactWriteItems: TOKEN update (unused, unexpired), COMPLAINT put conditional on
+                         the version read, CEVENT put if absent, the next role's TOKENs and OUTBOX puts, and
+                         at the first answer the FIGURES rows ADD answered (in_time) and append `minutes`
+    complainant's word   the same transaction without a TOKEN (the status key proved who it is)
+    complaint figures    Query pk=FIGURES#<agency>#<YYYY-MM>: counters only, never the complaints
 
 The outbox index is a single partition: fine for the volume of regional offices (a few thousand
 applications a year); shard gsi1pk by a suffix if that ever changes.
