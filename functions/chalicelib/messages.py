@@ -308,6 +308,11 @@ SURVEY_PREVIOUS: Final = "Semester sebelumnya"
 SURVEY_DATA_JSON: Final = "Data terbuka (JSON)"
 SURVEY_DATA_CSV: Final = "Data terbuka (CSV)"
 SURVEY_FILL: Final = "Isi Survei Kepuasan Masyarakat"
+SURVEY_SITE_RESULTS: Final = "Lihat Indeks Kepuasan Masyarakat (IKM) semester ini"
+SURVEY_SITE_TEXT: Final = (
+    "Hasil survei kepuasan penerima layanan, dihitung menurut Peraturan Menteri PANRB Nomor 14 Tahun 2017,"
+    " beserta rencana tindak lanjut instansi."
+)
 SURVEY_MAIL_INVITATION: Final = (
     "Bantu kami memperbaiki pelayanan: isi Survei Kepuasan Masyarakat (sekitar 3 menit, tanpa identitas)."
     " Tautan ini hanya dapat dipakai satu kali:"

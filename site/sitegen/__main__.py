@@ -9,6 +9,7 @@ from pathlib import Path
 
 from chalicelib.standard.catalogue import load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
+from chalicelib.surveys.follow_up import check_follow_ups
 
 from sitegen.quality import warnings
 
@@ -20,6 +21,12 @@ def check(standards: Path) -> int:
         for problem in error.problems:
             print(f"KESALAHAN {problem}", file=sys.stderr)
         print(f"{len(error.problems)} kesalahan: perbaiki sebelum diterbitkan.", file=sys.stderr)
+        return 1
+    plans = check_follow_ups(standards, catalogue)  # the survey's follow-up plans (chalicelib/surveys/follow_up.py)
+    for problem in plans:
+        print(f"KESALAHAN {problem}", file=sys.stderr)
+    if plans:
+        print(f"{len(plans)} kesalahan: perbaiki sebelum diterbitkan.", file=sys.stderr)
         return 1
     found = warnings(catalogue, date.today())
     for warning in found:

@@ -18,7 +18,7 @@ from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Cha
 from chalicelib.time.formatting import describe_duration, long_date
 from chalicelib.web.forms import render_form
 
-from sitegen import formatting
+from sitegen import formatting, surveys
 from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_figure
 from sitegen.sanitising import disallowed, inline_html, markdown_html
@@ -212,6 +212,8 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
 {_channel_list(agency.complaint_channels)}
 
 {_complaint_form(agency)}
+
+{surveys.agency_section(agency.id)}
 """
     meta = {"title": agency.name, "description": _description(f"Standar pelayanan {agency.name}: {agency.address}")}
     return Page(agency_path(agency), _front_matter(meta, body))
@@ -316,6 +318,7 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
 
 {management}
 
+{surveys.service_section(standard.agency_id, standard.id)}
 <aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">
 <h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>
 {maklumat_html(agency)}

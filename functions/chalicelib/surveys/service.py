@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from chalicelib.applications.rate_limit import RateLimit
-from chalicelib.applications.records import ClientInfo, SubmissionStatus
+from chalicelib.applications.records import ClientInfo, Submission, SubmissionStatus
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import Standard
@@ -90,25 +90,30 @@ class SurveyService:
     # --- through the decision mail's link ---
     def link_form(self, link: str) -> LinkForm:
         """What the link's page shows. Reads only: mail scanners open every link."""
+        return self._link(link)[0]
+
+    def _link(self, link: str) -> tuple[LinkForm, Submission | None]:
         reference = parse_link(self.secret, link)
         submission = self.store.get_submission(reference) if reference else None
         if submission is None:
-            return LinkForm(LinkState.UNKNOWN)
+            return LinkForm(LinkState.UNKNOWN), None
         if submission.status == SubmissionStatus.IN_PROGRESS:
-            return LinkForm(LinkState.NOT_DECIDED, submission.service, submission.title, submission.agency_name)
+            form = LinkForm(LinkState.NOT_DECIDED, submission.service, submission.title, submission.agency_name)
+            return form, submission
         used = self.store.survey_link_used(used_marker(link))
         state = LinkState.USED if used else LinkState.OPEN
-        return LinkForm(state, submission.service, submission.title, submission.agency_name)
+        return LinkForm(state, submission.service, submission.title, submission.agency_name), submission
 
     def answer_by_link(self, link: str, values: Mapping[str, str]) -> SurveyReceipt:
+        """Counted once: a used link's answer is refused by the transaction itself (its marker), so two answers
+        sent at the same moment through one link still count one."""
         if values.get(HONEYPOT_FIELD, "").strip():
             raise SurveyHoneypotError()
-        form = self.link_form(link)
-        if form.state in (LinkState.UNKNOWN, LinkState.NOT_DECIDED):
+        reference = parse_link(self.secret, link)
+        submission = self.store.get_submission(reference) if reference else None
+        if submission is None or submission.status == SubmissionStatus.IN_PROGRESS:
             raise UnknownSurveyError(link)
         answer = parse_answer(values)
-        submission = self.store.get_submission(parse_link(self.secret, link) or "")
-        assert submission is not None  # link_form found it
         entry = self._entry(submission.service, submission.agency_id, answer, LINK, used_marker(link))
         counted = self.store.record_survey_answer(entry, None)
         return SurveyReceipt(counted, submission.service, submission.title)

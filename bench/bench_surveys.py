@@ -1,0 +1,158 @@
+"""Benchmark: the survey's DynamoDB calls, on the real DynamoStore on DynamoDB Local.
+
+In this process: the Chalice app (chalice's test client) on services wired with the real DynamoStore on an
+in-memory DynamoDB Local (127.0.0.1). botocore's before-call event counts each operation, nothing is mocked.
+
+Measures: the calls of one answer at the counter's form (target: exactly one TransactWriteItems, no read);
+the calls of publishing a service's and an agency's index (target: one BatchGetItem, counters only, never
+the answers and never a Scan), and its latency with 10 and with ANSWERS answers stored (target: the same
+calls, whatever the number of answers). Prints a table and writes bench/results/surveys.json.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
+
+from bench.api_stack import machine, write_results  # noqa: E402
+
+BASE_URL = "http://127.0.0.1:8000"
+TABLE = "layanan-bench-surveys"
+SERVICE = "disperinaker-klungkung/rekomendasi-paspor"
+AGENCY = "disperinaker-klungkung"
+ANSWERS = 1000
+TIMED = 30  # publications timed at each size
+RESULTS = ROOT / "bench" / "results" / "surveys.json"
+FORM = {"content-type": "application/x-www-form-urlencoded", "origin": BASE_URL, "sec-fetch-site": "same-origin"}
+
+
+def answer_body(n: int) -> bytes:
+    from chalicelib.surveys.questionnaire import ELEMENTS
+
+    values = {e.key: str(1 + (n + i) % 4) for i, e in enumerate(ELEMENTS)}
+    values.update(jenis_kelamin="Perempuan", usia="35", pendidikan="SMA", pekerjaan="Swasta", saran="", website="")
+    return urlencode(values).encode()
+
+
+def run(endpoint: str) -> dict[str, Any]:
+    import app
+    import boto3
+    from chalice.test import Client
+    from chalicelib import wiring
+    from chalicelib.officers.directory import load_file
+    from chalicelib.randomness import SystemTokenSource
+    from chalicelib.standard.catalogue import load_catalogue
+    from chalicelib.storage.dynamo import DynamoStore
+    from chalicelib.storage.table import ensure_table
+    from chalicelib.time.clock import SystemClock
+
+    from tests.fakes.mailer import FakeMailer
+
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    ensure_table(dynamodb, TABLE)
+    calls: Counter[str] = Counter()
+    dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.update([str(model.name)]))
+    catalogue = load_catalogue(ROOT / "standards")
+    officers = load_file(ROOT / "infra" / "local" / "officers.sample.yml")
+    settings = wiring.Settings.from_environment(
+        {"LAYANAN_BASE_URL": BASE_URL, "LAYANAN_TABLE": TABLE, "LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
+    )
+    wiring.set_services(
+        wiring.Services(
+            settings=settings,
+            store=DynamoStore(dynamodb, TABLE),
+            mailer=FakeMailer(),
+            clock=SystemClock(),
+            nonces=SystemTokenSource(),
+            secret=b"bench-secret-bench-secret-bench-secret",
+            catalogue=lambda: catalogue,
+            directory=lambda: officers,
+        )
+    )
+    client = Client(app.app)
+    everything: Counter[str] = Counter()
+
+    def calls_of(method: str, path: str, body: bytes = b"") -> tuple[dict[str, int], float, int]:
+        calls.clear()
+        started = time.perf_counter()
+        response = client.http.request(method, path, headers=FORM if body else {}, body=body)
+        elapsed = time.perf_counter() - started
+        everything.update(calls)
+        return dict(sorted(calls.items())), elapsed, response.status_code
+
+    results: dict[str, Any] = {"machine": machine(), "answers": ANSWERS}
+    answer_calls, _, status = calls_of("POST", f"/survei/layanan/{SERVICE}", answer_body(0))
+    assert status == 200, status
+    results["answer_calls"] = answer_calls
+    answer_seconds = []
+    for n in range(1, ANSWERS):
+        counted, seconds, status = calls_of("POST", f"/survei/layanan/{SERVICE}", answer_body(n))
+        assert status == 200 and counted == answer_calls, (status, counted)
+        answer_seconds.append(seconds)
+        if n == 9:
+            results["publish_at_10"] = publish(calls_of)
+    results["answer_ms_median"] = round(statistics.median(answer_seconds) * 1000, 1)
+    results[f"publish_at_{ANSWERS}"] = publish(calls_of)
+    results["scans"] = everything.get("Scan", 0)
+    wiring.reset()
+    return results
+
+
+def publish(calls_of: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for name, path in (
+        ("service", f"/ikm/layanan/{SERVICE}?format=json"),
+        ("agency", f"/ikm/instansi/{AGENCY}?format=json"),
+    ):
+        seen, timings = None, []
+        for _ in range(TIMED):
+            counted, seconds, status = calls_of("GET", path)
+            assert status == 200 and (seen is None or counted == seen), (status, counted)
+            seen = counted
+            timings.append(seconds)
+        figures[name] = {"calls": seen, "ms_median": round(statistics.median(timings) * 1000, 1)}
+    return figures
+
+
+def main() -> int:
+    from infra.local.dynamodb_local import DynamoDBLocal
+
+    with DynamoDBLocal() as dynamodb:
+        results = run(dynamodb.endpoint)
+    print(f"one answer at the counter: {results['answer_calls']} (median {results['answer_ms_median']} ms)")
+    for size in (10, ANSWERS):
+        for name, figures in results[f"publish_at_{size}"].items():
+            print(f"publish {name} index at {size} answers: {figures['calls']} (median {figures['ms_median']} ms)")
+    print(f"Scan calls in the whole run: {results['scans']}")
+    failures = []
+    if results["answer_calls"] != {"TransactWriteItems": 1}:
+        failures.append("an answer is not exactly one TransactWriteItems")
+    for size in (10, ANSWERS):
+        for figures in results[f"publish_at_{size}"].values():
+            if figures["calls"] != {"BatchGetItem": 1}:
+                failures.append(f"publishing at {size} answers is not one BatchGetItem")
+    if results["scans"]:
+        failures.append("a Scan was made")
+    results["targets_met"] = not failures
+    write_results(RESULTS, results)
+    for failure in failures:
+        print(f"TARGET MISSED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
