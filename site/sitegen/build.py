@@ -10,13 +10,16 @@ import json
 import logging
 import re
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
-from chalicelib.standard.catalogue import load_catalogue, open_data
+from chalicelib.standard.catalogue import load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
 
+from sitegen.open_data import base_url, published_data
 from sitegen.pages import all_pages, nav
+from sitegen.quality import verification_notes
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_CONFIG = REPO / "site" / "mkdocs.yml"
@@ -118,7 +121,8 @@ def build_site(standards: Path, out: Path) -> None:
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
-    for page in all_pages(catalogue):
+    notes = verification_notes(catalogue, date.today())
+    for page in all_pages(catalogue, notes):
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.markdown, encoding="utf-8")
@@ -128,4 +132,5 @@ def build_site(standards: Path, out: Path) -> None:
     defer_search_index(out)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(json.dumps(open_data(catalogue), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    published = published_data(catalogue, notes, datetime.now(UTC), base_url())
+    data.write_text(json.dumps(published, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ which scripts a page needs (`flowchart`, `form`), so that no page loads what it 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -21,6 +21,7 @@ from chalicelib.web.forms import render_form
 from sitegen import formatting, surveys
 from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_figure
+from sitegen.open_data import LICENCE
 from sitegen.sanitising import disallowed, inline_html, markdown_html
 
 ONLINE_LINK_TEXT = "Ajukan permohonan secara daring"
@@ -282,7 +283,20 @@ def _complaints(catalogue: Catalogue, standard: Standard) -> str:
     return f"{channels}\n\n{form}\n\n{_original(standard.components['complaints'])}"
 
 
-def service_page(catalogue: Catalogue, standard: Standard) -> Page:
+def _verification(notes: Sequence[str]) -> str:
+    """What the checker found in this standard, for readers, until the agency corrects its source."""
+    if not notes:
+        return ""
+    items = "\n".join(f"<li>{_e(note)}</li>" for note in notes)
+    return (
+        '<aside class="catatan-verifikasi" aria-labelledby="catatan-verifikasi">\n'
+        '<h2 id="catatan-verifikasi">Catatan verifikasi</h2>\n'
+        "<p>Pemeriksaan otomatis menemukan hal berikut dalam dokumen sumber standar ini:</p>\n"
+        f"<ul>\n{items}\n</ul>\n</aside>\n"
+    )
+
+
+def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] = ()) -> Page:
     agency = catalogue.agency(standard.agency_id)
     components = standard.components
     content = {
@@ -310,6 +324,7 @@ def service_page(catalogue: Catalogue, standard: Standard) -> Page:
 {chr(10).join(document)}
 </dl>
 {online}
+{_verification(notes)}
 ## {DELIVERY_HEADING}
 
 {delivery}
@@ -373,11 +388,50 @@ Permohonan diperiksa berurutan oleh:
     return Page(form_path(standard), _front_matter(meta, body))
 
 
-def all_pages(catalogue: Catalogue) -> list[Page]:
-    pages = [home_page(catalogue), services_index_page(catalogue)]
+OPEN_DATA_PAGE = "data-terbuka.md"
+
+
+def open_data_page(catalogue: Catalogue) -> Page:
+    """What data/standards.json holds and how it may be reused."""
+    body = f"""# Data terbuka
+
+Seluruh standar pelayanan di situs ini tersedia sebagai satu berkas data terbuka berformat JSON, untuk
+dibaca mesin dan dipakai ulang: <a href="../data/standards.json">data/standards.json</a>.
+
+<dl class="dokumen" markdown>
+<dt>Isi</dt>
+<dd>{len(catalogue.standards)} standar pelayanan dari {len(catalogue.agencies)} instansi</dd>
+<dt>Lisensi</dt>
+<dd markdown="span">[{_e(LICENCE["name"])}]({LICENCE["url"]}): bebas dipakai ulang dengan menyebutkan sumbernya</dd>
+<dt>Diperbarui</dt>
+<dd>setiap kali situs diterbitkan ulang (kolom <code>generated_at</code>)</dd>
+</dl>
+
+## Isi berkas
+
+- `agencies`: setiap instansi dengan nama, kode, alamat, saluran pengaduan, dan Maklumat Pelayanan
+  (kosong bila instansi belum menerbitkannya).
+- `services`: setiap layanan dengan keempat belas komponen standar pelayanan (Peraturan Menteri PANRB
+  Nomor 15 Tahun 2014) sesuai teks dokumen sumber, nilai terstruktur (jangka waktu, biaya dalam rupiah,
+  langkah prosedur dengan pelaksananya), alamat halaman, formulir permohonan daring bila ada, dan
+  `verification_notes`: catatan verifikasi yang juga tampil di halaman layanan.
+- `generated_at`, `publisher`, `licence`, `url`: kapan, oleh siapa, dengan lisensi apa, dan di mana berkas
+  ini diterbitkan.
+
+Teks setiap standar adalah tanggung jawab instansi penerbitnya; nomor dan tanggal dokumen sumbernya
+tercantum pada setiap layanan.
+"""
+    meta = {"title": "Data terbuka", "description": "Data terbuka standar pelayanan publik (JSON, CC BY 4.0)."}
+    return Page(OPEN_DATA_PAGE, _front_matter(meta, body))
+
+
+def all_pages(catalogue: Catalogue, notes: Mapping[str, Sequence[str]] | None = None) -> list[Page]:
+    """Every page; `notes`: the verification notes of each standard (sitegen.quality.verification_notes)."""
+    notes = notes or {}
+    pages = [home_page(catalogue), services_index_page(catalogue), open_data_page(catalogue)]
     pages += [agency_page(catalogue, agency) for agency in catalogue.agencies]
     for standard in catalogue.standards:
-        pages.append(service_page(catalogue, standard))
+        pages.append(service_page(catalogue, standard, notes.get(standard.key, ())))
         if standard.online:
             pages.append(form_page(catalogue, standard))
     return pages

@@ -58,11 +58,12 @@ ACTIONS = (
 )
 MANAGEMENT_TEXT = {
     "legal_basis": "- Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik\n"
-    "- Peraturan Menteri PANRB Nomor 15 Tahun 2014 tentang Pedoman Standar Pelayanan",
+    "- Peraturan Menteri PANRB Nomor 15 Tahun 2014 tentang Pedoman Standar Pelayanan\n"
+    "- Peraturan Bupati Sintetis tentang {title}",
     "facilities": "- Ruang tunggu\n- Loket pelayanan\n- Komputer dan printer\n- Toilet",
     "competencies": "- Memahami peraturan terkait {subject}\n- Mampu mengoperasikan komputer",
     "internal_supervision": "Dilakukan oleh atasan langsung secara berkala.",
-    "staffing": "{count} orang pelaksana.",
+    "staffing": "{count} orang pelaksana {title}.",
     "service_guarantee": "Pelayanan {subject} diberikan sesuai standar oleh petugas yang kompeten.",
     "safety_guarantee": "Dokumen pemohon disimpan dengan aman dan tidak dipungut biaya tambahan.",
     "performance_evaluation": "Evaluasi melalui survei kepuasan masyarakat sekurang-kurangnya sekali setahun.",
@@ -142,7 +143,7 @@ def service_markdown(number: int, rng: random.Random) -> str:
         "complaints": "Pengaduan disampaikan melalui email, telepon, WhatsApp, atau kotak pengaduan.",
     }
     for key in MANAGEMENT:
-        body[key] = MANAGEMENT_TEXT[key].format(subject=subject, count=len(officers) + 1)
+        body[key] = MANAGEMENT_TEXT[key].format(subject=subject, count=len(officers) + 1, title=title)
     sections = [f"## {COMPONENT_HEADINGS[key]}\n\n{body[key]}\n" for key in (*SERVICE_DELIVERY, *MANAGEMENT)]
     return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + "\n".join(sections)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.standard.catalogue import Catalogue
+from sitegen.open_data import DEFAULT_BASE_URL as BASE
 
 COMPONENT_KEYS = {
     "requirements",
@@ -70,7 +71,7 @@ def test_online_is_present_exactly_on_services_that_accept_applications(
     online = {s["id"] for s in open_data["services"] if "online" in s}
     assert online == {s.key for s in catalogue.standards if s.online}
     paspor = _service(open_data, "disperinaker-klungkung/rekomendasi-paspor")["online"]
-    assert paspor["form_url"] == "/disperinaker-klungkung/rekomendasi-paspor/ajukan/"
+    assert paspor["form_url"] == f"{BASE}/disperinaker-klungkung/rekomendasi-paspor/ajukan/"
     assert [step["role"] for step in paspor["approval_chain"]] == [
         "petugas-antar-kerja",
         "kepala-seksi-penempatan",
@@ -81,6 +82,29 @@ def test_online_is_present_exactly_on_services_that_accept_applications(
 
 def test_every_url_in_open_data_is_a_built_page(open_data: dict[str, Any], site: Any) -> None:
     for service in open_data["services"]:
-        assert (site / service["url"].strip("/") / "index.html").exists()
+        assert (site / service["url"].removeprefix(BASE).strip("/") / "index.html").exists()
         if "online" in service:
-            assert (site / service["online"]["form_url"].strip("/") / "index.html").exists()
+            assert (site / service["online"]["form_url"].removeprefix(BASE).strip("/") / "index.html").exists()
+
+
+def test_open_data_says_when_by_whom_and_under_which_licence_it_is_published(open_data: dict[str, Any]) -> None:
+    assert open_data["licence"]["id"] == "CC-BY-4.0"
+    assert open_data["publisher"] == {"name": "Standar Pelayanan Publik", "url": f"{BASE}/"}
+    assert open_data["generated_at"][:2] == "20" and "T" in open_data["generated_at"]
+    assert open_data["url"] == f"{BASE}/data/standards.json"
+    assert all(service["url"].startswith(f"{BASE}/") for service in open_data["services"])
+
+
+def test_open_data_describes_each_agency_with_address_code_channels_and_maklumat(open_data: dict[str, Any]) -> None:
+    klungkung = next(a for a in open_data["agencies"] if a["id"] == "disperinaker-klungkung")
+    assert (
+        klungkung["code"] == "DPTK" and klungkung["address"] and klungkung["url"] == f"{BASE}/disperinaker-klungkung/"
+    )
+    assert {"channel": "email", "value": "disperinakerklungkung@gmail.com", "label": "Surel"} in klungkung["channels"]
+    assert klungkung["maklumat"] is None  # none published: never invented
+
+
+def test_open_data_carries_the_verification_notes_readers_see(open_data: dict[str, Any]) -> None:
+    paspor = _service(open_data, "disperinaker-klungkung/rekomendasi-paspor")
+    assert any("20014" in note for note in paspor["verification_notes"])
+    assert _service(open_data, "dinsos-kalbar/lk3")["verification_notes"] == []

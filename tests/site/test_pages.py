@@ -35,7 +35,7 @@ def test_service_page_has_the_fourteen_headings_in_order_with_service_delivery_f
     headings = [html.unescape(h) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", content)]
     assert headings == [COMPONENT_HEADINGS[key] for key in (*SERVICE_DELIVERY, *MANAGEMENT)]
     groups = [html.unescape(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", content)]
-    assert groups[:2] == ["Komponen Penyampaian Pelayanan", "Komponen Pengelolaan Pelayanan"]
+    assert groups[:3] == ["Catatan verifikasi", "Komponen Penyampaian Pelayanan", "Komponen Pengelolaan Pelayanan"]
     assert content.index("Komponen Penyampaian") < content.index("Persyaratan Pelayanan")
     assert content.index("Komponen Pengelolaan") < content.index(">Dasar Hukum<")
 
@@ -183,3 +183,19 @@ def test_a_published_maklumat_is_shown_with_who_signed_it_and_when() -> None:
     shown = _text(maklumat_html(agency))
     assert "Kami sanggup melayani sesuai standar." in shown
     assert "I Made Contoh, Kepala Dinas, 10 Januari 2025" in shown and "(Maklumat Pelayanan Dinas Contoh)" in shown
+
+
+def test_what_the_checker_found_is_shown_to_readers_as_catatan_verifikasi(site: Path) -> None:
+    lpk = _text(article(page(site, "disperinaker-klungkung/rekomendasi-pendirian-lpk")))
+    assert "Catatan verifikasi" in lpk and "sama persis dengan standar 'Pelayanan Tanda Daftar BKK'" in lpk
+    paspor = _text(article(page(site, PASPOR)))
+    assert "menyebut tahun 20014, yang tidak mungkin benar" in paspor
+    assert "telah dicabut dan diganti Undang-Undang Nomor 18 Tahun 2017" in paspor
+    assert "Catatan verifikasi" not in _text(article(page(site, "dinsos-kalbar/lk3")))  # nothing found there
+
+
+def test_the_open_data_is_described_on_its_own_page_linked_from_every_footer(site: Path) -> None:
+    described = _text(article(page(site, "data-terbuka")))
+    assert "data/standards.json" in described and "Creative Commons Atribusi 4.0" in described
+    for path in ("/", PASPOR, "disperinaker-klungkung"):
+        assert '<a href="/data-terbuka/">Data terbuka</a>' in page(site, path)

@@ -10,7 +10,8 @@ from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.catalogue import load_catalogue
 from chalicelib.standard.schema import Channel
 from sitegen.__main__ import main
-from sitegen.quality import channel_problem, implausible_years, warnings
+from sitegen.quality import channel_problem, implausible_years, verification_notes, warnings
+from sitegen.revoked_laws import revoked_in
 
 from tests.functions.standard_files import AGENCY_YAML, FRONT_MATTER, body, write_agency, write_standard
 
@@ -115,7 +116,55 @@ def test_a_standard_with_only_a_lower_bound_is_warned_that_it_sets_no_limit(tmp_
         body_text=body(product="Surat lain."),
     )
 
-    found = [w for w in warnings(load_catalogue(tmp_path), TODAY) if "[Jangka Waktu Penyelesaian]" in str(w)]
+    found = [w for w in warnings(load_catalogue(tmp_path), TODAY) if "batas bawah" in w.message]
 
     assert [w.file.rsplit("/", 1)[-1] for w in found] == ["terbuka.md"]
     assert "paling cepat 2 menit" in found[0].message and "tidak menetapkan batas waktu" in found[0].message
+
+
+# --- what readers see: "Catatan verifikasi" ---------------------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "standards"
+
+
+def test_lpk_copied_from_bkk_is_named_in_every_component_it_repeats() -> None:
+    catalogue = load_catalogue(SEEDS)
+    lpk = "standards/disperinaker-klungkung/rekomendasi-pendirian-lpk.md"
+    copied = {w.component for w in warnings(catalogue, TODAY) if w.file.endswith(lpk) and "sama persis" in w.message}
+    assert copied >= {"Sistem, Mekanisme, dan Prosedur", "Jangka Waktu Penyelesaian", "Produk Pelayanan"}
+    assert copied >= {"Dasar Hukum", "Jumlah Pelaksana"}
+    (note,) = verification_notes(catalogue, TODAY)["disperinaker-klungkung/rekomendasi-pendirian-lpk"]
+    assert "Dasar Hukum dan Jumlah Pelaksana sama persis dengan standar 'Pelayanan Tanda Daftar BKK'" in note
+
+
+def test_a_count_of_staff_alone_shared_by_two_services_is_no_copy() -> None:
+    catalogue = load_catalogue(SEEDS)
+    assert "dinsos-kalbar/pemulangan-wni-kpo" not in verification_notes(catalogue, TODAY)
+    assert not [w for w in warnings(catalogue, TODAY) if "pemulangan-wni-kpo" in w.file and "sama persis" in w.message]
+
+
+def test_a_revoked_law_in_the_legal_basis_is_warned_with_what_replaced_it() -> None:
+    catalogue = load_catalogue(SEEDS)
+    paspor = [
+        w for w in warnings(catalogue, TODAY) if w.file.endswith("rekomendasi-paspor.md") and "dicabut" in w.message
+    ]
+    assert [w.component for w in paspor] == ["Dasar Hukum"]
+    assert "Undang-Undang Nomor 18 Tahun 2017 tentang Pelindungan Pekerja Migran Indonesia" in paspor[0].message
+    assert "UU 18/2017 Pasal 90" in paspor[0].message  # where the revocation is stated
+    notes = verification_notes(catalogue, TODAY)["disperinaker-klungkung/rekomendasi-paspor"]
+    assert "Bagian Dasar Hukum menyebut tahun 20014, yang tidak mungkin benar." in notes
+    assert any(note.startswith("Dasar hukum menyebut Undang-Undang Nomor 39 Tahun 2004") for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("cited", "revoked"),
+    [
+        ("UU No.39 Tahun 20014 tentang penempatan dan perlindungan tenaga kerja Indonesia di luar negeri", True),
+        ("Undang-Undang Nomor 39 Tahun 2004 tentang Penempatan dan Perlindungan TKI", True),
+        ("Peraturan Presiden No 81 Tahun 2006 tentang BNP2TKI", True),
+        ("Undang-undang Nomor 39 Tahun 1999 tentang Hak Asasi Manusia", False),
+        ("UU Nomor 18 Tahun 2017 tentang Pelindungan Pekerja Migran Indonesia", False),
+    ],
+)
+def test_revoked_laws_are_recognised_as_the_sources_write_them(cited: str, revoked: bool) -> None:
+    assert bool(revoked_in(cited)) is revoked
