@@ -128,12 +128,25 @@ def write_holiday_table(path: Path) -> int:
     return write_table(path, years_around(date.today()))
 
 
+def copy_follow_up_plans(standards: Path, bundled: Path) -> int:
+    """The survey's follow-up plans (standards/<agency>/_tindak-lanjut/, chalicelib/surveys/follow_up.py) beside
+    the compiled catalogue, where the API reads them: the number of files copied."""
+    copied = 0
+    for plan in sorted(standards.glob("*/_tindak-lanjut/*/*.md")):
+        target = bundled / plan.relative_to(standards)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(plan, target)
+        copied += 1
+    return copied
+
+
 def stage_project(stage: str, functions: Path, standards: Path, staging: Path, cache: Path) -> None:
     """A copy of functions/ with the standards bundled and the stage's IAM policy left to the template."""
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(functions, staging, ignore=IGNORED)
     compile_standards(standards, staging / BUNDLED_STANDARDS)
+    copy_follow_up_plans(standards, staging / BUNDLED_STANDARDS)
     write_holiday_table(staging / HOLIDAY_TABLE)
 
     # Chalice would fetch wheels for the Python running it: it packages the code only, the wheels come after.

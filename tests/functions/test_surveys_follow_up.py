@@ -93,3 +93,19 @@ def test_the_published_index_states_the_minimum_sample_from_the_plans_population
     results = Results(Scope.SERVICE, "x/y", "Y", Semester(2026, 1), Tally(90, (90,) * 9, (270,) * 9), None, 420)
     assert (results.minimum_sample, results.sample_reached) == (201, False)
     assert Results(Scope.SERVICE, "x/y", "Y", Semester(2026, 1), Tally.empty(), None, None).sample_reached is None
+
+
+def test_the_lambda_package_carries_the_plans_beside_the_compiled_catalogue(tmp_path: Path) -> None:
+    from infra.package import copy_follow_up_plans
+
+    root = plans(
+        tmp_path,
+        {
+            "disperinaker-klungkung/_tindak-lanjut/2026-1/rekomendasi-paspor.md": PLAN,
+            "disperinaker-klungkung/rekomendasi-paspor.md": "not a plan",
+        },
+    )
+    bundled = tmp_path / "bundle" / "chalicelib" / "standards"
+    assert copy_follow_up_plans(root, bundled) == 1
+    plan = load_follow_up(bundled, Scope.SERVICE, "disperinaker-klungkung/rekomendasi-paspor", Semester(2026, 1))
+    assert plan is not None and plan.population == 420
