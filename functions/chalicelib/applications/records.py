@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.deadlines.timers import DeadlineTimer
+from chalicelib.documents.drafts import DraftFile
 
 
 class SubmissionStatus(StrEnum):
@@ -110,6 +111,7 @@ class Submission:
     # of the returns so far, already added to due_at.
     returned_at: datetime | None = None
     paused_minutes: int = 0
+    documents: tuple[DraftFile, ...] = ()  # the verified files, by Persyaratan item (issue 12's draft flow)
 
     @property
     def steps(self) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from chalicelib.applications.form_keys import NO, REQUIREMENTS_KEY, YES, condition_name, one_of_name
 from chalicelib.standard.schema import REQUIREMENT_ACTIONS, RequirementRule, RequirementRules, Standard
 
+UPLOADS_KEY = "berkas"  # the error key of files still missing (the draft flow)
 MAX_ANSWERS = 20
 MAX_ANSWER_LENGTH = 5
 
@@ -73,10 +74,15 @@ def applies(rules: RequirementRules, rule: RequirementRule, answers: Mapping[str
 
 
 def check_requirements(
-    standard: Standard, confirmed: frozenset[int], posted: Mapping[str, str], errors: dict[str, str]
+    standard: Standard,
+    confirmed: frozenset[int],
+    posted: Mapping[str, str],
+    errors: dict[str, str],
+    files: Mapping[int, int] | None = None,
 ) -> RequirementsAnswered:
     """The answers and each item's status; problems are added to `errors` by key (syarat_x, pilihan_x,
-    persyaratan), each in Indonesian and naming the question or the item."""
+    persyaratan), each in Indonesian and naming the question or the item. With `files` (item -> verified files,
+    the draft flow), an upload item is met by its files instead of a tick; without, by a tick as before."""
     assert standard.online is not None
     texts = standard.components["requirements"].items
     rules = standard.online.requirements
@@ -112,15 +118,21 @@ def check_requirements(
         answers.append(Answer(key, group.question, group.options[int(value) - 1].label, value))
     items: list[RequirementStatus] = []
     missing: list[int] = []
+    unsent: list[int] = []
     for rule in rules.items:
         applying = applies(rules, rule, by_id)
-        ticked = rule.number in confirmed
+        by_file = files is not None and rule.action == "upload"
+        ticked = files.get(rule.number, 0) > 0 if by_file and files is not None else rule.number in confirmed
         if applying and not ticked:
-            missing.append(rule.number)
+            (unsent if by_file else missing).append(rule.number)
         items.append(
             RequirementStatus(
                 rule.number, texts[rule.number - 1], rule.action, applying is True, bool(applying and ticked)
             )
+        )
+    if unsent:
+        errors.setdefault(
+            UPLOADS_KEY, "Unggah berkas untuk persyaratan nomor " + ", ".join(map(str, unsent)) + " terlebih dahulu."
         )
     if missing:
         errors.setdefault(

@@ -150,6 +150,7 @@ class SubmissionService:
             )
             + tuple(FieldValue(a.key, a.question, a.answer) for a in clean.requirements.answers),
             requirements=clean.requirements.lines,
+            documents=clean.documents,
             applicant_email=clean.applicant_email,
             created_at=now,
             updated_at=now,

@@ -18,6 +18,7 @@ from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, is
 from chalicelib.applications.requirement_answers import RequirementsAnswered, check_requirements
 from chalicelib.contacts.emails import normalise_email
 from chalicelib.contacts.phones import normalise_phone
+from chalicelib.documents.drafts import DraftFile
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import FormField, Standard
 from chalicelib.time.formatting import MONTHS, long_date
@@ -113,6 +114,8 @@ class Application:
     parse_errors: Mapping[str, str] = field(default_factory=dict)
     # Answers to the standard's conditions and alternatives: syarat_<id> (ya/tidak), pilihan_<id> (1, 2, ...).
     answers: Mapping[str, str] = field(default_factory=dict)
+    # The draft flow's verified files; None: a form without uploads, whose upload items are ticked instead.
+    documents: tuple[DraftFile, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class CleanApplication:
     values: tuple[tuple[str, str], ...]  # (field name, normalised value) in the form's order; empty ones left out
     applicant_email: str
     requirements: RequirementsAnswered = field(default_factory=lambda: RequirementsAnswered((), ()))
+    documents: tuple[DraftFile, ...] = ()  # the verified files of the items that apply
 
     def value(self, name: str) -> str:
         return next((value for key, value in self.values if key == name), "")
@@ -153,7 +157,12 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
         if standard.online.field(name) is None:
             shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "…"
             errors.setdefault(name[:MAX_NAME_LENGTH], f"Isian '{shown}' tidak dikenal untuk layanan ini.")
-    requirements = check_requirements(standard, application.requirements_confirmed, application.answers, errors)
+    counts = None
+    if application.documents is not None:
+        counts = {
+            n: sum(1 for f in application.documents if f.item == n) for n in {f.item for f in application.documents}
+        }
+    requirements = check_requirements(standard, application.requirements_confirmed, application.answers, errors, counts)
     if not application.consent:
         errors.setdefault(CONSENT_KEY, "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.")
     if len(application.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -161,7 +170,9 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
     if errors:
         raise ValidationError(errors)
     email_field = next(f for f in standard.online.fields if f.type == "email")  # the parser requires one
-    return CleanApplication(standard, tuple(values), dict(values)[email_field.name], requirements)
+    applying = {item.number for item in requirements.items if item.applies}
+    documents = tuple(f for f in application.documents or () if f.item in applying)
+    return CleanApplication(standard, tuple(values), dict(values)[email_field.name], requirements, documents)
 
 
 def _cross_checks(standard: Standard, values: Mapping[str, str], today: date) -> dict[str, str]:

@@ -24,6 +24,7 @@ from chalicelib.applications.records import (
     SubmissionStatus,
 )
 from chalicelib.applications.references import counter_name
+from chalicelib.documents.drafts import DraftFile
 from chalicelib.storage.table import OUTBOX_PENDING, TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, parse_timestamp, timestamp
 
@@ -87,6 +88,10 @@ def submission_item(s: Submission) -> dict[str, Any]:
         "decision_reason": s.decision_reason,
         "returned_at": timestamp(s.returned_at) if s.returned_at else "",
         "paused_minutes": s.paused_minutes,
+        "documents": [
+            {"item": d.item, "slot": d.slot, "key": d.key, "kind": d.kind, "size": d.size, "pages": d.pages or 0}
+            for d in s.documents
+        ],
     }
 
 
@@ -114,6 +119,12 @@ def submission_from(item: Mapping[str, Any]) -> Submission:
         decision_reason=str(item.get("decision_reason", "")),
         returned_at=_optional_time(item.get("returned_at")),
         paused_minutes=int(item.get("paused_minutes", 0)),
+        documents=tuple(
+            DraftFile(
+                int(d["item"]), int(d["slot"]), str(d["key"]), str(d["kind"]), int(d["size"]), int(d["pages"]) or None
+            )
+            for d in item.get("documents", [])
+        ),
     )
 
 
