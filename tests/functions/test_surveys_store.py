@@ -92,3 +92,19 @@ def test_an_agency_with_more_services_than_one_batch_reads_them_all(any_store: S
     keys = [TallyKey(Scope.SERVICE, s, SEMESTER) for s in services]
     found = any_store.survey_tallies(keys)
     assert sorted(k.id for k in found) == [services[n] for n in (0, 99, 100, 129)]
+
+
+def test_two_answers_sent_at_once_through_one_link_count_once(any_store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    marker = "c" * 64
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(
+            pool.map(
+                lambda n: any_store.record_survey_answer(entry(n, (n % 4 + 1,) * 9, marker=marker), None), range(4)
+            )
+        )
+    key = TallyKey(Scope.SERVICE, SERVICE, SEMESTER)
+    assert outcomes.count(True) == 1
+    assert any_store.survey_tallies([key])[key].respondents == 1
+    assert len(any_store.survey_entries(SERVICE, SEMESTER)) == 1
