@@ -206,7 +206,9 @@ LAPOR_URL: Final = "https://www.lapor.go.id/"
 COMPLAINT_SERVICE_REQUIRED: Final = "Pilih layanan yang Anda maksud."
 COMPLAINT_CATEGORY_REQUIRED: Final = "Pilih jenis: pengaduan, saran, pertanyaan, atau apresiasi."
 COMPLAINT_TEXT_REQUIRED: Final = "Isi pengaduan, saran, atau masukan wajib diisi."
-COMPLAINT_TEXT_TOO_SHORT: Final = "Isi terlalu singkat: tulis paling sedikit {minimum} karakter tentang apa yang terjadi."
+COMPLAINT_TEXT_TOO_SHORT: Final = (
+    "Isi terlalu singkat: tulis paling sedikit {minimum} karakter tentang apa yang terjadi."
+)
 COMPLAINT_TEXT_TOO_LONG: Final = "Isi terlalu panjang (paling banyak {maximum} karakter)."
 COMPLAINT_TEXT_CHARACTERS: Final = "Isi memuat karakter yang tidak diizinkan."
 COMPLAINT_REFERENCE_INVALID: Final = (
@@ -224,7 +226,9 @@ COMPLAINT_REPEAT_OTHER: Final = (
 )
 COMPLAINT_NOT_ACCEPTED_TITLE: Final = "Instansi ini belum menerima pengaduan daring"
 COMPLAINT_NOT_ACCEPTED_TEXT: Final = "Sampaikan pengaduan melalui saluran pengaduan instansi atau SP4N-LAPOR!."
-COMPLAINT_NOT_STORED: Final = "Pengaduan Anda belum tersimpan. Silakan kirim lagi formulir yang sama dalam beberapa detik."
+COMPLAINT_NOT_STORED: Final = (
+    "Pengaduan Anda belum tersimpan. Silakan kirim lagi formulir yang sama dalam beberapa detik."
+)
 COMPLAINT_STATUS_NOT_FOUND_TITLE: Final = "Tiket pengaduan tidak ditemukan"
 COMPLAINT_STATUS_NOT_FOUND_TEXT: Final = (
     "Periksa lagi tautan status pada tanda terima atau surel Anda: nomor tiket dan kuncinya harus lengkap."
@@ -252,6 +256,8 @@ COMPLAINT_FIGURES_NOT_FOUND_TEXT: Final = "Periksa nama instansi dan bulan (tuli
 SUBJECT_COMPLAINT_RECEIPT: Final = "Tanda terima pengaduan {ticket}: {title}"
 SUBJECT_COMPLAINT_REQUEST: Final = "Pengaduan {ticket} perlu ditanggapi: {title}"
 SUBJECT_COMPLAINT_ANSWER: Final = "Tanggapan atas pengaduan {ticket}: {title}"
+SUBJECT_COMPLAINT_REMINDER: Final = "Pengingat: pengaduan {ticket} belum dijawab: {title}"
+SUBJECT_COMPLAINT_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu tanggapan: {title}"
 
 # --- Survei Kepuasan Masyarakat (chalicelib/surveys/, templates/surveys/) ---
 SURVEY_TITLE: Final = "Survei Kepuasan Masyarakat"

@@ -48,6 +48,7 @@ from chalicelib.applications.submissions import SubmissionService
 from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
 from chalicelib.complaints.filing import ComplaintService
 from chalicelib.complaints.handling import HandlingService
+from chalicelib.complaints.reminders import ComplaintDeadlines
 from chalicelib.deadlines.run import DeadlineService
 from chalicelib.mail.bounces import MailProblemService
 from chalicelib.mail.complaint_mail import ComplaintMailComposer
@@ -222,9 +223,13 @@ class Services:
         self.surveys = SurveyService(
             self.store, self.catalogue, self.clock, self.nonces, self.secret, rate_limit, populations
         )
-        self.deadlines = DeadlineService(
-            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl
+        complaint_deadlines = ComplaintDeadlines(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret
         )
+        self.deadlines = DeadlineService(
+            self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl,
+            complaints=complaint_deadlines,
+        )  # fmt: skip
         self.complaints = ComplaintService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, rate_limit
         )

@@ -16,6 +16,7 @@ from chalicelib.complaints.records import (
     NewComplaint,
 )
 from chalicelib.complaints.tickets import format_ticket, ticket_counter_code
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
 
 
@@ -37,6 +38,7 @@ class MemoryComplaints:
     rates: dict[tuple[str, int], int]
     transactions: int
     complaint_tables: ComplaintTables
+    timers: dict[str, DeadlineTimer]
 
     def _count(self, change: FigureChange) -> None:
         for row in change.rows:
@@ -71,6 +73,8 @@ class MemoryComplaints:
             self.tokens.update((t.token_hash, t) for t in tokens)
             self.outbox.update((m.id, m) for m in messages)
             self._count(new.figures)
+            if new.timer is not None:
+                self.timers[ticket] = replace(new.timer, reference=ticket)
             if window is not None:
                 self.rates[window] = self.rates.get(window, 0) + 1
             self.transactions += 1
@@ -116,6 +120,10 @@ class MemoryComplaints:
             self.outbox.update((m.id, m) for m in change.outbox)
             if change.figures is not None:
                 self._count(change.figures)
+            if change.timer is not None:
+                self.timers[change.ticket] = change.timer
+            elif change.clear_timer:
+                self.timers.pop(change.ticket, None)
             self.transactions += 1
 
     def complaint_figures(self, agency_id: str, month: str) -> list[FigureRow]:

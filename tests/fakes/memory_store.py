@@ -25,6 +25,8 @@ from chalicelib.applications.records import (
     TokenUse,
 )
 from chalicelib.applications.references import counter_name, format_reference
+from chalicelib.complaints.records import Complaint
+from chalicelib.complaints.tickets import is_ticket
 from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
@@ -159,7 +161,9 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
             stored = self.timers.get(timer.reference)
             if stored is None or (stored.kind, stored.fire_at, stored.step) != (timer.kind, timer.fire_at, timer.step):
                 return False
-            current = self.submissions.get(timer.reference)
+            current: Submission | Complaint | None = self.submissions.get(timer.reference)
+            if is_ticket(timer.reference):  # a complaint's timer: complaints/reminders.py
+                current = self.complaint_tables.complaints.get(timer.reference)
             if firing.expected_version is not None and (current is None or current.version != firing.expected_version):
                 return False
             if any(t.token_hash in self.tokens for t in firing.tokens):

@@ -53,6 +53,8 @@ class MessageKind(StrEnum):
     COMPLAINT_RECEIPT = "pengaduan_tanda_terima"
     COMPLAINT_REQUEST = "pengaduan_permintaan"  # to the coordinator or the role it was forwarded to: a link
     COMPLAINT_ANSWER = "pengaduan_tanggapan"  # to the complainant: an answer or the reason for closing
+    COMPLAINT_REMINDER = "pengaduan_pengingat"  # to the holding role: not answered yet (a fresh link)
+    COMPLAINT_ESCALATION = "pengaduan_eskalasi"  # to the escalation role: still unanswered (no link)
 
 
 class OutboxState(StrEnum):

@@ -24,7 +24,7 @@ from chalicelib.applications.submissions import HoneypotError
 from chalicelib.applications.validation import ValidationError
 from chalicelib.complaints import figures
 from chalicelib.complaints.deadlines import due_times, zone_of
-from chalicelib.complaints.handling import issue_handler_links
+from chalicelib.complaints.links import issue_handler_links
 from chalicelib.complaints.records import (
     COMPLAINANT,
     COORDINATOR_STAGE,
@@ -37,6 +37,7 @@ from chalicelib.complaints.records import (
     Contact,
     NewComplaint,
 )
+from chalicelib.complaints.reminders import next_complaint_timer
 from chalicelib.complaints.store import ComplaintStore
 from chalicelib.complaints.texts import clean_text
 from chalicelib.complaints.tickets import is_ticket
@@ -265,6 +266,7 @@ class ComplaintService:
             content_hash=content,
             year=local_year(now, zone),
             figures=figures.received(complaint),
+            timer=next_complaint_timer(complaint, agency, now),
         )
         try:
             stored = self.store.create_complaint(new, self.rate_limit.charge(self.secret, client.ip, now))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from enum import StrEnum
 
 from chalicelib import messages as m
@@ -24,6 +23,7 @@ from chalicelib.applications.records import ApprovalToken, ClientInfo, MessageKi
 from chalicelib.applications.validation import ValidationError
 from chalicelib.complaints import figures
 from chalicelib.complaints.deadlines import minutes_to_answer, zone_of
+from chalicelib.complaints.links import issue_handler_links
 from chalicelib.complaints.records import (
     COORDINATOR_STAGE,
     FORWARDED_STAGE,
@@ -35,9 +35,11 @@ from chalicelib.complaints.records import (
     Contact,
     FigureChange,
 )
+from chalicelib.complaints.reminders import next_complaint_timer
 from chalicelib.complaints.store import ComplaintStore
 from chalicelib.complaints.texts import clean_text
 from chalicelib.complaints.tickets import split_handler_link
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
@@ -45,7 +47,6 @@ from chalicelib.storage.port import ConflictError
 from chalicelib.time.clock import Clock
 from chalicelib.time.zones import Zone
 
-LINK_GRACE = timedelta(days=7)  # a handler's link works until a week after the decision deadline
 MIN_REPLY = 10
 MAX_REPLY = 4000
 ATTEMPTS = 4
@@ -99,30 +100,6 @@ class HandlerView:
     @property
     def may_forward_or_close(self) -> bool:
         return self.stage == COORDINATOR_STAGE
-
-
-def issue_handler_links(
-    complaint: Complaint,
-    stage: int,
-    recipients: tuple[str, ...],
-    seq: int,
-    first_index: int,
-    now: datetime,
-    nonces: TokenSource,
-    secret: bytes,
-) -> tuple[tuple[ApprovalToken, ...], tuple[OutboxMessage, ...]]:
-    """One link and one queued mail per officer of the stage's role (the applications' link mechanism)."""
-    expires = complaint.decision_due + LINK_GRACE
-    issued: list[ApprovalToken] = []
-    queued: list[OutboxMessage] = []
-    for index, email in enumerate(recipients, start=first_index):
-        nonce = nonces.token()
-        token_hash = tokens.hash_token(tokens.derive(secret, tokens.REVIEW, nonce))
-        issued.append(ApprovalToken(token_hash, complaint.ticket, stage, email, now, expires))
-        queued.append(
-            OutboxMessage(complaint.ticket, seq, index, MessageKind.COMPLAINT_REQUEST, email, now, now, stage, nonce)
-        )
-    return tuple(issued), tuple(queued)
 
 
 def for_stage(complaint: Complaint, stage: int) -> Complaint:
@@ -227,6 +204,7 @@ class HandlingService:
         issued: tuple[ApprovalToken, ...] = ()
         queued: tuple[OutboxMessage, ...] = ()
         counted: FigureChange | None = None
+        timer: DeadlineTimer | None = None
         if action == Action.FORWARD:
             roles = dict(view.forward_roles)
             if role not in roles:
@@ -243,6 +221,7 @@ class HandlingService:
                 updated, FORWARDED_STAGE, officers, seq, 0, now, self.nonces, self.secret
             )
             event = ComplaintEvent(seq, ComplaintEventKind.FORWARDED, now, actor, role_name, note, client)
+            timer = next_complaint_timer(updated, self.catalogue().agency(complaint.agency_id), now)
         else:
             required = m.COMPLAINT_ANSWER_REQUIRED if action == Action.ANSWER else m.COMPLAINT_REASON_REQUIRED
             reply = clean_text(text, "isi", required=required, minimum=MIN_REPLY, maximum=MAX_REPLY)
@@ -265,5 +244,6 @@ class HandlingService:
                 minutes = minutes_to_answer(agency, complaint.created_at, now)
                 counted = figures.first_answer(complaint, now <= complaint.first_answer_due, minutes)
         return ComplaintChange(
-            complaint.ticket, complaint.version, view.token.token_hash, now, updated, event, issued, queued, counted
-        )
+            complaint.ticket, complaint.version, view.token.token_hash, now, updated, event, issued, queued, counted,
+            timer=timer, clear_timer=action != Action.FORWARD,
+        )  # fmt: skip

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.applications.records import ApprovalToken, ClientInfo, OutboxMessage
+from chalicelib.deadlines.timers import DeadlineTimer
 
 
 class Category(StrEnum):
@@ -154,6 +155,7 @@ class NewComplaint:
     content_hash: str
     year: int
     figures: FigureChange
+    timer: DeadlineTimer | None = None  # the first reminder of the coordinator (complaints/reminders.py)
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ class ComplaintChange:
     tokens: tuple[ApprovalToken, ...] = ()
     outbox: tuple[OutboxMessage, ...] = ()
     figures: FigureChange | None = None
+    timer: DeadlineTimer | None = None  # replaces the complaint's deadline timer (forwarded: the new holder's)
+    clear_timer: bool = False  # the first answer or the closing: no more reminders
 
 
 @dataclass(frozen=True)

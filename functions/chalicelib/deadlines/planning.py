@@ -23,10 +23,16 @@ def schedule(
     submission: Submission, step_started: datetime, calendar: WorkingCalendar, policy: DeadlinePolicy
 ) -> list[tuple[TimerKind, datetime]]:
     """Every deadline mail of the current step that falls after it began, in order."""
-    due = submission.due_at
-    if due is None or not submission.is_open:
+    if submission.due_at is None or not submission.is_open:
         return []
-    created = submission.created_at
+    return deadline_times(submission.created_at, submission.due_at, step_started, calendar, policy)
+
+
+def deadline_times(
+    created: datetime, due: datetime, step_started: datetime, calendar: WorkingCalendar, policy: DeadlinePolicy
+) -> list[tuple[TimerKind, datetime]]:
+    """The reminder, overdue and escalation times of something received at `created` and due at `due`, whose
+    current holder began at `step_started`: applications (above) and complaints (complaints/reminders.py)."""
     promised = calendar.working_minutes_between(created, due)
     times: list[tuple[TimerKind, datetime]] = []
     if promised > 0:

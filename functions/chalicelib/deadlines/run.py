@@ -17,6 +17,8 @@ from datetime import datetime
 
 from chalicelib.applications import tokens
 from chalicelib.applications.records import ApprovalToken, MessageKind, OutboxMessage, Submission
+from chalicelib.complaints.reminders import ComplaintDeadlines
+from chalicelib.complaints.tickets import is_ticket
 from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.planning import first_timer, next_timer
 from chalicelib.deadlines.timers import DeadlineTimer, TimerKind
@@ -81,6 +83,7 @@ class DeadlineService:
     nonces: TokenSource
     secret: bytes
     token_ttl_days: int
+    complaints: ComplaintDeadlines | None = None  # a complaint's timer (complaints/reminders.py)
 
     def run(self) -> int:
         """Fire the timers due now, batch after batch (a fired timer's next mail may be due too: the run asks
@@ -96,6 +99,8 @@ class DeadlineService:
 
     def fire(self, timer: DeadlineTimer) -> bool:
         """Queue the timer's mails and advance it; False when another run or a decision got there first."""
+        if self.complaints is not None and is_ticket(timer.reference):
+            return self.complaints.fire(timer)
         submission = self.store.get_submission(timer.reference)
         agency = next((a for a in self.catalogue().agencies if submission and a.id == submission.agency_id), None)
         if submission is None or not submission.is_open or agency is None:

@@ -24,7 +24,13 @@ from chalicelib.templating import environment
 from chalicelib.time.formatting import format_datetime
 
 COMPLAINT_KINDS = frozenset(
-    {MessageKind.COMPLAINT_RECEIPT, MessageKind.COMPLAINT_REQUEST, MessageKind.COMPLAINT_ANSWER}
+    {
+        MessageKind.COMPLAINT_RECEIPT,
+        MessageKind.COMPLAINT_REQUEST,
+        MessageKind.COMPLAINT_ANSWER,
+        MessageKind.COMPLAINT_REMINDER,
+        MessageKind.COMPLAINT_ESCALATION,
+    }
 )
 
 
@@ -64,13 +70,20 @@ class ComplaintMailComposer:
         title = complaint.service_title
         if message.kind == MessageKind.COMPLAINT_RECEIPT:
             subject = m.SUBJECT_COMPLAINT_RECEIPT.format(ticket=complaint.ticket, title=title)
-        elif message.kind == MessageKind.COMPLAINT_REQUEST:
+        elif message.kind == MessageKind.COMPLAINT_ESCALATION:  # no link: the escalation role asks the holder
+            subject = m.SUBJECT_COMPLAINT_ESCALATION.format(ticket=complaint.ticket, title=title)
+            context["role_name"] = complaint.stage_role_name(message.step)
+        elif message.kind in (MessageKind.COMPLAINT_REQUEST, MessageKind.COMPLAINT_REMINDER):
             if not message.token_nonce:
                 raise ComplaintCompositionError(f"outbox {message.id} has no token nonce")
             token = tokens.derive(self.secret, tokens.REVIEW, message.token_nonce)
             if self.store.get_token_and_complaint(tokens.hash_token(token), complaint.ticket)[0] is None:
                 raise ComplaintCompositionError(f"outbox {message.id}: its link is not stored")
-            subject = m.SUBJECT_COMPLAINT_REQUEST.format(ticket=complaint.ticket, title=title)
+            reminder = message.kind == MessageKind.COMPLAINT_REMINDER
+            subject = (m.SUBJECT_COMPLAINT_REMINDER if reminder else m.SUBJECT_COMPLAINT_REQUEST).format(
+                ticket=complaint.ticket, title=title
+            )
+            context["overdue"] = message.created_at >= complaint.first_answer_due
             context["handler_url"] = self.base_url + handler_path(complaint.ticket, token)
             context["coordinator"] = message.step == COORDINATOR_STAGE
             context["role_name"] = complaint.stage_role_name(message.step)

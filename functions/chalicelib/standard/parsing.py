@@ -329,7 +329,10 @@ def _complaint_handling(reader: _Reader, data: _Mapping, roles: list[Role]) -> C
         text = reader.text(block, key)
         match = _COMPLAINT_DEADLINE.match(text)
         if match is None or int(match.group(1)) < 1:
-            reader.problem(block.key_lines.get(key, line), f"complaints: {key} '{text}' harus seperti '14 hari' atau '10 hari kerja'")
+            reader.problem(
+                block.key_lines.get(key, line),
+                f"complaints: {key} '{text}' harus seperti '14 hari' atau '10 hari kerja'",
+            )
             continue
         deadlines[key] = Duration(match.group(2), int(match.group(1)))
     return ComplaintHandling(handler, **deadlines)

@@ -55,7 +55,7 @@ from chalicelib.storage.codecs import (
     token_key,
 )
 from chalicelib.storage.deadline_codecs import DEADLINES_DUE, due_bound, timer_from, timer_item, timer_key
-from chalicelib.storage.dynamo_complaints import DynamoComplaints
+from chalicelib.storage.dynamo_complaints import DynamoComplaints, versioned_key
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
     answer_from,
@@ -425,7 +425,7 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
                 {
                     "ConditionCheck": {
                         "TableName": self._table,
-                        "Key": self._dump(submission_key(timer.reference)),
+                        "Key": self._dump(versioned_key(timer.reference)),  # or a complaint's
                         "ConditionExpression": "#version = :expected",
                         "ExpressionAttributeValues": self._values(expected=firing.expected_version),
                     }

@@ -22,8 +22,8 @@ from chalicelib.complaints.records import (
     FigureRow,
     NewComplaint,
 )
-from chalicelib.complaints.tickets import format_ticket
-from chalicelib.storage.codecs import idempotency_key, outbox_item, token_from, token_item, token_key
+from chalicelib.complaints.tickets import format_ticket, is_ticket
+from chalicelib.storage.codecs import idempotency_key, outbox_item, submission_key, token_from, token_item, token_key
 from chalicelib.storage.complaint_codecs import (
     complaint_counter_key,
     complaint_event_from,
@@ -35,12 +35,18 @@ from chalicelib.storage.complaint_codecs import (
     figure_row_from,
     figures_pk,
 )
+from chalicelib.storage.deadline_codecs import timer_item, timer_key
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StoreUnavailableError
 from chalicelib.storage.table import TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, timestamp
 
 COUNTER_RETRIES = 25
 IDEMPOTENCY_DAYS = 1
+
+
+def versioned_key(reference: str) -> dict[str, str]:
+    """The item whose `version` a deadline timer's firing checks: a complaint's (by ticket) or a submission's."""
+    return complaint_key(reference) if is_ticket(reference) else submission_key(reference)
 
 
 class _Adapter(Protocol):
@@ -121,6 +127,8 @@ class DynamoComplaints:
                 self._put(outbox_item(replace(m, reference=ticket)), "attribute_not_exists(#pk)") for m in new.outbox
             ]
             items += _figure_updates(self, new.figures)
+            if new.timer is not None:
+                items.append(self._put(timer_item(replace(new.timer, reference=ticket))))
             if rate is not None:
                 items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
             reasons = self._transact(items)
@@ -201,6 +209,10 @@ class DynamoComplaints:
         items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in change.outbox]
         if change.figures is not None:
             items += _figure_updates(self, change.figures)
+        if change.timer is not None:  # replaces the timer whatever it was: a run firing the old one then fails
+            items.append(self._put(timer_item(change.timer)))
+        elif change.clear_timer:
+            items.append({"Delete": {"TableName": self._table, "Key": self._dump(timer_key(change.ticket))}})
         reasons = self._transact(items)
         if reasons is not None:
             collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons

@@ -28,6 +28,7 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
     complaint link       TOKEN#<sha256 of token>   TOKEN                   an approval token: reference = ticket, step =
                                                                            1 (coordinator) or 2 (forwarded role)
     ticket counter       COUNTER#ADU-<code>#<year> COUNTER                 `seq`: last ticket number given
+    complaint timer      SUB#<ticket>              DEADLINE                a deadline timer as above, until answered
     complaint figures    FIGURES#<agency>#<month>  ALL, CAT#<category> or SVC#<agency/service>
                                                                            `received`, `answered`, `in_time` (ADD) and
                                                                            `minutes` (to each first answer)
