@@ -135,6 +135,17 @@ DEADLINE_ESCALATION_TEXT: Final = (
     " {steps}). Surel ini dikirim kepada Anda sebagai atasan yang ditunjuk instansi untuk menindaklanjuti."
 )
 ESCALATION_ADDRESSEE: Final = "Pimpinan"
+SUBJECT_DIGEST: Final = "Ringkasan harian {day}: {count} permohonan menunggu keputusan Anda"
+DIGEST_INTRO: Final = (
+    "Berikut permohonan yang sedang menunggu keputusan Anda, mulai dari yang paling lama diajukan. Tautan"
+    " untuk memutuskan ada di surel permintaan persetujuan masing-masing (atau surel pengingat yang terbaru)."
+)
+DIGEST_PAUSED: Final = "Jangka waktu berhenti sementara: berkas sedang dilengkapi pemohon."
+DIGEST_MORE: Final = "Masih ada permohonan lain yang menunggu; daftar ini memuat 50 yang paling lama per peran."
+DIGEST_OPT_OUT: Final = (
+    "Anda menerima ringkasan ini karena terdaftar untuk ringkasan harian. Untuk berhenti, hubungi pengelola"
+    " layanan daring instansi Anda."
+)
 VIEW_ONLY_LINK_TEXT: Final = (
     "Tautan ini hanya untuk melihat: keputusan diberikan oleh {role} melalui tautan persetujuan mereka sendiri."
 )

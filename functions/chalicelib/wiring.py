@@ -49,6 +49,7 @@ from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
 from chalicelib.complaints.filing import ComplaintService
 from chalicelib.complaints.handling import HandlingService
 from chalicelib.complaints.reminders import ComplaintDeadlines
+from chalicelib.deadlines.digest import DigestService
 from chalicelib.deadlines.run import DeadlineService
 from chalicelib.mail.bounces import MailProblemService
 from chalicelib.mail.complaint_mail import ComplaintMailComposer
@@ -193,6 +194,7 @@ class Services:
     mail_problems: MailProblemService = field(init=False)
     surveys: SurveyService = field(init=False)
     deadlines: DeadlineService = field(init=False)
+    digests: DigestService = field(init=False)
     complaints: ComplaintService = field(init=False)
     complaint_handling: HandlingService = field(init=False)
 
@@ -230,6 +232,7 @@ class Services:
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl,
             complaints=complaint_deadlines,
         )  # fmt: skip
+        self.digests = DigestService(self.store, self.catalogue, self.directory, self.clock)
         self.complaints = ComplaintService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, rate_limit
         )
@@ -238,9 +241,10 @@ class Services:
         )
 
     def run_deadlines(self) -> int:
-        """Queue the reminders and escalations that fell due (chalicelib/deadlines/); the number of timers
-        fired. Called by the scheduled Lambda and `make serve` just before delivering the outbox."""
-        return self.deadlines.run()
+        """Queue the reminders and escalations that fell due and, in an agency's digest hour, its officers'
+        daily digests (chalicelib/deadlines/); the number of timers fired and digests queued. Called by the
+        scheduled Lambda and `make serve` just before delivering the outbox."""
+        return self.deadlines.run() + self.digests.run()
 
     def deliver_outbox(self) -> int:
         """Send the mail that is due; the number sent. Called by `make serve` and the scheduled Lambda."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from chalicelib.applications.mail_problems import MailProblem
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
@@ -47,6 +47,7 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
         self.counters: dict[str, int] = {}
         self.outbox: dict[str, OutboxMessage] = {}
         self.timers: dict[str, DeadlineTimer] = {}  # reference -> its deadline timer (chalicelib/deadlines/)
+        self.digests: set[tuple[str, date]] = set()  # (agency, local day) whose digest was queued
         self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
         self.problems: dict[str, MailProblem] = {}  # failed message id -> what SES reported
         self.survey_answers: dict[tuple[str, Semester], dict[str, SurveyEntry]] = {}  # (service, semester) -> id ->
@@ -154,6 +155,23 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
     def get_timer(self, reference: str) -> DeadlineTimer | None:
         with self._lock:
             return self.timers.get(reference)
+
+    def waiting_steps(self, agency_id: str, role_id: str, limit: int) -> list[Submission]:
+        with self._lock:
+            waiting = [
+                s
+                for s in self.submissions.values()
+                if s.is_open and s.agency_id == agency_id and s.chain[s.current_step - 1] == role_id
+            ]
+            return sorted(waiting, key=lambda s: (s.created_at, s.reference))[:limit]
+
+    def queue_digest(self, agency_id: str, day: date, messages: tuple[OutboxMessage, ...]) -> bool:
+        with self._lock:
+            if (agency_id, day) in self.digests or any(m.id in self.outbox for m in messages):
+                return False
+            self.digests.add((agency_id, day))
+            self.outbox.update((m.id, m) for m in messages)
+            return True
 
     def fire_timer(self, firing: TimerFiring) -> bool:
         with self._lock:

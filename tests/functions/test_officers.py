@@ -153,3 +153,11 @@ def test_an_agency_parameter_must_hold_exactly_the_agency_it_is_named_after() ->
 
     with pytest.raises(OfficerDirectoryError, match="tepat satu instansi, a"):
         load_parameter(Ssm(), "/layanan/prod/officers")
+
+
+def test_the_daily_digest_is_opt_in_per_officer_of_the_agency() -> None:
+    parsed = parse_directory("d:\n  roles:\n    r: [ayu@x.example, budi@x.example]\n  digest: [Ayu@X.example]\n", "tes")
+    assert parsed.digest_officers("d") == ("ayu@x.example",)  # as its role spells it
+    assert parsed.roles_of("d", "budi@x.example") == ("r",) and parsed.digest_officers("lain") == ()
+    with pytest.raises(OfficerDirectoryError, match="tidak memegang peran"):
+        parse_directory("d:\n  roles:\n    r: [ayu@x.example]\n  digest: [orang.lain@x.example]\n", "tes")

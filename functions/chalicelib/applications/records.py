@@ -49,6 +49,7 @@ class MessageKind(StrEnum):
     DEADLINE_REMINDER = "pengingat"
     DEADLINE_OVERDUE = "lewat_batas"
     DEADLINE_ESCALATION = "eskalasi"
+    DIGEST = "ringkasan_harian"  # an officer's daily list of the steps waiting for them (deadlines/digest.py)
     # complaints (chalicelib/complaints/): written by mail/complaint_mail.py from templates/complaints/mail/
     COMPLAINT_RECEIPT = "pengaduan_tanda_terima"
     COMPLAINT_REQUEST = "pengaduan_permintaan"  # to the coordinator or the role it was forwarded to: a link

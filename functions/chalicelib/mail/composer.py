@@ -18,6 +18,7 @@ from chalicelib.applications import tokens
 from chalicelib.applications.next_steps import next_steps
 from chalicelib.applications.paths import review_path, status_path
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
+from chalicelib.deadlines.digest import MAX_LISTED, parse_digest_reference
 from chalicelib.mail.bounces import notice_context
 from chalicelib.mail.complaint_mail import COMPLAINT_KINDS, ComplaintCompositionError, ComplaintMailComposer
 from chalicelib.mail.transports import Email
@@ -29,7 +30,7 @@ from chalicelib.surveys.links import survey_path
 from chalicelib.templating import environment
 from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.clock import Clock
-from chalicelib.time.formatting import describe_duration, format_datetime
+from chalicelib.time.formatting import describe_duration, format_datetime, long_date
 from chalicelib.time.promise import promise_of
 
 
@@ -59,6 +60,8 @@ class MailComposer:
     complaints: ComplaintMailComposer | None = None
 
     def compose(self, message: OutboxMessage) -> Email:
+        if message.kind == MessageKind.DIGEST:  # about many applications, none in particular
+            return self._digest(message)
         if message.kind in COMPLAINT_KINDS and self.complaints is not None:  # complaints: mail/complaint_mail.py
             try:
                 return self.complaints.compose(message, self._message_id(message))
@@ -157,6 +160,54 @@ class MailComposer:
             "review_url": self.base_url + review_path(tokens.review_link(submission.reference, token)),
             "expires_at": record.expires_at,
         }
+
+    def _digest(self, message: OutboxMessage) -> Email:
+        """The steps waiting for the officer now, oldest application first (chalicelib/deadlines/digest.py)."""
+        parsed = parse_digest_reference(message.reference)
+        if parsed is None:
+            raise CompositionError(f"outbox {message.id} names no agency and day")
+        agency_id, day = parsed
+        catalogue, directory, now = self.catalogue(), self.directory(), self.clock.now()
+        agency = next((a for a in catalogue.agencies if a.id == agency_id), None)
+        zone = agency_zone(catalogue, agency_id)
+        roles = directory.roles_of(agency_id, message.to)
+        waiting: list[Submission] = []
+        more = False
+        for role in roles:
+            found = self.store.waiting_steps(agency_id, role, MAX_LISTED + 1)
+            more = more or len(found) > MAX_LISTED
+            waiting += found[:MAX_LISTED]
+        if not waiting:
+            raise ObsoleteMessageError(f"outbox {message.id}: nothing waits for {message.to}")
+        waiting.sort(key=lambda s: (s.created_at, s.reference))
+        rows = [
+            {
+                "s": s,
+                "submitted": format_datetime(s.created_at, zone),
+                "due": format_datetime(s.due_at, zone) if s.due_at else "",
+                "overdue": s.due_at is not None and now >= s.due_at and s.returned_at is None,
+            }
+            for s in waiting
+        ]
+        role_names = [r.name for role_id in roles if agency and (r := agency.role(role_id))] or [m.ESCALATION_ADDRESSEE]
+        subject = m.SUBJECT_DIGEST.format(count=len(rows), day=long_date(day))
+        context: dict[str, Any] = {
+            "m": m,
+            "subject": subject,
+            "addressee": role_names[0],
+            "rows": rows,
+            "more": more,
+            "s": {"agency_name": agency.name if agency else ""},  # the layout's signature
+            "agency_name": agency.name if agency else "",
+        }
+        templates = environment()
+        return Email(
+            to=message.to,
+            subject=subject,
+            text=templates.get_template("mail/ringkasan_harian.txt").render(context),
+            html=templates.get_template("mail/ringkasan_harian.html").render(context),
+            message_id=self._message_id(message),
+        )
 
     def _channels(self, submission: Submission) -> list[Channel]:
         return list(self.catalogue().complaint_channels(submission.service, submission.agency_id))

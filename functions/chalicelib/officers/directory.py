@@ -17,6 +17,8 @@ account and region: 10,000 Standard, far above any kabupaten. Format of the YAML
       roles:
         petugas-antar-kerja:         # role id from the agency's _agency.yml
           - nama.petugas@klungkungkab.go.id
+      digest:                        # optional: officers who get a daily digest of the steps waiting for them
+        - nama.petugas@klungkungkab.go.id
 
 The agency's time zone is not here: it is `office_hours.timezone` in its _agency.yml, the one source for
 due times, pages and mail. A `timezone` key left in an older directory is read without error and ignored.
@@ -49,6 +51,7 @@ class OfficerDirectoryError(ValueError):
 @dataclass(frozen=True)
 class AgencyOfficers:
     roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    digest: tuple[str, ...] = ()  # officers who asked for the daily digest (chalicelib/deadlines/digest.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ class Directory:
     def officers(self, agency_id: str, role_id: str) -> tuple[str, ...]:
         agency = self.agencies.get(agency_id)
         return agency.roles.get(role_id, ()) if agency else ()
+
+    def digest_officers(self, agency_id: str) -> tuple[str, ...]:
+        agency = self.agencies.get(agency_id)
+        return agency.digest if agency else ()
+
+    def roles_of(self, agency_id: str, email: str) -> tuple[str, ...]:
+        """The roles `email` holds in the agency, in the directory's order."""
+        agency = self.agencies.get(agency_id)
+        return tuple(role for role, emails in agency.roles.items() if email in emails) if agency else ()
 
     def missing_roles(self, agency_id: str, role_ids: tuple[str, ...]) -> list[str]:
         return [role for role in role_ids if not self.officers(agency_id, role)]
@@ -77,16 +89,21 @@ def parse_directory(text: str, source: str) -> Directory:
         where = f"{source}: {agency_id}"
         if not isinstance(agency_id, str) or not isinstance(entry, dict):
             raise OfficerDirectoryError(f"{where}: harus berisi 'roles'")
-        unknown = set(entry) - {"timezone", "roles"}
+        unknown = set(entry) - {"timezone", "roles", "digest"}
         if unknown:
             raise OfficerDirectoryError(f"{where}: kunci tidak dikenal {sorted(unknown)}")
         # `timezone` (older directories) is ignored: the zone is the agency's _agency.yml office_hours.timezone.
         roles = entry.get("roles") or {}
         if not isinstance(roles, dict):
             raise OfficerDirectoryError(f"{where}: 'roles' harus peta id peran -> daftar email")
-        agencies[agency_id] = AgencyOfficers(
-            {role: _addresses(f"{where}.{role}", emails) for role, emails in roles.items()}
-        )
+        held = {role: _addresses(f"{where}.{role}", emails) for role, emails in roles.items()}
+        # Each address as its role spells it (mail is matched to roles by that spelling), case aside.
+        spelling = {email.casefold(): email for emails in held.values() for email in emails}
+        asked = _addresses(f"{where}.digest", entry.get("digest") or [])
+        strangers = [email for email in asked if email.casefold() not in spelling]
+        if strangers:
+            raise OfficerDirectoryError(f"{where}.digest: {', '.join(strangers)} tidak memegang peran di instansi ini")
+        agencies[agency_id] = AgencyOfficers(held, tuple(dict.fromkeys(spelling[e.casefold()] for e in asked)))
     return Directory(agencies)
 
 

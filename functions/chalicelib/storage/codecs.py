@@ -25,6 +25,7 @@ from chalicelib.applications.records import (
 )
 from chalicelib.applications.references import counter_name
 from chalicelib.documents.drafts import DraftFile
+from chalicelib.storage.deadline_codecs import waiting_index
 from chalicelib.storage.table import OUTBOX_PENDING, TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, parse_timestamp, timestamp
 
@@ -88,6 +89,7 @@ def submission_item(s: Submission) -> dict[str, Any]:
         "decision_reason": s.decision_reason,
         "returned_at": timestamp(s.returned_at) if s.returned_at else "",
         "paused_minutes": s.paused_minutes,
+        **waiting_index(s),  # open: indexed by the role it waits for (the daily digest)
         "documents": [
             {"item": d.item, "slot": d.slot, "key": d.key, "kind": d.kind, "size": d.size, "pages": d.pages or 0}
             for d in s.documents

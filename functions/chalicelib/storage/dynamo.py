@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -54,7 +54,15 @@ from chalicelib.storage.codecs import (
     token_item,
     token_key,
 )
-from chalicelib.storage.deadline_codecs import DEADLINES_DUE, due_bound, timer_from, timer_item, timer_key
+from chalicelib.storage.deadline_codecs import (
+    DEADLINES_DUE,
+    digest_key,
+    due_bound,
+    timer_from,
+    timer_item,
+    timer_key,
+    waiting_partition,
+)
 from chalicelib.storage.dynamo_complaints import DynamoComplaints, versioned_key
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
@@ -404,6 +412,26 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
     def get_timer(self, reference: str) -> DeadlineTimer | None:
         item = self._get(timer_key(reference))
         return timer_from(item) if item else None
+
+    def waiting_steps(self, agency_id: str, role_id: str, limit: int) -> list[Submission]:
+        response = self._call(
+            "query",
+            **self._named(
+                {
+                    "TableName": self._table,
+                    "IndexName": GSI,
+                    "KeyConditionExpression": "#gsi1pk = :waiting",
+                    "ExpressionAttributeValues": self._values(waiting=waiting_partition(agency_id, role_id)),
+                    "Limit": limit,
+                }
+            ),
+        )
+        return [submission_from(self._load(item)) for item in response.get("Items", [])]
+
+    def queue_digest(self, agency_id: str, day: date, messages: tuple[OutboxMessage, ...]) -> bool:
+        items = [self._put(digest_key(agency_id, day), "attribute_not_exists(#pk)")]
+        items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in messages]
+        return self._transact(items) is None  # refused: another run queued this day's digest
 
     def fire_timer(self, firing: TimerFiring) -> bool:
         timer = firing.timer

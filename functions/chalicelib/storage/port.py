@@ -7,7 +7,7 @@ The services import only this module; the DynamoDB adapter (dynamo.py) and the t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from chalicelib.applications.mail_problems import MailProblem
@@ -97,6 +97,15 @@ class Store(ComplaintStore, Protocol):
         ...
 
     def get_timer(self, reference: str) -> DeadlineTimer | None: ...
+
+    def waiting_steps(self, agency_id: str, role_id: str, limit: int) -> list[Submission]:
+        """Open submissions whose current step is `role_id`'s, oldest application first (Query of the index)."""
+        ...
+
+    def queue_digest(self, agency_id: str, day: date, messages: tuple[OutboxMessage, ...]) -> bool:
+        """Mark the agency's digest of `day` queued and queue its mails, atomically; False (nothing written)
+        when that day's digest was queued already."""
+        ...
 
     def fire_timer(self, firing: TimerFiring) -> bool:
         """Store its links and mails and advance (or remove) its timer, atomically; False (nothing written)

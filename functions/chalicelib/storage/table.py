@@ -15,6 +15,7 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
     rate counter         RATE#<HMAC of client>     WINDOW#<start epoch>    `count`; ttl = window end
     mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
     deadline timer       SUB#<reference>           DEADLINE                the next deadline mail: gsi1pk=DEADLINE
+    digest mark          DIGEST#<agency>           <local date>            the day's digest was queued (once)
     survey answer        SURVEY#<service>#<sem>    ANSWER#<date>#<id>      anonymous: scores, profile, suggestion, day
     survey counter       SURVEYTALLY#<scope>#<id>#<sem>  TALLY             `respondents`, per element `n1..n9` (scores
                                                                            counted) and `s1..s9` (their sum); scope is
@@ -62,6 +63,11 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
                          fall due, never the table
     deadlines: due       Query gsi1 gsi1pk=DEADLINE and gsi1sk <= now (Limit): a run's reads grow with the
                          timers due, not with the applications stored; then GetItem SUBMISSION per timer
+    steps waiting        an open SUBMISSION item also carries gsi1pk=WAITING#<agency>#<role of its current
+                         step>, gsi1sk=<created_at>#<reference> (a decided one is put without: it leaves the
+                         index); the daily digest reads Query gsi1 gsi1pk=WAITING#<agency>#<role>, oldest first
+    digest: queue        ONE TransactWriteItems: DIGEST mark put if absent + the officers' OUTBOX puts, in the
+                         agency's digest hour on its working days only (no read when it is not the hour)
     deadlines: fire      ONE TransactWriteItems: the DEADLINE item put (next kind) or deleted, conditional on
                          its kind, step and fire time being as read (two overlapping runs: one wins);
                          ConditionCheck SUBMISSION version as read (decided meanwhile: nothing is sent);
@@ -109,6 +115,7 @@ GSI = "gsi1"
 OUTBOX_PENDING = "OUTBOX"
 OUTBOX_FAILED = "OUTBOX#GAGAL"
 DEADLINES_DUE = "DEADLINE"  # gsi1pk of deadline timers (chalicelib/deadlines/)
+WAITING = "WAITING"  # gsi1pk WAITING#<agency>#<role>: open submissions by the role of their current step
 TTL_ATTRIBUTE = "ttl"
 
 
