@@ -78,6 +78,11 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
         page.goto(f"{serve.url}/{path}")
         assert page.locator("h1").inner_text() == "Survei Kepuasan Masyarakat"
         assert axe_violations(page) == []
+        # Sent empty: the questionnaire again, an error summary naming each field, nothing counted.
+        page.get_by_role("button", name="Kirim jawaban survei").click()
+        page.wait_for_load_state()
+        assert page.locator(".ringkasan-galat li").count() == ELEMENTS + 4  # the nine elements and the profile
+        assert axe_violations(page) == []
         answer_questionnaire(page, 4)
         page.get_by_role("button", name="Kirim jawaban survei").click()
         page.wait_for_load_state()
@@ -95,6 +100,7 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
         assert "100,00" in content and "Sangat Baik" in content
         assert re.search(r"Jumlah responden</dt><dd>1<", content), content
         assert page.locator("table tbody tr").count() == ELEMENTS
+        assert axe_violations(page) == []
     finally:
         officer_context.close()
         applicant.close()
