@@ -180,7 +180,7 @@ def maklumat_html(agency: Agency) -> str:
         '<figure class="maklumat__isi">\n'
         f'<blockquote class="maklumat__teks"><p>{_e(maklumat.text)}</p></blockquote>\n'
         f'<figcaption class="maklumat__penanda">{_e(maklumat.signatory)}{_e(signed)}'
-        f" <span class=\"maklumat__sumber\">(Maklumat Pelayanan {_e(agency.name)})</span></figcaption>\n"
+        f' <span class="maklumat__sumber">(Maklumat Pelayanan {_e(agency.name)})</span></figcaption>\n'
         "</figure>"
     )
 
@@ -224,9 +224,16 @@ def _section(component: Component, content: str) -> str:
     """One component: a heading and its content, in a box that prints as one row of the standard."""
     return (
         f'<section class="komponen komponen--{component.key.replace("_", "-")}" markdown>\n\n'
-        f"### {component.heading}\n\n"
+        f"### {component.heading}\n\n{_source_heading(component)}"
         f'<div class="komponen__isi" markdown>\n\n{content.strip()}\n\n</div>\n\n</section>'
     )
+
+
+def _source_heading(component: Component) -> str:
+    """The source's own name for the component, under the official one, when it differs."""
+    if not component.source_heading:
+        return ""
+    return f'<p class="komponen__judul-sumber">Dalam dokumen sumber: {_e(component.source_heading)}</p>\n\n'
 
 
 def _original(component: Component) -> str:
@@ -242,11 +249,19 @@ def _original(component: Component) -> str:
 def _requirements(component: Component) -> str:
     if not component.items:
         return _original(component)
+    numbered = len(component.numbers) == len(component.items)
+    numbers = component.numbers if numbered else ("",) * len(component.items)  # the source's numbering, as it was
+
+    def label(number: str) -> str:
+        return f'<span class="daftar-periksa__nomor">{number}.</span> ' if number else ""
+
     items = "\n".join(
-        f'<li><label><input type="checkbox" class="daftar-periksa__kotak"> {inline_html(item)}</label></li>'
+        f'<li><label><input type="checkbox" class="daftar-periksa__kotak"> {label(number)}{inline_html(item)}'
+        "</label></li>"
         if disallowed(item)
-        else f'<li markdown="span"><label><input type="checkbox" class="daftar-periksa__kotak"> {_e(item)}</label></li>'
-        for item in component.items
+        else f'<li markdown="span"><label><input type="checkbox" class="daftar-periksa__kotak"> {label(number)}'
+        f"{_e(item)}</label></li>"
+        for number, item in zip(numbers, component.items, strict=True)
     )
     return (
         '<p class="komponen__petunjuk">Centang berkas yang sudah Anda siapkan '

@@ -52,7 +52,7 @@ def test_an_unknown_key_is_named_with_its_line(tmp_path: Path) -> None:
 
     assert problems == [
         "dinas-contoh/layanan-contoh.md:17: kunci tidak dikenal 'biaya' (yang dikenal: complaint_channels, "
-        "document, duration, fee, online, order, procedure, title)"
+        "document, duration, fee, online, order, procedure, source_headings, title)"
     ]
 
 

@@ -51,7 +51,9 @@ def test_requirements_are_a_checklist_of_the_standards_items(site: Path, catalog
     assert standard is not None
     requirements = _section(article(page(site, PASPOR)), "requirements")
     labels = re.findall(r'<label><input type="checkbox" class="daftar-periksa__kotak">(.*?)</label>', requirements)
-    assert [_text(label) for label in labels] == list(standard.components["requirements"].items)
+    items = standard.components["requirements"]
+    numbered = zip(items.numbers, items.items, strict=True)
+    assert [_text(label) for label in labels] == [f"{n}. {item}" for n, item in numbered]
     assert len(labels) == 11
 
 
@@ -77,7 +79,9 @@ def test_a_free_service_shows_gratis(site: Path) -> None:
 
 def test_duration_shows_the_parsed_range_and_the_original_wording(site: Path) -> None:
     duration = _text(_section(article(page(site, "dinsospm-tarakan/pmbs")), "duration"))
-    assert duration == "Jangka Waktu Penyelesaian 1 sampai 3 hari 1 – 3 Hari"
+    assert (
+        duration == "Jangka Waktu Penyelesaian Dalam dokumen sumber: Jangka Waktu Pelayanan 1 sampai 3 hari 1 – 3 Hari"
+    )
 
 
 def test_document_number_and_date_are_shown(site: Path) -> None:
@@ -199,3 +203,11 @@ def test_the_open_data_is_described_on_its_own_page_linked_from_every_footer(sit
     assert "data/standards.json" in described and "Creative Commons Atribusi 4.0" in described
     for path in ("/", PASPOR, "disperinaker-klungkung"):
         assert '<a href="/data-terbuka/">Data terbuka</a>' in page(site, path)
+
+
+def test_a_page_keeps_the_sources_headings_and_its_numbering_of_requirements(site: Path) -> None:
+    lk3 = _text(article(page(site, "dinsos-kalbar/lk3")))
+    assert "Jangka Waktu Penyelesaian Dalam dokumen sumber: Waktu Pelayanan" in lk3
+    lpk = article(page(site, "disperinaker-klungkung/rekomendasi-pendirian-lpk"))
+    numbers = re.findall(r'<span class="daftar-periksa__nomor">(\d+)\.</span>', lpk)
+    assert numbers == ["1", "7", "8", "9", "10", "11"]  # as the source numbered them

@@ -86,8 +86,12 @@ def load_catalogue(root: Path) -> Catalogue:
 
 def _component(component: Component) -> dict[str, Any]:
     data: dict[str, Any] = {"title": component.heading, "text": component.text}
+    if component.source_heading:
+        data["source_title"] = component.source_heading
     if component.items:
         data["items"] = list(component.items)
+    if component.numbers:
+        data["item_numbers"] = list(component.numbers)
     return data
 
 

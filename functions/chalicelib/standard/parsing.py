@@ -434,7 +434,7 @@ def _office_hours(reader: _Reader, data: _Mapping) -> OfficeHours:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n", re.DOTALL | re.MULTILINE)
 _HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
-_LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*+])[ \t]+(.*)$")
+_LIST_ITEM = re.compile(r"^(?:([0-9]+)[.)]|[-*+])[ \t]+(.*)$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -447,17 +447,43 @@ _HEADING_KEYS = {_normalise_heading(heading): key for key, heading in COMPONENT_
 
 def _list_items(text: str) -> tuple[str, ...]:
     """The top-level list items of a section, continuation lines joined; () if it is not a list."""
-    items: list[str] = []
+    return tuple(item for _, item in _numbered_items(text))
+
+
+def _item_numbers(text: str) -> tuple[str, ...]:
+    """The source's number of each item when every item is numbered ("1", "7", "8"...), else ()."""
+    numbers = tuple(number for number, _ in _numbered_items(text))
+    return numbers if numbers and all(numbers) else ()
+
+
+def _numbered_items(text: str) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
     prose = False
     for line in text.splitlines():
         match = _LIST_ITEM.match(line)
         if match:
-            items.append(match.group(1).strip())
+            items.append((match.group(1) or "", match.group(2).strip()))
         elif line.strip() and items and line.startswith((" ", "\t")):
-            items[-1] = f"{items[-1]} {line.strip()}"
+            items[-1] = (items[-1][0], f"{items[-1][1]} {line.strip()}")
         elif line.strip():
             prose = True
-    return () if prose or not items else tuple(items)
+    return [] if prose else items
+
+
+def _with_source_headings(reader: _Reader, data: _Mapping, components: dict[str, Component]) -> dict[str, Component]:
+    """source_headings: {duration: Waktu Pelayanan, ...}: the source's own names, shown under the official ones."""
+    block = data["source_headings"]
+    if not isinstance(block, _Mapping) or not block:
+        line = data.key_lines["source_headings"]
+        reader.problem(line, "'source_headings' harus memetakan komponen ke judul sumbernya")
+        return components
+    reader.keys(block, set(), set(COMPONENT_HEADINGS), "source_headings")
+    renamed = dict(components)
+    for key in block:
+        heading = reader.text(block, key)
+        if key in renamed and heading:
+            renamed[key] = replace(renamed[key], source_heading=heading)
+    return renamed
 
 
 _SKIP = "_skip"  # collects the text under a rejected heading, so it is not reported twice
@@ -500,7 +526,7 @@ def _split_body(reader: _Reader, body: str, first_line: int) -> dict[str, Compon
         text = "\n".join(lines).strip()
         if not text and key not in COMPONENTS_ALLOWED_EMPTY:
             reader.problem(line_number, "komponen kosong", heading)
-        components[key] = Component(key, text, _list_items(text), line_number)
+        components[key] = Component(key, text, _list_items(text), line_number, _item_numbers(text))
     return components
 
 
@@ -774,7 +800,7 @@ def parse_standard(path: Path, agency: Agency, display_name: str | None = None) 
     reader.keys(
         data,
         {"title", "duration", "fee", "procedure"},
-        {"document", "order", "complaint_channels", "online"},
+        {"document", "order", "complaint_channels", "online", "source_headings"},
     )
     service_id = path.stem
     if not SLUG.match(service_id):
@@ -807,6 +833,8 @@ def parse_standard(path: Path, agency: Agency, display_name: str | None = None) 
     if online is not None and isinstance(online_block, _Mapping) and "requirements" in online_block:
         items = components["requirements"].items if "requirements" in components else ()
         online = replace(online, requirements=_requirement_rules(reader, online_block, items))
+    if "source_headings" in data:
+        components = _with_source_headings(reader, data, components)
     order = reader.integer(data, "order", minimum=1) if "order" in data else None
     title = reader.text(data, "title")
     reader.raise_if_any()

@@ -337,6 +337,8 @@ class Component:
     text: str  # the Markdown of the body section, the source's wording
     items: tuple[str, ...] = ()  # the top-level list items of that text, if it is a list
     line: int = 0  # line of its heading in the source file
+    numbers: tuple[str, ...] = ()  # the source's own number of each item ("1", "7"...), when it numbered them
+    source_heading: str = ""  # the source's own name for this component, when it differs from the official one
 
     @property
     def heading(self) -> str:
