@@ -10,6 +10,8 @@ rewritten and checked by the strict build, and every seed page is built byte for
 
 from __future__ import annotations
 
+import functools
+import threading
 from html.parser import HTMLParser
 
 import markdown
@@ -58,12 +60,40 @@ def _safe_url(url: str) -> bool:
     return not colon or any(ch in scheme for ch in "/?#") or scheme in URL_SCHEMES
 
 
+class _Converters(threading.local):
+    """One Markdown converter of each kind per thread, reset before each text: building one costs more than
+    converting a component's text (the build renders about twenty per service), and reset() gives the
+    same output as a new one (toc's ids, footnotes and all other per-document state start afresh)."""
+
+    def __init__(self) -> None:
+        self.site = markdown.Markdown(extensions=list(SITE_EXTENSIONS))
+        self.tables = markdown.Markdown(
+            extensions=["tables"], extension_configs={"tables": {"use_align_attribute": True}}
+        )
+
+
+_converters = _Converters()
+
+
+def _convert(converter: markdown.Markdown, text: str) -> str:
+    converter.reset()
+    html: str = converter.convert(text)
+    return html
+
+
 def disallowed(text: str) -> list[str]:
     """What mkdocs would render from this Markdown that a page must not carry ([] when it is clean)."""
+    return list(_disallowed(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _disallowed(text: str) -> tuple[str, ...]:
+    """Kept per text: standards repeat much of their wording (legal bases, facilities, the agency's own
+    paragraphs), and the answer depends on the text alone."""
     parser = _Disallowed()
-    parser.feed(markdown.markdown(text, extensions=list(SITE_EXTENSIONS)))
+    parser.feed(_convert(_converters.site, text))
     parser.close()
-    return parser.found
+    return tuple(parser.found)
 
 
 def clean_html(html: str) -> str:
@@ -73,10 +103,7 @@ def clean_html(html: str) -> str:
 
 def markdown_html(text: str) -> str:
     """Markdown as clean HTML (tables, lists, emphasis, links; none of the extensions that add attributes)."""
-    rendered = markdown.markdown(
-        text, extensions=["tables"], extension_configs={"tables": {"use_align_attribute": True}}
-    )
-    return clean_html(rendered)
+    return clean_html(_convert(_converters.tables, text))
 
 
 def inline_html(text: str) -> str:
