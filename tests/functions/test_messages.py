@@ -147,6 +147,8 @@ def test_officers_are_addressed_formally(services: Services) -> None:
 FUNCTIONS = Path(messages.__file__).resolve().parent
 TEMPLATES = FUNCTIONS / "templates"
 SCRIPT = FUNCTIONS.parents[1] / "site" / "assets" / "javascripts" / "permohonan.js"
+
+
 def _wording() -> dict[str, str]:
     """Each file's words for people: template comments and tags' attribute names are not read by anyone."""
     texts = {path.name: path.read_text(encoding="utf-8") for path in TEMPLATES.rglob("*.*")}
