@@ -50,6 +50,9 @@ from chalicelib.complaints.handling import (
     HandlerLinkStateError,
     UnknownHandlerLinkError,
 )
+from chalicelib.documents.drafts import DraftConflictError
+from chalicelib.documents.flow import DocumentItem, DraftNotFoundError, DraftSentError, DraftService, draft_path
+from chalicelib.standard.schema import Standard
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
 from chalicelib.surveys.answers import SurveyValidationError
 from chalicelib.surveys.follow_up import load_follow_up
@@ -59,8 +62,9 @@ from chalicelib.surveys.semesters import Semester, parse_semester
 from chalicelib.surveys.service import LinkState as SurveyLinkState
 from chalicelib.surveys.service import Results as SurveyResults
 from chalicelib.surveys.service import SurveyHoneypotError, UnknownSurveyError
-from chalicelib.web import complaint_pages, edge, pages, survey_pages
+from chalicelib.web import complaint_pages, draft_pages, edge, pages, survey_pages
 from chalicelib.web.client_address import client_ip
+from chalicelib.web.forms import DRAFT_URL
 from chalicelib.web.openapi import document
 from chalicelib.web.origins import CrossSiteError, refuse_cross_site
 from chalicelib.wiring import get_services
@@ -753,3 +757,183 @@ def deliver_outbox(event: Any) -> None:
 def record_mail_event(event: SNSEvent) -> None:
     """SES reports a bounce or complaint: record it against its outbox message and tell the agency (mail/bounces.py)."""
     get_services().mail_problems.record(event.message)
+
+
+# --- the document flow (issue 12): a draft, each document straight to the store, check, send ----------------
+
+
+class UploadsUnavailableError(Exception):
+    """This deployment has no uploads bucket configured."""
+
+
+def _draft_flow() -> DraftService:
+    flow = get_services().documents
+    if flow is None:
+        raise UploadsUnavailableError()
+    return flow
+
+
+def _draft_page(status: int, body: str, items: list[DocumentItem]) -> Response:
+    """The page's CSP lets its forms post to the store's origin, and nowhere else."""
+    store_url = next((slot.form.url for item in items for slot in item.slots if slot.form), "")
+    headers: dict[str, str | list[str]] = {**(draft_pages.headers(store_url) if store_url else pages.HEADERS)}
+    return Response(body="" if _request().method == "HEAD" else body, status_code=status, headers=headers)
+
+
+def _draft_errors(action: str, application: Callable[[], Application | None]) -> dict[type, Handler]:
+    def invalid(error: ValidationError) -> Response:
+        sent = application()
+        title = m.DRAFT_FORM_TITLE if action != DRAFT_URL else m.FORM_AGAIN_TITLE
+        page = draft_pages.form_again(sent, get_services().catalogue(), error.errors, action, title) if sent else None
+        if page is None:
+            return _message(422, m.UNKNOWN_SERVICE_TITLE, *error.errors.values(), as_json=False)
+        return _html(422, page)
+
+    return {
+        ValidationError: invalid,
+        DraftNotFoundError: lambda _: _message(404, m.DRAFT_NOT_FOUND_TITLE, m.DRAFT_NOT_FOUND_TEXT, as_json=False),
+        DraftSentError: lambda error: _message(
+            409, m.DRAFT_SENT_TITLE, m.DRAFT_SENT_TEXT.format(reference=error.reference), as_json=False
+        ),
+        DraftConflictError: lambda _: _busy(m.RELOAD_SOON, as_json=False),
+        UploadsUnavailableError: lambda _: _message(
+            503, m.UPLOADS_UNAVAILABLE_TITLE, m.UPLOADS_UNAVAILABLE_TEXT, as_json=False
+        ),
+        CrossSiteError: lambda _: _message(403, m.CROSS_SITE_TITLE, m.CROSS_SITE_TEXT, as_json=False),
+        StoreUnavailableError: lambda _: _busy(m.RELOAD_SOON, as_json=False),
+    }
+
+
+@app.route("/draf", methods=["POST"], content_types=[FORM])
+def start_draft() -> Response:
+    """The form's post: a draft, then the documents page (the browser keeps the draft in a cookie)."""
+    services = get_services()
+    application: Application | None = None
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        application = application_from_form(_body())
+        draft = _draft_flow().start(application)
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: application))
+    secure = services.settings.base_url.startswith("https://")
+    headers: dict[str, str | list[str]] = {"Location": draft_path(draft.id, "berkas"), "Cache-Control": "no-store"}
+    headers["Set-Cookie"] = draft_pages.cookie(draft.id, secure)
+    return Response(body="", status_code=303, headers=headers)
+
+
+@app.route("/draf", methods=["GET", "HEAD"])
+def resume_draft() -> Response:
+    """Back from the same browser within a day: the cookie leads to the draft's documents page."""
+    cookies = _request().headers.get("cookie", "")
+    found = next(
+        (
+            part.split("=", 1)[1]
+            for part in cookies.split(";")
+            if part.strip().startswith(draft_pages.DRAFT_COOKIE + "=")
+        ),
+        "",
+    ).strip()
+    if not found:
+        return _message(404, m.DRAFT_NOT_FOUND_TITLE, m.DRAFT_NOT_FOUND_TEXT, as_json=False)
+    return _redirect(draft_path(found, "berkas"))
+
+
+@app.route("/draf/{draft_id}/berkas", methods=["GET", "HEAD"])
+def draft_documents(draft_id: str) -> Response:
+    query: dict[str, str] = dict(_request().query_params or {})
+    kinds = {int(k.split("_", 1)[1]): v for k, v in query.items() if k.startswith("jenis_") and k[6:].isdigit()}
+    try:
+        flow = _draft_flow()
+        draft, items = flow.documents(draft_id, kinds)
+        standard = services_standard(draft.service)
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    return _draft_page(200, draft_pages.documents_page(draft, standard, items, {}), items)
+
+
+@app.route("/draf/{draft_id}/berkas/{item}/{slot}", methods=["GET", "HEAD"])
+def draft_uploaded(draft_id: str, item: str, slot: str) -> Response:
+    """Where the store sends the browser after a post: the API verifies the object before it counts."""
+    key = str(dict(_request().query_params or {}).get("key", ""))
+    try:
+        if not item.isdigit() or not slot.isdigit():
+            raise DraftNotFoundError()
+        _draft_flow().uploaded(draft_id, int(item), int(slot), key)
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    return _redirect(draft_path(draft_id, "berkas") + f"#persyaratan-{int(item)}")
+
+
+@app.route("/draf/{draft_id}/berkas/{item}/{slot}/hapus", methods=["POST"], content_types=[FORM])
+def draft_remove(draft_id: str, item: str, slot: str) -> Response:
+    try:
+        refuse_cross_site(_request().headers, get_services().settings.base_url)
+        if not item.isdigit() or not slot.isdigit():
+            raise DraftNotFoundError()
+        _draft_flow().remove(draft_id, int(item), int(slot))
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    return _redirect(draft_path(draft_id, "berkas") + f"#persyaratan-{int(item)}")
+
+
+@app.route("/draf/{draft_id}/periksa", methods=["GET", "HEAD"])
+def draft_check(draft_id: str) -> Response:
+    try:
+        draft, items = _draft_flow().documents(draft_id)
+        standard = services_standard(draft.service)
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    page = draft_pages.check_page(draft, standard, items, draft_path(draft_id, "ubah"), {})
+    return _draft_page(200, page, items)
+
+
+@app.route("/draf/{draft_id}/ubah", methods=["GET", "HEAD"])
+def draft_form(draft_id: str) -> Response:
+    try:
+        flow = _draft_flow()
+        draft, _ = flow.open(draft_id)
+        page = draft_pages.form_again(
+            flow.application(draft), get_services().catalogue(), {}, draft_path(draft_id, "ubah"), m.DRAFT_FORM_TITLE
+        )
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    return _html(200, page or "")
+
+
+@app.route("/draf/{draft_id}/ubah", methods=["POST"], content_types=[FORM])
+def draft_change(draft_id: str) -> Response:
+    application: Application | None = None
+    try:
+        refuse_cross_site(_request().headers, get_services().settings.base_url)
+        application = application_from_form(_body())
+        _draft_flow().update(draft_id, application)
+    except Exception as error:
+        return _answer(error, _draft_errors(draft_path(draft_id, "ubah"), lambda: application))
+    return _redirect(draft_path(draft_id, "periksa"))
+
+
+@app.route("/draf/{draft_id}/kirim", methods=["POST"], content_types=[FORM])
+def draft_send(draft_id: str) -> Response:
+    try:
+        refuse_cross_site(_request().headers, get_services().settings.base_url)
+        flow = _draft_flow()
+        receipt = flow.send(draft_id, _client())
+    except ValidationError as error:
+        try:
+            draft, items = flow.documents(draft_id)
+            page = draft_pages.check_page(
+                draft, services_standard(draft.service), items, draft_path(draft_id, "ubah"), error.errors
+            )
+        except Exception as again:
+            return _answer(again, _draft_errors(DRAFT_URL, lambda: None))
+        return _draft_page(422, page, items)
+    except Exception as error:
+        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+    return _redirect(receipt.confirmation_path)
+
+
+def services_standard(key: str) -> Standard:
+    standard = get_services().catalogue().find(key)
+    if standard is None:
+        raise DraftNotFoundError()
+    return standard

@@ -334,3 +334,16 @@ SURVEY_MAIL_INVITATION: Final = (
     "Bantu kami memperbaiki pelayanan: isi Survei Kepuasan Masyarakat (sekitar 3 menit, tanpa identitas)."
     " Tautan ini hanya dapat dipakai satu kali:"
 )
+
+# The document flow (issue 12): drafts, uploads, "Periksa kembali".
+DRAFT_NOT_FOUND_TITLE: Final = "Draf permohonan tidak ditemukan"
+DRAFT_NOT_FOUND_TEXT: Final = (
+    "Draf ini tidak ada atau sudah lewat satu hari. Isi formulir permohonan lagi dari halaman layanan."
+)
+DRAFT_SENT_TITLE: Final = "Permohonan ini sudah terkirim"
+DRAFT_SENT_TEXT: Final = (
+    "Draf ini sudah dikirim sebagai permohonan nomor {reference}. Tautan statusnya ada di surel tanda terima."
+)
+UPLOADS_UNAVAILABLE_TITLE: Final = "Unggah berkas belum tersedia"
+UPLOADS_UNAVAILABLE_TEXT: Final = "Tempat penyimpanan berkas belum disiapkan di server ini. Coba lagi nanti."
+DRAFT_FORM_TITLE: Final = "Ubah data permohonan {service}"

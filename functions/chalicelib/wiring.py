@@ -51,6 +51,10 @@ from chalicelib.complaints.handling import HandlingService
 from chalicelib.complaints.reminders import ComplaintDeadlines
 from chalicelib.deadlines.digest import DigestService
 from chalicelib.deadlines.run import DeadlineService
+from chalicelib.documents.drafts import DraftStore
+from chalicelib.documents.flow import DraftService
+from chalicelib.documents.port import FileStore
+from chalicelib.documents.s3 import S3FileStore
 from chalicelib.mail.bounces import MailProblemService
 from chalicelib.mail.complaint_mail import ComplaintMailComposer
 from chalicelib.mail.composer import MailComposer
@@ -62,6 +66,7 @@ from chalicelib.randomness import SystemTokenSource, TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.compiled import open_catalogue
 from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.dynamo_drafts import DynamoDrafts
 from chalicelib.storage.port import Store
 from chalicelib.surveys.follow_up import populations_from
 from chalicelib.surveys.service import SurveyService
@@ -108,6 +113,8 @@ class Settings:
     origin_secret_parameter: str = ""
     ses_configuration_set: str = ""
     metrics_namespace: str = ""
+    uploads_bucket: str = ""  # the applicants' files (issue 12); none: the document flow answers 503
+    uploads_endpoint: str = ""  # a local S3 (make serve, tests); none: AWS's regional endpoint
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -158,6 +165,8 @@ class Settings:
             origin_secret_parameter=env.get("LAYANAN_ORIGIN_SECRET_PARAMETER", "").strip(),
             ses_configuration_set=env.get("LAYANAN_SES_CONFIGURATION_SET", "").strip(),
             metrics_namespace=env.get("LAYANAN_METRICS_NAMESPACE", "").strip(),
+            uploads_bucket=env.get("LAYANAN_UPLOADS_BUCKET", "").strip(),
+            uploads_endpoint=env.get("LAYANAN_UPLOADS_ENDPOINT", "").strip(),
         )
 
 
@@ -188,6 +197,9 @@ class Services:
     directory: Callable[[], Directory]
     # The values CloudFront sends in X-Layanan-Origin; none: every request is accepted (chalicelib/web/edge.py).
     origin_secrets: Callable[[], tuple[str, ...]] = field(default=tuple)
+    files: FileStore | None = None  # the uploads bucket; with drafts, the document flow runs
+    drafts: DraftStore | None = None
+    documents: DraftService | None = field(init=False)
     submissions: SubmissionService = field(init=False)
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
@@ -206,6 +218,12 @@ class Services:
         self.submissions = SubmissionService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl, rate_limit
         )
+        self.documents = None
+        if self.files is not None and self.drafts is not None:
+            self.documents = DraftService(
+                self.drafts, self.files, self.catalogue, self.submissions, self.clock, self.nonces,
+                self.settings.base_url,
+            )  # fmt: skip
         self.approvals = ApprovalService(
             self.store, self.directory, self.clock, self.nonces, self.secret, ttl, self.catalogue
         )
@@ -309,9 +327,23 @@ def build_services(settings: Settings) -> Services:
         secret = str(response["Parameter"]["Value"])
     if not secret:
         raise ConfigurationError("set LAYANAN_SECRET or LAYANAN_SECRET_PARAMETER (32 random bytes or more)")
+    files = None
+    if settings.uploads_bucket:
+        from botocore.config import Config
+
+        s3 = session.client(
+            "s3",
+            endpoint_url=settings.uploads_endpoint or None,
+            config=Config(
+                signature_version="s3v4", s3={"addressing_style": "path" if settings.uploads_endpoint else "virtual"}
+            ),
+        )
+        files = S3FileStore(s3, settings.uploads_bucket)
     return Services(
         settings=settings,
         store=DynamoStore(dynamodb, settings.table),
+        files=files,
+        drafts=DynamoDrafts(dynamodb, settings.table) if files else None,
         mailer=mailer,
         clock=SystemClock(),
         nonces=SystemTokenSource(),

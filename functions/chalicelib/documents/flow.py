@@ -78,7 +78,7 @@ class DraftService:
     nonces: TokenSource
     base_url: str  # where the store sends the browser back after a post (the site's origin)
 
-    def start(self, application: Application) -> Draft:
+    def start(self, application: Application, keep: bool = True) -> Draft:
         """A draft from the form's post, checked as a submission would be except for the files (ValidationError)."""
         catalogue = self.catalogue()
         try:
@@ -104,8 +104,22 @@ class DraftService:
             consent=application.consent,
             created_at=self.clock.now(),
         )
-        self.drafts.create_draft(draft)
+        if keep:
+            self.drafts.create_draft(draft)
         return draft
+
+    def update(self, draft_id: str, application: Application) -> Draft:
+        """The form posted again from "Periksa kembali": new values and answers, the files kept (ValidationError)."""
+        draft, standard = self.open(draft_id)
+        if draft.sent_reference:
+            raise DraftSentError(draft.sent_reference)
+        fresh = self.start(replace(application, service=standard.key), keep=False)
+        return self._change(
+            draft_id,
+            lambda d: replace(
+                d, fields=fresh.fields, answers=fresh.answers, confirmed=fresh.confirmed, consent=fresh.consent
+            ),
+        )
 
     def open(self, draft_id: str) -> tuple[Draft, Standard]:
         try:

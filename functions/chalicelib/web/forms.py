@@ -27,6 +27,7 @@ from chalicelib.standard.schema import REQUIREMENT_ACTIONS, Agency, FormField, R
 from chalicelib.templating import environment
 
 SUBMIT_URL = "/api/submissions"
+DRAFT_URL = "/api/draf"  # the document flow: the form makes a draft, the files follow, then "Periksa kembali"
 # A choice with more options than this is a <select>; fewer read better as radio buttons.
 MAX_RADIO_CHOICES = 6
 
@@ -103,6 +104,11 @@ def rule_items(standard: Standard, rules: RequirementRules) -> list[RuleItem]:
     return items
 
 
+def needs_uploads(standard: Standard) -> bool:
+    rules = standard.online.requirements if standard.online else None
+    return rules is not None and any(rule.action == "upload" for rule in rules.items)
+
+
 def field_id(name: str) -> str:
     return f"isian-{name.replace('_', '-')}"
 
@@ -141,8 +147,10 @@ def render_form(
     values: Mapping[str, object] | None = None,
     errors: Mapping[str, str] | None = None,
     idempotency_key: str = "",
+    action: str = "",
 ) -> str:
-    """The <form> for a standard that accepts online applications (raises ValueError otherwise)."""
+    """The <form> for a standard that accepts online applications (raises ValueError otherwise). `action`: where
+    it posts (default /api/submissions; DRAFT_URL or a draft's own address for the document flow)."""
     if standard.online is None:
         raise ValueError(f"{standard.key} tidak menerima permohonan daring")
     values = values or {}
@@ -168,7 +176,7 @@ def render_form(
             errors=errors,
             summary=_summary(standard, errors),
             idempotency_key=idempotency_key,
-            submit_url=SUBMIT_URL,
+            submit_url=action or SUBMIT_URL,
             field_id=field_id,
             control_id=control_id,
             requirement_name=requirement_name,

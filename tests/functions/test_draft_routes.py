@@ -1,0 +1,124 @@
+"""The document flow through the API, without JavaScript: the form makes a draft (cookie), each document page
+has plain forms posting to the store, the store sends the browser back, the API verifies, "Periksa kembali",
+then one application with its files."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from chalice.test import Client
+from chalicelib.documents.port import UploadTarget
+from chalicelib.wiring import Services
+
+from tests.fakes.clock import FakeClock
+from tests.fakes.file_store import FAKE_URL, FakeFileStore
+from tests.fakes.memory_drafts import MemoryDrafts
+from tests.functions.document_files import pdf, windows_program
+from tests.functions.factories import PASPOR, app_client, form_body
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data">(.*?)</form>', re.DOTALL)
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+@pytest.fixture
+def files(clock: FakeClock) -> FakeFileStore:
+    return FakeFileStore(now=clock.now)
+
+
+@pytest.fixture
+def client(services: Services, files: FakeFileStore) -> Iterator[Client]:
+    with app_client(replace(services, files=files, drafts=MemoryDrafts())) as test_client:
+        yield test_client
+
+
+def upload_forms(page: str) -> list[UploadTarget]:
+    return [
+        UploadTarget(html.unescape(action), {n: html.unescape(v) for n, v in _HIDDEN.findall(body)})
+        for action, body in _FORM.findall(page)
+    ]
+
+
+def start(client: Client) -> str:
+    response = client.http.post("/draf", headers=FORM, body=urlencode(form_body(PASPOR)).encode())
+    assert response.status_code == 303
+    location = str(response.headers["Location"])
+    assert "layanan_draf=" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    return location.removeprefix("/api")
+
+
+def back(client: Client, files: FakeFileStore, target: UploadTarget, content: bytes) -> Any:
+    """The browser posts to the store, which sends it back to the API with the key."""
+    redirect = files.browser_post(target, content)
+    path = redirect.split("/api", 1)[1]
+    return client.http.get(f"{path}?{urlencode({'key': target.fields['key']})}")
+
+
+def test_an_applicant_uploads_each_document_checks_and_sends_one_application(
+    client: Client, files: FakeFileStore, services: Services
+) -> None:
+    documents = start(client)
+    page = client.http.get(documents)
+    assert page.status_code == 200
+    assert f"form-action 'self' {FAKE_URL.rstrip('/')}" in page.headers["Content-Security-Policy"]
+    forms = upload_forms(page.body.decode())
+    assert len(forms) == 8 and all(form.url == FAKE_URL for form in forms)
+
+    for target in forms:
+        assert back(client, files, target, pdf()).status_code == 303
+    check = client.http.get(documents.replace("/berkas", "/periksa"))
+    text = check.body.decode()
+    assert "Periksa kembali" in text and "Apakah Anda sudah menikah?" in text and "Belum diunggah" not in text
+
+    sent = client.http.post(documents.replace("/berkas", "/kirim"), headers=FORM, body=b"")
+    assert sent.status_code == 303 and "/terkirim" in sent.headers["Location"]
+    reference = sent.headers["Location"].split("/status/")[1].split("/")[0]
+    stored = services.store.get_submission(reference)
+    assert stored is not None and len(stored.documents) == 8
+    again = client.http.get(documents)
+    assert again.status_code == 409 and reference in again.body.decode()
+
+
+def test_a_refused_file_is_named_on_the_page_and_sending_without_it_is_refused(
+    client: Client, files: FakeFileStore
+) -> None:
+    documents = start(client)
+    first = upload_forms(client.http.get(documents).body.decode())[1]
+
+    back(client, files, first, windows_program())
+
+    text = client.http.get(documents).body.decode()
+    assert "1 lbr Fotocopy KTP: isi berkas bukan PDF, JPG, atau PNG" in text
+    refused = client.http.post(documents.replace("/berkas", "/kirim"), headers=FORM, body=b"")
+    assert refused.status_code == 422 and "Unggah berkas untuk persyaratan nomor 1, 2, 3" in refused.body.decode()
+
+
+def test_the_same_browser_resumes_its_draft_and_an_unknown_one_is_not_found(client: Client) -> None:
+    documents = start(client)
+    draft_id = documents.split("/")[2]
+
+    resumed = client.http.get("/draf", headers={"Cookie": f"lain=1; layanan_draf={draft_id}"})
+    assert resumed.status_code == 303 and resumed.headers["Location"] == f"/api{documents}"
+    assert client.http.get("/draf/" + "A" * 43 + "/berkas").status_code == 404
+    assert client.http.get("/draf/x/berkas").status_code == 404
+
+
+def test_the_form_with_a_wrong_value_comes_back_with_its_message_and_makes_no_draft(client: Client) -> None:
+    pairs = {**form_body(PASPOR), "nik": "123"}
+
+    response = client.http.post("/draf", headers=FORM, body=urlencode(pairs).encode())
+
+    assert response.status_code == 422 and "NIK harus 16 digit angka." in response.body.decode()
+    assert 'action="/api/draf"' in response.body.decode()
+
+
+def test_without_an_uploads_bucket_the_flow_says_so(services: Services) -> None:
+    with app_client(services) as plain:
+        response = plain.http.post("/draf", headers=FORM, body=urlencode(form_body(PASPOR)).encode())
+    assert response.status_code == 503
