@@ -21,9 +21,18 @@ def _html(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
-def _retry(description: str) -> dict[str, Any]:
+def _both(description: str) -> dict[str, Any]:
+    """HTML, or JSON ({"message": ...}) with Accept: application/json."""
+    message = {"$ref": "#/components/schemas/Message"}
     return {
-        **_html(description),
+        "description": description,
+        "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": message}},
+    }
+
+
+def _retry(description: str, json_too: bool = False) -> dict[str, Any]:
+    return {
+        **(_both(description) if json_too else _html(description)),
         "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}},
     }
 
@@ -88,9 +97,9 @@ def survey_paths() -> dict[str, Any]:
             "description": "The IKM, its grade, each element's score, respondents, period (Cache-Control: 5 minutes).",
             "content": {"text/html": {}, "application/json": {}, "text/csv": {}},
         },
-        "400": _html("The semester is not YYYY-1 or YYYY-2."),
-        "404": _html("Unknown service or agency."),
-        "503": _retry("The database is busy: reload shortly."),
+        "400": _both("The semester is not YYYY-1 or YYYY-2."),
+        "404": _both("Unknown service or agency."),
+        "503": _retry("The database is busy: reload shortly.", json_too=True),
     }
     return {
         "/survei/{link}": {
