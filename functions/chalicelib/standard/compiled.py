@@ -26,7 +26,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from chalicelib.standard import schema
 from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.standard.schema import Agency, Standard
 
@@ -78,7 +77,7 @@ def decode(kind: Any, data: Any) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _HINTS.get(kind)
         if hints is None:
-            hints = _HINTS[kind] = typing.get_type_hints(kind, vars(schema))
+            hints = _HINTS[kind] = typing.get_type_hints(kind)  # resolved in the module defining `kind`
         return kind(**{name: decode(hints[name], item) for name, item in data.items()})
     return data
 
