@@ -52,6 +52,7 @@ from chalicelib.complaints.handling import (
 )
 from chalicelib.documents.drafts import DraftConflictError
 from chalicelib.documents.flow import DocumentItem, DraftNotFoundError, DraftSentError, DraftService, draft_path
+from chalicelib.documents.officer_view import OfficerFile, officer_files
 from chalicelib.standard.schema import Standard
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
 from chalicelib.surveys.answers import SurveyValidationError
@@ -291,7 +292,20 @@ REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOK
 
 
 def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
-    return _html(status, pages.review_page(view, link, get_services().catalogue(), **extra))
+    files = _officer_files(view)
+    response = _html(status, pages.review_page(view, link, get_services().catalogue(), documents=files, **extra))
+    if files:
+        response.headers.update(draft_pages.review_headers(files[0].link))
+    return response
+
+
+def _officer_files(view: ReviewView) -> list[OfficerFile]:
+    """The application's files with links made now (5 minutes), only while the page shows its data."""
+    files, s = get_services().files, view.submission
+    if files is None or s is None or not s.documents or view.state not in (LinkState.OPEN, LinkState.VIEW_ONLY):
+        return []
+    standard = get_services().catalogue().find(s.service)
+    return officer_files(files, s, standard.components["requirements"].items if standard else ())
 
 
 def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]:

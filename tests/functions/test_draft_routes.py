@@ -18,9 +18,10 @@ from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
 from tests.fakes.file_store import FAKE_URL, FakeFileStore
+from tests.fakes.mailer import FakeMailer
 from tests.fakes.memory_drafts import MemoryDrafts
-from tests.functions.document_files import pdf, windows_program
-from tests.functions.factories import PASPOR, app_client, form_body
+from tests.functions.document_files import jpeg, pdf, windows_program
+from tests.functions.factories import OFFICER_1, PASPOR, app_client, form_body, links_for
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data">(.*?)</form>', re.DOTALL)
@@ -33,8 +34,13 @@ def files(clock: FakeClock) -> FakeFileStore:
 
 
 @pytest.fixture
-def client(services: Services, files: FakeFileStore) -> Iterator[Client]:
-    with app_client(replace(services, files=files, drafts=MemoryDrafts())) as test_client:
+def with_files(services: Services, files: FakeFileStore) -> Services:
+    return replace(services, files=files, drafts=MemoryDrafts())
+
+
+@pytest.fixture
+def client(with_files: Services) -> Iterator[Client]:
+    with app_client(with_files) as test_client:
         yield test_client
 
 
@@ -122,3 +128,30 @@ def test_without_an_uploads_bucket_the_flow_says_so(services: Services) -> None:
     with app_client(services) as plain:
         response = plain.http.post("/draf", headers=FORM, body=urlencode(form_body(PASPOR)).encode())
     assert response.status_code == 503
+
+
+def test_the_officer_sees_each_file_by_its_requirement_through_links_made_for_the_page_never_mailed(
+    client: Client, files: FakeFileStore, with_files: Services
+) -> None:
+    documents = start(client)
+    forms = upload_forms(client.http.get(documents).body.decode())
+    for target in forms:
+        back(client, files, target, pdf())
+    client.http.post(documents.replace("/berkas", "/berkas/2/1/hapus"), headers=FORM, body=b"")
+    jpeg_form = upload_forms(client.http.get(documents + "?jenis_2=jpg").body.decode())[0]
+    assert jpeg_form.fields["Content-Type"] == "image/jpeg"
+    back(client, files, jpeg_form, jpeg())
+    client.http.post(documents.replace("/berkas", "/kirim"), headers=FORM, body=b"")
+    with_files.deliver_outbox()
+    mailer = with_files.mailer
+    assert isinstance(mailer, FakeMailer)
+    link = links_for(mailer, OFFICER_1)[-1]
+
+    review = client.http.get(f"/review/{link}")
+
+    text = review.body.decode()
+    assert "Berkas persyaratan" in text
+    assert text.count("berlaku=300") == 8 + 1  # eight links, and the JPEG shown inline
+    assert "2. 1 lbr Fotocopy KTP</strong> — JPG" in text
+    assert f"img-src 'self' data: {FAKE_URL.rstrip('/')}" in review.headers["Content-Security-Policy"]
+    assert not any(FAKE_URL in message.text for message in mailer.sent)

@@ -7,7 +7,7 @@ Referrer-Policy that keeps the secret URL from leaking to other sites while form
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from chalicelib.applications.records import DECISIONS, Event, EventKind, FieldVa
 from chalicelib.applications.submissions import StatusView
 from chalicelib.applications.timeline import STATUS_LABELS, progress
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
+from chalicelib.documents.officer_view import OfficerFile
 from chalicelib.standard.catalogue import Catalogue, form_url, service_url
 from chalicelib.templating import environment
 from chalicelib.time.formatting import format_datetime, long_date
@@ -144,8 +145,10 @@ def review_page(
     errors: Mapping[str, str] | None = None,
     reason: str = "",
     not_saved: Decision | None = None,
+    documents: Sequence[OfficerFile] = (),
 ) -> str:
-    """`not_saved`: a decision this request asked for but could not make (the step was decided already)."""
+    """`not_saved`: a decision this request asked for but could not make (the step was decided already).
+    `documents`: the application's files with links made for this page view (documents/officer_view.py)."""
     s, token = view.submission, view.token
     decision: Event | None = view.decision
     title = m.REVIEW_TITLE.format(reference=s.reference) if s else m.REVIEW_UNKNOWN_TITLE
@@ -177,6 +180,7 @@ def review_page(
         reject=Decision.REJECT,
         not_saved=NOT_SAVED_LABELS.get(not_saved) if not_saved else "",
         status_label=STATUS_LABELS[s.status] if s else "",
+        documents=documents,
     )
 
 
