@@ -508,7 +508,7 @@ def handle_complaint(link: str) -> Response:
         refuse_cross_site(_request().headers, services.settings.base_url)
         values = form_values(_body())
         services.complaint_handling.act(
-            link, values.get("tindakan", ""), values.get("isi", ""), values.get("jabatan", ""),
+            link, values.get("tindakan", ""), values.get("teks", ""), values.get("jabatan", ""),
             values.get("form_token", ""), _client(),
         )  # fmt: skip
     except Exception as error:

@@ -40,7 +40,7 @@ class MemoryComplaints:
     complaint_tables: ComplaintTables
     timers: dict[str, DeadlineTimer]
 
-    def _count(self, change: FigureChange) -> None:
+    def _count_figures(self, change: FigureChange) -> None:
         for row in change.rows:
             key = (change.agency_id, change.month, row)
             current = self.complaint_tables.figures.get(key, FigureRow(row))
@@ -72,7 +72,7 @@ class MemoryComplaints:
             self.complaint_tables.events[ticket] = {new.event.seq: new.event}
             self.tokens.update((t.token_hash, t) for t in tokens)
             self.outbox.update((m.id, m) for m in messages)
-            self._count(new.figures)
+            self._count_figures(new.figures)
             if new.timer is not None:
                 self.timers[ticket] = replace(new.timer, reference=ticket)
             if window is not None:
@@ -119,7 +119,7 @@ class MemoryComplaints:
             self.tokens.update((t.token_hash, t) for t in change.tokens)
             self.outbox.update((m.id, m) for m in change.outbox)
             if change.figures is not None:
-                self._count(change.figures)
+                self._count_figures(change.figures)
             if change.timer is not None:
                 self.timers[change.ticket] = change.timer
             elif change.clear_timer:

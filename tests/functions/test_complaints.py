@@ -79,8 +79,8 @@ def test_an_anonymous_complaint_has_no_receipt_mail_but_a_status_link(both: Serv
     [
         ({"service": "tidak-ada/layanan"}, "service"),
         ({"category": "keluhan"}, "kategori"),
-        ({"text": "pendek"}, "isi"),
-        ({"text": ""}, "isi"),
+        ({"text": "pendek"}, "uraian"),
+        ({"text": ""}, "uraian"),
         ({"application_reference": "DINSOS-2026-000001"}, "nomor_permohonan"),
         ({"email": "bukan surel"}, "email"),
         ({"phone": "12"}, "telepon"),

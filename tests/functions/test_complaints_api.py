@@ -52,7 +52,7 @@ def complaint_values(**overrides: str) -> dict[str, str]:
     values = {
         "service": PASPOR,
         "kategori": "pengaduan",
-        "isi": TEXT,
+        "uraian": TEXT,
         "nomor_permohonan": "DPTK-2026-000001",
         "nama": COMPLAINANT_NAME,
         "email": COMPLAINANT_EMAIL,
@@ -86,10 +86,10 @@ def test_a_complaint_from_another_site_is_refused_and_stores_nothing(api: Client
 
 
 def test_bad_input_shows_the_form_again_with_each_field_named(api: Client, both: Services) -> None:
-    response = post(api, "/pengaduan", complaint_values(isi="pendek", email="bukan-surel"))
+    response = post(api, "/pengaduan", complaint_values(uraian="pendek", email="bukan-surel"))
     assert response.status_code == 422
     page = body(response)
-    assert 'href="#isi"' in page and 'href="#email"' in page and "pendek" in page
+    assert 'href="#uraian"' in page and 'href="#email"' in page and "pendek" in page
     assert both.store.get_complaint("ADU-DPTK-2026-000001") is None
 
 
@@ -110,7 +110,7 @@ def test_filed_forwarded_answered_read_and_resolved(api: Client, both: Services,
     forwarded = post(
         api,
         f"/pengaduan/tangani/{coordinator}",
-        {"tindakan": "teruskan", "jabatan": SERVICE_ROLE, "isi": "", "form_token": form_token_of(coordinator_page)},
+        {"tindakan": "teruskan", "jabatan": SERVICE_ROLE, "teks": "", "form_token": form_token_of(coordinator_page)},
     )
     assert forwarded.status_code == 303
 
@@ -124,14 +124,14 @@ def test_filed_forwarded_answered_read_and_resolved(api: Client, both: Services,
     answered = post(
         api,
         f"/pengaduan/tangani/{officer}",
-        {"tindakan": "jawab", "isi": ANSWER, "form_token": form_token_of(officer_page)},
+        {"tindakan": "jawab", "teks": ANSWER, "form_token": form_token_of(officer_page)},
     )
     assert answered.status_code == 303
     assert (
         post(
             api,
             f"/pengaduan/tangani/{officer}",
-            {"tindakan": "jawab", "isi": ANSWER, "form_token": form_token_of(officer_page)},
+            {"tindakan": "jawab", "teks": ANSWER, "form_token": form_token_of(officer_page)},
         ).status_code
         == 409
     )
@@ -154,7 +154,7 @@ def test_a_handler_form_without_its_token_is_refused(api: Client, both: Services
     post(api, "/pengaduan", complaint_values())
     both.deliver_outbox()
     [coordinator] = handler_links(mailer, COORDINATOR)
-    response = post(api, f"/pengaduan/tangani/{coordinator}", {"tindakan": "jawab", "isi": ANSWER, "form_token": "x"})
+    response = post(api, f"/pengaduan/tangani/{coordinator}", {"tindakan": "jawab", "teks": ANSWER, "form_token": "x"})
     assert response.status_code == 403
     assert both.complaint_handling.view(coordinator).state == "open"
 

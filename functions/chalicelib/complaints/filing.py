@@ -84,7 +84,7 @@ class ComplaintForm:
         return cls(
             service=values.get("service", "")[:200],
             category=values.get("kategori", "")[:30],
-            text=values.get("isi", "")[: MAX_TEXT * 2],
+            text=values.get("uraian", "")[: MAX_TEXT * 2],
             application_reference=values.get("nomor_permohonan", "")[:60],
             name=values.get("nama", "")[: MAX_NAME * 2],
             email=values.get("email", "")[:300],
@@ -118,7 +118,7 @@ def clean_form(form: ComplaintForm, catalogue: Catalogue) -> CleanComplaint:
         category = Category.COMPLAINT
     text = ""
     try:
-        text = clean_text(form.text, "isi", required=m.COMPLAINT_TEXT_REQUIRED, minimum=MIN_TEXT, maximum=MAX_TEXT)
+        text = clean_text(form.text, "uraian", required=m.COMPLAINT_TEXT_REQUIRED, minimum=MIN_TEXT, maximum=MAX_TEXT)
     except ValidationError as error:
         errors.update(error.errors)
     reference = "".join(form.application_reference.split()).upper()

@@ -212,7 +212,7 @@ class HandlingService:
             officers = self.directory().officers(complaint.agency_id, role)
             if not officers:
                 raise ValidationError({"jabatan": m.COMPLAINT_ROLE_HAS_NO_OFFICER})
-            note = text.strip() and clean_text(text, "isi", required="", minimum=0, maximum=MAX_REPLY)
+            note = text.strip() and clean_text(text, "teks", required="", minimum=0, maximum=MAX_REPLY)
             updated = replace(
                 complaint, status=ComplaintStatus.FORWARDED, handler_role=role, handler_role_name=roles[role],
                 version=seq, updated_at=now,
@@ -224,7 +224,7 @@ class HandlingService:
             timer = next_complaint_timer(updated, self.catalogue().agency(complaint.agency_id), now)
         else:
             required = m.COMPLAINT_ANSWER_REQUIRED if action == Action.ANSWER else m.COMPLAINT_REASON_REQUIRED
-            reply = clean_text(text, "isi", required=required, minimum=MIN_REPLY, maximum=MAX_REPLY)
+            reply = clean_text(text, "teks", required=required, minimum=MIN_REPLY, maximum=MAX_REPLY)
             status = ComplaintStatus.ANSWERED if action == Action.ANSWER else ComplaintStatus.CLOSED
             kind = ComplaintEventKind.ANSWERED if action == Action.ANSWER else ComplaintEventKind.CLOSED
             first = complaint.first_answered_at is None

@@ -76,7 +76,7 @@ def complaint_paths() -> dict[str, Any]:
             "post": {
                 "operationId": "fileComplaint",
                 "summary": "File a complaint, suggestion, question or appreciation (form fields: service, kategori,"
-                " isi, nomor_permohonan, nama, email, telepon, rahasia, idempotency_key, website = honeypot)",
+                " uraian, nomor_permohonan, nama, email, telepon, rahasia, idempotency_key, website = honeypot)",
                 "requestBody": _FORM_BODY,
                 "responses": {
                     "303": _REDIRECT,
@@ -115,8 +115,8 @@ def complaint_paths() -> dict[str, Any]:
             ),
             "post": {
                 "operationId": "handleComplaint",
-                "summary": "Answer, forward (coordinator) or close with a reason (coordinator): tindakan, isi, jabatan,"
-                " form_token",
+                "summary": "Answer, forward (coordinator) or close with a reason (coordinator): tindakan, teks,"
+                " jabatan, form_token",
                 "parameters": [_LINK],
                 "requestBody": _FORM_BODY,
                 "responses": {
