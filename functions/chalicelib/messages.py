@@ -326,6 +326,13 @@ SURVEY_DATA_JSON: Final = "Data terbuka (JSON)"
 SURVEY_DATA_CSV: Final = "Data terbuka (CSV)"
 SURVEY_FILL: Final = "Isi Survei Kepuasan Masyarakat"
 SURVEY_SITE_RESULTS: Final = "Lihat Indeks Kepuasan Masyarakat (IKM) semester ini"
+SURVEY_SCRIPT: Final = {  # site/assets/javascripts/ikm.js, through the section's data-pesan attribute
+    "summary": "Nilai IKM {ikm}, mutu {grade} ({grade_name}), dari {respondents} responden, {period}.",
+    "none": "Belum ada responden pada {period}.",
+    "caption": "Nilai per unsur pelayanan",
+    "element": "Unsur",
+    "nrr": "Nilai rata-rata (1\u20134)",
+}
 SURVEY_SITE_TEXT: Final = (
     "Hasil survei kepuasan penerima layanan, dihitung menurut Peraturan Menteri PANRB Nomor 14 Tahun 2017,"
     " beserta rencana tindak lanjut instansi."

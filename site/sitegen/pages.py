@@ -216,7 +216,11 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
 
 {surveys.agency_section(agency.id)}
 """
-    meta = {"title": agency.name, "description": _description(f"Standar pelayanan {agency.name}: {agency.address}")}
+    meta = {
+        "title": agency.name,
+        "description": _description(f"Standar pelayanan {agency.name}: {agency.address}"),
+        "survey": True,  # assets/javascripts/ikm.js shows the agency's index (sitegen/surveys.py)
+    }
     return Page(agency_path(agency), _front_matter(meta, body))
 
 
@@ -358,6 +362,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
         "title": standard.title,
         "description": _description(f"Standar pelayanan {standard.title}, {agency.name}."),
         "flowchart": True,
+        "survey": True,  # assets/javascripts/ikm.js shows the service's index (sitegen/surveys.py)
     }
     return Page(service_path(standard), _front_matter(meta, body))
 

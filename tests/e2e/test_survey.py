@@ -56,6 +56,7 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
     applicant = browser.new_context(locale="id-ID", java_script_enabled=False)
     officer_context = browser.new_context(locale="id-ID")
     page, officer = applicant.new_page(), officer_context.new_page()
+    script_errors: list[str] = []
     try:
         page.goto(f"{serve.url}/{SERVICE}/ajukan/")
         fill_application(page)
@@ -101,6 +102,16 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
         assert re.search(r"Jumlah responden</dt><dd>1<", content), content
         assert page.locator("table tbody tr").count() == ELEMENTS
         assert axe_violations(page) == []
+
+        # With JavaScript the service page itself shows the figures, read from the API.
+        reader = officer_context.new_page()
+        reader.on("pageerror", lambda error: script_errors.append(str(error)))
+        reader.goto(f"{serve.url}/{SERVICE}/")
+        shown = reader.locator("[data-ikm-hasil]")
+        shown.wait_for(timeout=10_000)
+        assert "Nilai IKM 100,00, mutu A (Sangat Baik), dari 1 responden" in shown.inner_text()
+        assert shown.locator("tbody tr").count() == ELEMENTS
+        assert script_errors == []
     finally:
         officer_context.close()
         applicant.close()
