@@ -53,6 +53,7 @@ from chalicelib.complaints.handling import (
 from chalicelib.documents.drafts import DraftConflictError
 from chalicelib.documents.flow import DocumentItem, DraftNotFoundError, DraftSentError, DraftService, draft_path
 from chalicelib.documents.officer_view import OfficerFile, officer_files
+from chalicelib.performance.published import PerformanceService, UnknownPerformanceError, report_csv, report_document
 from chalicelib.standard.schema import Standard
 from chalicelib.storage.port import ConflictError, StoreUnavailableError
 from chalicelib.surveys.answers import SurveyValidationError
@@ -68,6 +69,8 @@ from chalicelib.web.client_address import client_ip
 from chalicelib.web.forms import DRAFT_URL
 from chalicelib.web.openapi import document
 from chalicelib.web.origins import CrossSiteError, refuse_cross_site
+from chalicelib.web.performance_pages import MAX_AGE as PERFORMANCE_MAX_AGE
+from chalicelib.web.performance_pages import performance_page
 from chalicelib.wiring import get_services
 
 app = Chalice(app_name="layanan")
@@ -385,6 +388,46 @@ def renew(link: str) -> Response:
     except Exception as error:
         return _answer(error, _officer_errors(link, {}))
     return _redirect(f"{API_ROOT}/review/{link}")
+
+
+# --- published performance (Kinerja layanan): chalicelib/performance/ -------------------------------------------
+
+
+def _performance(report: Callable[[PerformanceService], Any], path: str) -> Response:
+    """The figures as a page, JSON or CSV (?format=), cached briefly: public, the same for everyone, and
+    changed only as applications move. The site's service and agency pages link here (no script needed)."""
+    try:
+        found = report(get_services().performance)
+    except UnknownPerformanceError:
+        return _message(404, m.PERFORMANCE_UNKNOWN_TITLE, as_json=_wants_json())
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=_wants_json())
+    wanted = dict(_request().query_params or {}).get("format", "")
+    cache = {"Cache-Control": f"public, max-age={PERFORMANCE_MAX_AGE}"}
+    headers: dict[str, str | list[str]]
+    if wanted == "json" or (not wanted and _wants_json()):
+        body = json.dumps(report_document(found), ensure_ascii=False)
+        headers = {"Content-Type": "application/json; charset=utf-8", **cache}
+    elif wanted == "csv":
+        body = report_csv(found)
+        headers = {"Content-Type": "text/csv; charset=utf-8", **cache}
+    else:
+        links = [(m.PERFORMANCE_JSON, f"{path}?format=json"), (m.PERFORMANCE_CSV, f"{path}?format=csv")]
+        body = performance_page(found, links)
+        headers = {**pages.HEADERS, **cache}
+    return Response(body="" if _request().method == "HEAD" else body, status_code=200, headers=headers)
+
+
+@app.route("/kinerja/instansi/{agency}", methods=["GET", "HEAD"])
+def agency_performance(agency: str) -> Response:
+    return _performance(lambda published: published.agency_report(agency), f"{API_ROOT}/kinerja/instansi/{agency}")
+
+
+@app.route("/kinerja/layanan/{agency}/{service}", methods=["GET", "HEAD"])
+def service_performance(agency: str, service: str) -> Response:
+    return _performance(
+        lambda published: published.service_report(agency, service), f"{API_ROOT}/kinerja/layanan/{agency}/{service}"
+    )
 
 
 # --- complaints, suggestions, questions and appreciation (pengaduan): chalicelib/complaints/ -------------------

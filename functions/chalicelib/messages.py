@@ -135,6 +135,27 @@ DEADLINE_ESCALATION_TEXT: Final = (
     " {steps}). Surel ini dikirim kepada Anda sebagai atasan yang ditunjuk instansi untuk menindaklanjuti."
 )
 ESCALATION_ADDRESSEE: Final = "Pimpinan"
+# published performance (chalicelib/performance/, web/performance_pages.py, the site's "Kinerja layanan")
+PERFORMANCE_TITLE: Final = "Kinerja layanan"
+PERFORMANCE_INTRO: Final = (
+    "Jumlah permohonan daring per bulan, lama waktu sampai diputuskan, dan bagian yang diputuskan dalam jangka"
+    " waktu yang dijanjikan standar pelayanan. Angka diperbarui setiap kali permohonan diajukan atau diputuskan."
+)
+PERFORMANCE_NONE: Final = "Belum ada permohonan daring yang tercatat."
+PERFORMANCE_METHOD: Final = (
+    "Waktu dihitung dalam jam pelayanan instansi, di luar hari libur dan waktu berkas dikembalikan kepada"
+    " pemohon. Median dan 90% ditulis sebagai batas atas kelompok waktu (misalnya ≤ 1 jam). Tepat waktu: bagian"
+    " permohonan yang diputuskan sebelum atau tepat pada target selesai, dari yang standarnya menetapkan batas"
+    " waktu."
+)
+PERFORMANCE_JSON: Final = "Data terbuka (JSON)"
+PERFORMANCE_SITE_LINK: Final = "Lihat kinerja layanan per bulan"
+PERFORMANCE_SITE_TEXT: Final = (
+    "Berapa permohonan daring diterima dan diputuskan setiap bulan, berapa lama sampai diputuskan, dan berapa"
+    " yang selesai dalam jangka waktu yang dijanjikan."
+)
+PERFORMANCE_CSV: Final = "Data terbuka (CSV)"
+PERFORMANCE_UNKNOWN_TITLE: Final = "Instansi atau layanan tidak ditemukan"
 SUBJECT_DIGEST: Final = "Ringkasan harian {day}: {count} permohonan menunggu keputusan Anda"
 DIGEST_INTRO: Final = (
     "Berikut permohonan yang sedang menunggu keputusan Anda, mulai dari yang paling lama diajukan. Tautan"

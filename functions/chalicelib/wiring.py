@@ -62,6 +62,7 @@ from chalicelib.mail.metrics import emf_line
 from chalicelib.mail.outbox import OutboxSender
 from chalicelib.mail.transports import Mailer, SesMailer, SmtpMailer
 from chalicelib.officers.directory import Directory, load_file, load_parameter
+from chalicelib.performance.published import PerformanceService
 from chalicelib.randomness import SystemTokenSource, TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.compiled import open_catalogue
@@ -207,6 +208,7 @@ class Services:
     surveys: SurveyService = field(init=False)
     deadlines: DeadlineService = field(init=False)
     digests: DigestService = field(init=False)
+    performance: PerformanceService = field(init=False)
     complaints: ComplaintService = field(init=False)
     complaint_handling: HandlingService = field(init=False)
 
@@ -251,6 +253,7 @@ class Services:
             complaints=complaint_deadlines,
         )  # fmt: skip
         self.digests = DigestService(self.store, self.catalogue, self.directory, self.clock)
+        self.performance = PerformanceService(self.store, self.catalogue)
         self.complaints = ComplaintService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, rate_limit
         )

@@ -18,7 +18,7 @@ from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Cha
 from chalicelib.time.formatting import describe_duration, long_date
 from chalicelib.web.forms import render_form
 
-from sitegen import formatting, surveys
+from sitegen import formatting, performance, surveys
 from sitegen.channels import channel_href
 from sitegen.flowchart import flowchart_figure
 from sitegen.open_data import LICENCE
@@ -215,6 +215,8 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
 {_complaint_form(agency)}
 
 {surveys.agency_section(agency.id)}
+
+{performance.agency_section(agency.id)}
 """
     meta = {
         "title": agency.name,
@@ -353,6 +355,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
 {management}
 
 {surveys.service_section(standard.agency_id, standard.id)}
+{performance.service_section(standard.agency_id, standard.id)}
 <aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">
 <h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>
 {maklumat_html(agency)}

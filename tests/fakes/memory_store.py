@@ -29,6 +29,7 @@ from chalicelib.complaints.records import Complaint
 from chalicelib.complaints.tickets import is_ticket
 from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.timers import DeadlineTimer
+from chalicelib.performance.increments import CounterIncrement
 from chalicelib.storage.port import ConflictError, DuplicateRequestError
 from chalicelib.surveys.index import Tally
 from chalicelib.surveys.records import SurveyEntry, TallyKey
@@ -48,6 +49,7 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
         self.outbox: dict[str, OutboxMessage] = {}
         self.timers: dict[str, DeadlineTimer] = {}  # reference -> its deadline timer (chalicelib/deadlines/)
         self.digests: set[tuple[str, date]] = set()  # (agency, local day) whose digest was queued
+        self.performance: dict[tuple[str, str, str], dict[str, int]] = {}  # (agency, service, month) -> counts
         self.rates: dict[tuple[str, int], int] = {}  # (client hash, window start) -> submissions counted
         self.problems: dict[str, MailProblem] = {}  # failed message id -> what SES reported
         self.survey_answers: dict[tuple[str, Semester], dict[str, SurveyEntry]] = {}  # (service, semester) -> id ->
@@ -84,6 +86,7 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
             self.outbox.update((m.id, m) for m in messages)
             if new.timer is not None:
                 self.timers[reference] = replace(new.timer, reference=reference)
+            self._count(new.counters)
             if window is not None:
                 self.rates[window] = self.rates.get(window, 0) + 1
             self.transactions += 1
@@ -145,7 +148,22 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
                 self.timers[change.reference] = change.timer
             elif not change.submission.is_open:
                 self.timers.pop(change.reference, None)
+            self._count(change.counters)
             self.transactions += 1
+
+    def _count(self, increments: Sequence[CounterIncrement]) -> None:
+        for increment in increments:
+            counts = self.performance.setdefault((increment.agency_id, increment.service, increment.month), {})
+            for name, value in increment.adds.items():
+                counts[name] = counts.get(name, 0) + value
+
+    def performance_counters(self, agency_id: str) -> list[tuple[str, str, dict[str, int]]]:
+        with self._lock:
+            return [
+                (service, month, dict(counts))
+                for (agency, service, month), counts in sorted(self.performance.items())
+                if agency == agency_id
+            ]
 
     def due_timers(self, now: datetime, limit: int) -> list[DeadlineTimer]:
         with self._lock:

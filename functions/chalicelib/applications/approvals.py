@@ -35,11 +35,15 @@ from chalicelib.applications.validation import ValidationError
 from chalicelib.deadlines.planning import first_timer
 from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.officers.directory import Directory
+from chalicelib.performance.counters import decided
+from chalicelib.performance.increments import CounterIncrement
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import OfficeHours
 from chalicelib.storage.port import ConflictError, Store
 from chalicelib.time.agency_zone import agency_zone
 from chalicelib.time.clock import Clock
+from chalicelib.time.working_time import calendar_of
 from chalicelib.time.zones import DEFAULT_ZONE, Zone
 
 log = logging.getLogger(__name__)
@@ -360,6 +364,7 @@ class ApprovalService:
         issued: tuple[ApprovalToken, ...] = ()
         queued: tuple[OutboxMessage, ...]
         timer: DeadlineTimer | None = None  # the next step's deadline mails (chalicelib/deadlines/)
+        counters: tuple[CounterIncrement, ...] = ()  # the final decision counts in the month's figures
         if decision == Decision.APPROVE and step < submission.steps:
             updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
             agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)
@@ -375,6 +380,8 @@ class ApprovalService:
         else:
             status = SubmissionStatus.APPROVED if decision == Decision.APPROVE else SubmissionStatus.REJECTED
             updated = replace(submission, status=status, version=seq, updated_at=now, decision_reason=reason)
+            agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)
+            counters = decided(updated, now, calendar_of(agency.office_hours if agency else OfficeHours()))
             queued = (
                 OutboxMessage(
                     submission.reference, seq, 0, MessageKind.DECISION, submission.applicant_email, now, now, step
@@ -391,5 +398,6 @@ class ApprovalService:
             issued,
             queued,
             timer=timer,
+            counters=counters,
         )
         return change, tuple(message.to for message in queued)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.documents.drafts import DraftFile
+from chalicelib.performance.increments import CounterIncrement
 
 
 class SubmissionStatus(StrEnum):
@@ -191,6 +192,7 @@ class NewSubmission:
     content_hash: str
     year: int  # of the reference number
     timer: DeadlineTimer | None = None  # its first deadline mail (deadlines/planning.py); storage fills the reference
+    counters: tuple[CounterIncrement, ...] = ()  # the month's performance counters it adds to (performance/)
 
 
 @dataclass(frozen=True)
@@ -217,3 +219,4 @@ class StepChange:
     outbox: tuple[OutboxMessage, ...] = ()
     # The next step's deadline timer replaces the stored one; a change that closes the submission removes it.
     timer: DeadlineTimer | None = None
+    counters: tuple[CounterIncrement, ...] = ()  # the month's performance counters it adds to (performance/)

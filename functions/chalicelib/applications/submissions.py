@@ -36,6 +36,7 @@ from chalicelib.applications.references import is_reference
 from chalicelib.applications.validation import Application, CleanApplication, ValidationError, validate_application
 from chalicelib.deadlines.planning import first_timer
 from chalicelib.officers.directory import Directory
+from chalicelib.performance.counters import received
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.port import DuplicateRequestError, Store
@@ -172,6 +173,7 @@ class SubmissionService:
             content_hash=content,
             year=local_year(now, zone),
             timer=first_timer(submission, agency, now),  # the first deadline mail (chalicelib/deadlines/)
+            counters=received(submission, zone),  # the month's figures (chalicelib/performance/)
         )
         try:
             stored = self.store.create_submission(new, self.rate_limit.charge(self.secret, client.ip, now))

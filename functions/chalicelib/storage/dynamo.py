@@ -35,6 +35,7 @@ from chalicelib.applications.records import (
 from chalicelib.applications.references import REFERENCE_BLOCK, SequenceBlocks, counter_name, format_reference
 from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.timers import DeadlineTimer
+from chalicelib.performance.increments import CounterIncrement
 from chalicelib.storage.codecs import (
     counter_key,
     event_from,
@@ -64,6 +65,7 @@ from chalicelib.storage.deadline_codecs import (
     waiting_partition,
 )
 from chalicelib.storage.dynamo_complaints import DynamoComplaints, versioned_key
+from chalicelib.storage.performance_codecs import counter_from, counter_update
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
     answer_from,
@@ -322,6 +324,7 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
         ]
         if new.timer is not None:  # its first deadline mail (chalicelib/deadlines/)
             items.append(self._put(timer_item(replace(new.timer, reference=reference)), "attribute_not_exists(#pk)"))
+        items += [self._count(increment) for increment in new.counters]  # the month's figures (performance/)
         return submission, items
 
     def _rate_update(self, rate: RateCharge) -> dict[str, Any]:
@@ -388,10 +391,30 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
             items.append(self._put(timer_item(change.timer)))
         elif not change.submission.is_open:  # decided: no deadline mail is left to send
             items.append({"Delete": {"TableName": self._table, "Key": self._dump(timer_key(change.reference))}})
+        items += [self._count(increment) for increment in change.counters]  # the month's figures (performance/)
         reasons = self._transact(items)
         if reasons is not None:
             collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
             raise ConflictError(f"step change refused: {reasons}", retryable=collided)
+
+    # performance counters (chalicelib/performance/): added to in the transaction of the change they count
+    def _count(self, increment: CounterIncrement) -> dict[str, Any]:
+        key, expression, values = counter_update(increment)
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._dump(key),
+                "UpdateExpression": expression,
+                "ExpressionAttributeValues": self._values(**values),
+            }
+        }
+
+    def performance_counters(self, agency_id: str) -> list[tuple[str, str, dict[str, int]]]:
+        items = self._query(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeValues=self._values(pk=f"PERF#{agency_id}"),
+        )
+        return [counter_from(item) for item in items]
 
     # deadline timers (chalicelib/deadlines/): only what is due is read
     def due_timers(self, now: datetime, limit: int) -> list[DeadlineTimer]:

@@ -98,6 +98,10 @@ class Store(ComplaintStore, Protocol):
 
     def get_timer(self, reference: str) -> DeadlineTimer | None: ...
 
+    def performance_counters(self, agency_id: str) -> list[tuple[str, str, dict[str, int]]]:
+        """(service or "*", month, counts) of every month counter of the agency: one Query of its partition."""
+        ...
+
     def waiting_steps(self, agency_id: str, role_id: str, limit: int) -> list[Submission]:
         """Open submissions whose current step is `role_id`'s, oldest application first (Query of the index)."""
         ...

@@ -1,0 +1,1 @@
+"""Published performance: per service and agency per month, counted as applications move (no scan)."""
