@@ -177,6 +177,8 @@ def render_form(
             summary=_summary(standard, errors),
             idempotency_key=idempotency_key,
             submit_url=action or SUBMIT_URL,
+            # The document flow, offered beside the one-post form while the site still sends that by default.
+            draft_url=DRAFT_URL if not action and needs_uploads(standard) else "",
             field_id=field_id,
             control_id=control_id,
             requirement_name=requirement_name,

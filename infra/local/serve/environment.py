@@ -11,8 +11,11 @@ TABLE_NAME = "layanan-local"
 REGION = "ap-southeast-3"  # Jakarta: the region production runs in
 
 
+UPLOADS_BUCKET = "layanan-unggahan-lokal"
+
+
 def configure_environment(
-    *, base_url: str, dynamodb_endpoint: str, smtp_port: int, standards: Path, secret: str
+    *, base_url: str, dynamodb_endpoint: str, smtp_port: int, standards: Path, secret: str, uploads_endpoint: str = ""
 ) -> None:
     """Set this process's environment for the API, which reads it when it is first imported."""
     # Dummy credentials, always: boto3 must never pick up a real profile and talk to a real account.
@@ -33,6 +36,8 @@ def configure_environment(
             "LAYANAN_SECRET": secret,
         }
     )
+    if uploads_endpoint:  # infra/local/uploads_server.py, signed with the dummy secret above
+        os.environ.update({"LAYANAN_UPLOADS_BUCKET": UPLOADS_BUCKET, "LAYANAN_UPLOADS_ENDPOINT": uploads_endpoint})
     # A developer may point these elsewhere (their own officer addresses, say); keep what they set.
     os.environ.setdefault("LAYANAN_TABLE", TABLE_NAME)
     os.environ.setdefault("LAYANAN_MAIL_FROM", "Layanan (lokal) <layanan@localhost>")

@@ -26,6 +26,7 @@ from infra.local.serve.site_builder import SiteBuildError, build_site
 from infra.local.serve.site_headers import SiteHeadersError, site_headers
 from infra.local.serve.var_folder import exclusive_lock, load_or_create_secret
 from infra.local.serve.watcher import Watcher
+from infra.local.uploads_server import UploadsServer
 
 DEFAULT_PORT = 8000
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -116,6 +117,9 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     dynamodb.start()
     mail = MailCatcher(settings.var_dir / "mail").start()
     cleanup.callback(mail.stop)
+    # The applicants' files: a local S3 that enforces presigned POST policies; data under var/uploads.
+    uploads = UploadsServer(settings.var_dir / "uploads", secret="local").start()
+    cleanup.callback(uploads.stop)
 
     configure_environment(
         base_url=f"http://127.0.0.1:{server.port}",
@@ -123,6 +127,7 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
         smtp_port=mail.port,
         standards=settings.standards,
         secret=load_or_create_secret(settings.var_dir / "secret"),
+        uploads_endpoint=uploads.url,
     )
     app = load_app()
     import boto3

@@ -300,6 +300,8 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // "Lanjut: unggah berkas" posts the form as it is to the document flow (/api/draf): no script needed there.
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
     event.preventDefault();
     if (button.disabled) return;
     var errors = localErrors();

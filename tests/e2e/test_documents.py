@@ -1,0 +1,79 @@
+"""End to end on `make serve` (issue 12): a citizen applies for Rekomendasi Paspor with a PDF and a JPEG, answering
+"Tidak" to a condition, each file posted straight to the local S3 and verified; a program renamed .pdf is refused
+by name; the first officer opens the files from the review page. With and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from infra.local.mail_catcher import MailFolder
+from infra.local.serve_process import ServeProcess
+from tests.browser import chromium
+from tests.e2e.test_apply_and_approve import SERVICE_PAGE, fill_application, next_review_link
+from tests.functions.document_files import jpeg, pdf, windows_program
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FilePayload, Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def upload(page: Page, name: str, content: bytes, mime: str) -> None:
+    """Choose the file in the first empty place and press Unggah: the store sends the browser back."""
+    form = page.locator("form[enctype='multipart/form-data']").first
+    payload: FilePayload = {"name": name, "mimeType": mime, "buffer": content}
+    form.locator("input[type=file]").set_input_files(files=[payload])
+    form.get_by_role("button", name="Unggah").click()
+    page.wait_for_url(re.compile(r"/api/draf/[^/]+/berkas"))
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])
+def test_apply_with_a_pdf_and_a_jpeg_and_the_officer_opens_them(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory, script: bool
+) -> None:
+    root = tmp_path_factory.mktemp("serve")
+    serve = ServeProcess(root / "var", root / "site").start()
+    mail = MailFolder(root / "var" / "mail")
+    context = browser.new_context(locale="id-ID", java_script_enabled=script)
+    page = context.new_page()
+    try:
+        page.goto(serve.url + SERVICE_PAGE + "ajukan/")
+        fill_application(page)  # "Tidak" to "Apakah Anda sudah menikah?", placed by a P3MI
+        page.get_by_role("button", name="Lanjut: unggah berkas persyaratan").click()
+        page.wait_for_url(re.compile(r"/api/draf/[^/]+/berkas$"))
+        assert "Surat menikah" not in page.content()  # the condition answered "Tidak": not asked
+
+        upload(page, "KTP.pdf", windows_program(), "application/pdf")
+        assert "isi berkas bukan PDF, JPG, atau PNG" in page.content()
+        page.locator("#persyaratan-2").get_by_role("link", name="JPG").click()
+        upload(page, "KTP.jpg", jpeg(), "image/jpeg")  # item 1 first: its place is the first empty one
+        while page.locator("form[enctype='multipart/form-data']").count():
+            upload(page, "berkas.pdf", pdf(pages=2), "application/pdf")
+        page.get_by_role("link", name="Lanjut: periksa kembali permohonan Anda").click()
+        assert "Periksa kembali" in page.locator("h1").inner_text()
+        assert "Belum diunggah" not in page.content()
+        page.get_by_role("button", name="Kirim permohonan").click()
+        page.wait_for_url(re.compile(r"/terkirim\?key="))
+        reference = page.locator(".nomor").inner_text().strip()
+
+        officer = browser.new_context(locale="id-ID").new_page()
+        officer.goto(next_review_link(mail, reference, set()))
+        assert "Berkas persyaratan" in officer.content()
+        links = officer.get_by_role("link", name="Buka berkas")
+        assert links.count() == 11  # eight items; Ijasah takes 2 files and Perjanjian penempatan 3: all filled
+        shown = officer.request.get(links.first.get_attribute("href") or "")
+        assert shown.status == 200 and shown.headers["content-type"] in ("application/pdf", "image/jpeg")
+        officer.context.close()
+    finally:
+        context.close()
+        serve.stop()
