@@ -6,11 +6,14 @@ in-memory DynamoDB Local (127.0.0.1). botocore's before-call event counts each o
 Measures: the calls of one answer at the counter's form (target: exactly one TransactWriteItems, no read);
 the calls of publishing a service's and an agency's index (target: one BatchGetItem, counters only, never
 the answers and never a Scan), and its latency with 10 and with ANSWERS answers stored (target: the same
-calls, whatever the number of answers). Prints a table and writes bench/results/surveys.json.
+calls, whatever the number of answers); the calls of an answer through the decision mail's link (one read of
+the application, one transaction), and of a second answer through it (the same: the transaction refuses
+it). Prints a table and writes bench/results/surveys.json.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import time
@@ -31,6 +34,8 @@ AGENCY = "disperinaker-klungkung"
 ANSWERS = 1000
 TIMED = 30  # publications timed at each size
 RESULTS = ROOT / "bench" / "results" / "surveys.json"
+REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
+SURVEY_LINK = re.compile(r"/api(/survei/[A-Z]+-\d{4}-\d+\.[0-9a-f]{32})")
 FORM = {"content-type": "application/x-www-form-urlencoded", "origin": BASE_URL, "sec-fetch-site": "same-origin"}
 
 
@@ -71,11 +76,12 @@ def run(endpoint: str) -> dict[str, Any]:
     settings = wiring.Settings.from_environment(
         {"LAYANAN_BASE_URL": BASE_URL, "LAYANAN_TABLE": TABLE, "LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
     )
+    mailer = FakeMailer()
     wiring.set_services(
         wiring.Services(
             settings=settings,
             store=DynamoStore(dynamodb, TABLE),
-            mailer=FakeMailer(),
+            mailer=mailer,
             clock=SystemClock(),
             nonces=SystemTokenSource(),
             secret=b"bench-secret-bench-secret-bench-secret",
@@ -107,9 +113,35 @@ def run(endpoint: str) -> dict[str, Any]:
             results["publish_at_10"] = publish(calls_of)
     results["answer_ms_median"] = round(statistics.median(answer_seconds) * 1000, 1)
     results[f"publish_at_{ANSWERS}"] = publish(calls_of)
+    results["link_calls"], results["link_again_calls"] = link_answers(calls_of, mailer)
     results["scans"] = everything.get("Scan", 0)
     wiring.reset()
     return results
+
+
+def link_answers(calls_of: Any, mailer: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """An LK3 application approved by its one officer; the calls of answering through the decision mail's
+    survey link, and of answering through it again (refused by the same transaction: counted once)."""
+    from chalicelib import wiring
+    from chalicelib.applications import tokens
+
+    from tests.functions.factories import CLIENT, LK3, application
+
+    services = wiring.get_services()
+    services.submissions.submit(application(service=LK3), CLIENT)
+    services.deliver_outbox()
+    review = next(match.group(1) for e in mailer.sent if (match := REVIEW_LINK.search(e.text)))
+    parts = tokens.split_review_link(review)
+    assert parts is not None
+    form_token = tokens.form_token(services.secret, tokens.hash_token(parts[1]))
+    services.approvals.decide(review, "approve", "", form_token, CLIENT)
+    services.deliver_outbox()
+    path = next(match.group(1) for e in mailer.sent if (match := SURVEY_LINK.search(e.text)))
+    first, _, status = calls_of("POST", path, answer_body(1))
+    assert status == 200, status
+    again, _, status = calls_of("POST", path, answer_body(2))
+    assert status == 200, status
+    return first, again
 
 
 def publish(calls_of: Any) -> dict[str, Any]:
@@ -137,6 +169,8 @@ def main() -> int:
     for size in (10, ANSWERS):
         for name, figures in results[f"publish_at_{size}"].items():
             print(f"publish {name} index at {size} answers: {figures['calls']} (median {figures['ms_median']} ms)")
+    print(f"one answer through the decision mail's link: {results['link_calls']}")
+    print(f"the same link answered again (counted once): {results['link_again_calls']}")
     print(f"Scan calls in the whole run: {results['scans']}")
     failures = []
     if results["answer_calls"] != {"TransactWriteItems": 1}:
@@ -145,6 +179,11 @@ def main() -> int:
         for figures in results[f"publish_at_{size}"].values():
             if figures["calls"] != {"BatchGetItem": 1}:
                 failures.append(f"publishing at {size} answers is not one BatchGetItem")
+    if (
+        results["link_calls"].get("TransactWriteItems") != 1
+        or results["link_again_calls"].get("TransactWriteItems") != 1
+    ):
+        failures.append("an answer through the link is not one transaction")
     if results["scans"]:
         failures.append("a Scan was made")
     results["targets_met"] = not failures
