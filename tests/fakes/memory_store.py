@@ -86,7 +86,7 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
             self.outbox.update((m.id, m) for m in messages)
             if new.timer is not None:
                 self.timers[reference] = replace(new.timer, reference=reference)
-            self._count(new.counters)
+            self._add_performance(new.counters)
             if window is not None:
                 self.rates[window] = self.rates.get(window, 0) + 1
             self.transactions += 1
@@ -148,10 +148,10 @@ class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
                 self.timers[change.reference] = change.timer
             elif not change.submission.is_open:
                 self.timers.pop(change.reference, None)
-            self._count(change.counters)
+            self._add_performance(change.counters)
             self.transactions += 1
 
-    def _count(self, increments: Sequence[CounterIncrement]) -> None:
+    def _add_performance(self, increments: Sequence[CounterIncrement]) -> None:
         for increment in increments:
             counts = self.performance.setdefault((increment.agency_id, increment.service, increment.month), {})
             for name, value in increment.adds.items():

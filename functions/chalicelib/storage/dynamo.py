@@ -324,7 +324,7 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
         ]
         if new.timer is not None:  # its first deadline mail (chalicelib/deadlines/)
             items.append(self._put(timer_item(replace(new.timer, reference=reference)), "attribute_not_exists(#pk)"))
-        items += [self._count(increment) for increment in new.counters]  # the month's figures (performance/)
+        items += [self._performance_update(increment) for increment in new.counters]  # month figures (performance/)
         return submission, items
 
     def _rate_update(self, rate: RateCharge) -> dict[str, Any]:
@@ -391,14 +391,14 @@ class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
             items.append(self._put(timer_item(change.timer)))
         elif not change.submission.is_open:  # decided: no deadline mail is left to send
             items.append({"Delete": {"TableName": self._table, "Key": self._dump(timer_key(change.reference))}})
-        items += [self._count(increment) for increment in change.counters]  # the month's figures (performance/)
+        items += [self._performance_update(increment) for increment in change.counters]  # month figures (performance/)
         reasons = self._transact(items)
         if reasons is not None:
             collided = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
             raise ConflictError(f"step change refused: {reasons}", retryable=collided)
 
     # performance counters (chalicelib/performance/): added to in the transaction of the change they count
-    def _count(self, increment: CounterIncrement) -> dict[str, Any]:
+    def _performance_update(self, increment: CounterIncrement) -> dict[str, Any]:
         key, expression, values = counter_update(increment)
         return {
             "Update": {
