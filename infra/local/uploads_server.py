@@ -9,7 +9,7 @@ Enforced, as S3 does: the POST policy's SigV4 signature (the local secret), its 
 (exact match, eq, starts-with, content-length-range), every form field covered by a condition, the bucket,
 the file as the last field, 204 or a 303 to success_action_redirect with bucket, key and etag.
 Not enforced (the API's own checks stand in, and it listens on 127.0.0.1 only): the signature of the API's
-own HEAD/GET/DELETE calls and of presigned GETs (their expiry is enforced), ACLs, encryption, lifecycle.
+own HEAD/GET/PUT/COPY/DELETE calls and of presigned GETs (their expiry is enforced), ACLs, encryption, lifecycle.
 """
 
 from __future__ import annotations
@@ -154,6 +154,22 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                return
+            source = self.headers.get("x-amz-copy-source", "")
+            if source:  # CopyObject: within this store, from /<bucket>/<key>
+                from_bucket, _, from_key = unquote(source).lstrip("/").partition("/")
+                found = owner.path(from_bucket, from_key)
+                if found is None or not found.exists():
+                    self._error(PolicyError("NoSuchKey", "The specified key does not exist.", 404))
+                    return
+                meta = json.loads(found.with_suffix(".meta").read_text(encoding="utf-8"))
+                etag = owner.store(bucket, key, found.read_bytes(), meta["content_type"])
+                answer = f'<CopyObjectResult><ETag>"{etag}"</ETag></CopyObjectResult>'.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
                 return
             etag = owner.store(bucket, key, body, self.headers.get("Content-Type", "binary/octet-stream"))
             self.send_response(200)

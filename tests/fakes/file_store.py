@@ -77,5 +77,8 @@ class FakeFileStore:
     def download_link(self, key: str, content_type: str, filename: str, expires_in: int) -> str:
         return f"{FAKE_URL}{key}?jenis={content_type}&nama={filename}&berlaku={expires_in}"
 
+    def copy(self, source: str, target: str) -> None:
+        self.objects[target] = self.objects[source]
+
     def delete(self, key: str) -> None:
         self.objects.pop(key, None)

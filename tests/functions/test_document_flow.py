@@ -134,6 +134,8 @@ def test_sending_makes_one_application_with_the_verified_files(services: Service
     stored = services.store.get_submission(receipt.reference)
     assert stored is not None
     assert [(d.item, d.kind) for d in stored.documents] == [(n, "pdf") for n in UPLOADS]
+    # Out of drafts/ (the lifecycle deletes it after a day), copied within the store under sent/.
+    assert all(d.key.startswith("sent/") and d.key in service.files.objects for d in stored.documents)  # type: ignore[attr-defined]
     with pytest.raises(DraftSentError):
         service.documents(draft.id)
 

@@ -131,3 +131,12 @@ def test_the_officers_link_serves_the_file_inline_and_expires_after_five_minutes
     assert shown.headers["Content-Disposition"] == 'inline; filename="KTP.jpg"'
     clock.shift = timedelta(minutes=5, seconds=5)
     assert requests.get(link, timeout=10).status_code == 403
+
+
+def test_a_sent_file_is_copied_within_the_store(store: S3FileStore) -> None:
+    post(form(store), pdf(pages=3))
+
+    store.copy(KEY, "sent/0123abcd/2-1.pdf")
+
+    assert store.head("sent/0123abcd/2-1.pdf") == store.head(KEY)
+    assert store.first_bytes("sent/0123abcd/2-1.pdf", 8) == pdf(pages=3)[:8]

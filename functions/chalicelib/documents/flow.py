@@ -16,7 +16,7 @@ from chalicelib.applications.requirement_answers import UPLOADS_KEY, applies
 from chalicelib.applications.submissions import Receipt, SubmissionService
 from chalicelib.applications.validation import SERVICE_KEY, Application, ValidationError, validate_application
 from chalicelib.documents.drafts import Draft, DraftConflictError, DraftFile, DraftStore
-from chalicelib.documents.keys import belongs_to, draft_prefix, upload_key
+from chalicelib.documents.keys import belongs_to, draft_prefix, sent_key, upload_key
 from chalicelib.documents.policy import upload_form
 from chalicelib.documents.port import FileStore, UploadTarget
 from chalicelib.documents.verification import UploadRefusedError, verify_upload
@@ -220,7 +220,12 @@ class DraftService:
     def send(self, draft_id: str, client: ClientInfo) -> Receipt:
         """The application with its verified files (ValidationError when something is missing)."""
         draft, _ = self.open(draft_id)
-        receipt = self.submissions.submit(self.application(draft), client)
+        kept: list[DraftFile] = []
+        for found in draft.files:  # out of drafts/ (deleted after a day): a copy in the store, nothing through here
+            target = sent_key(draft.id, found.item, found.slot, found.kind)
+            self.files.copy(found.key, target)
+            kept.append(replace(found, key=target))
+        receipt = self.submissions.submit(replace(self.application(draft), documents=tuple(kept)), client)
         with contextlib.suppress(DraftNotFoundError):  # expired in between: the application stands
             self._change(draft_id, lambda d: replace(d, sent_reference=receipt.reference))
         return receipt

@@ -65,5 +65,8 @@ class S3FileStore:
         )
         return link
 
+    def copy(self, source: str, target: str) -> None:
+        self._client.copy_object(Bucket=self._bucket, Key=target, CopySource={"Bucket": self._bucket, "Key": source})
+
     def delete(self, key: str) -> None:
         self._client.delete_object(Bucket=self._bucket, Key=key)
