@@ -402,10 +402,11 @@ def _performance(report: Callable[[PerformanceService], Any], path: str) -> Resp
         return _message(404, m.PERFORMANCE_UNKNOWN_TITLE, as_json=_wants_json())
     except StoreUnavailableError:
         return _busy(m.RELOAD_SOON, as_json=_wants_json())
+    # ?format= alone decides (never Accept): CloudFront caches these by path and ?format= (PerformanceCache).
     wanted = dict(_request().query_params or {}).get("format", "")
     cache = {"Cache-Control": f"public, max-age={PERFORMANCE_MAX_AGE}"}
     headers: dict[str, str | list[str]]
-    if wanted == "json" or (not wanted and _wants_json()):
+    if wanted == "json":
         body = json.dumps(report_document(found), ensure_ascii=False)
         headers = {"Content-Type": "application/json; charset=utf-8", **cache}
     elif wanted == "csv":

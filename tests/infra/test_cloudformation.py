@@ -384,7 +384,7 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     assert api["EndpointConfiguration"] == {"Type": "REGIONAL"}
     config = resources["Distribution"]["Properties"]["DistributionConfig"]
     origins = {origin["Id"]: origin for origin in config["Origins"]}
-    (behaviour,) = config["CacheBehaviors"]
+    behaviour = config["CacheBehaviors"][-1]  # the last, the catch-all of the API (/api/kinerja/* is cached)
     assert behaviour["PathPattern"] == f"/{stage_name}/*"
     api_origin = origins[behaviour["TargetOriginId"]]
     assert api_origin["DomainName"] == {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
@@ -403,6 +403,21 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     assert policy["QueryStringsConfig"]["QueryStringBehavior"] == "all"  # the status page's key
     # Only 403 (S3's answer for a missing key) is turned into the site's 404 page: the API's 404/410 pass.
     assert [e["ErrorCode"] for e in config["CustomErrorResponses"]] == [403]
+
+
+def test_only_the_published_performance_is_cached_at_the_edge_five_minutes_keyed_by_format(
+    resources: dict[str, Any],
+) -> None:
+    behaviours = resources["Distribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    assert [b["PathPattern"] for b in behaviours] == ["/api/kinerja/*", "/api/*"]  # first match applies
+    kinerja = behaviours[0]
+    assert kinerja["AllowedMethods"] == ["GET", "HEAD"] and kinerja["TargetOriginId"] == behaviours[1]["TargetOriginId"]
+    (name,) = references(kinerja["CachePolicyId"])
+    policy = resources[name]["Properties"]["CachePolicyConfig"]
+    assert (policy["MinTTL"], policy["DefaultTTL"], policy["MaxTTL"]) == (0, 300, 300)
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "whitelist", "QueryStrings": ["format"]}
+    assert key["HeadersConfig"] == {"HeaderBehavior": "none"} and key["CookiesConfig"] == {"CookieBehavior": "none"}
 
 
 def test_the_site_bucket_is_private_and_read_only_by_this_distribution(resources: dict[str, Any]) -> None:
