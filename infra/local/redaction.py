@@ -18,7 +18,8 @@ SECRET_PARAMETERS = frozenset({"key", "token"})
 # The ends of a URL in a log line: whitespace, quotes, angle brackets.
 _QUERY_PAIR = re.compile(r"([?&;])([^=&;#\s\"'<>]*)=([^&;#\s\"'<>]*)")
 # A reference is letters, digits and "-" (KLK-2026-000001); anything after it in the segment is secret.
-_SECRET_SEGMENT = re.compile(r"(/(?:review|status)/)([A-Za-z0-9-]*+)([^/?#\s\"'<>]+)")
+# tangani: a complaint handler's link, /api/pengaduan/tangani/<ticket>.<token> (chalicelib/complaints/).
+_SECRET_SEGMENT = re.compile(r"(/(?:review|status|tangani)/)([A-Za-z0-9-]*+)([^/?#\s\"'<>]+)")
 
 
 def _hide_parameter(match: re.Match[str]) -> str:
