@@ -128,7 +128,7 @@ def build_site(standards: Path, out: Path) -> None:
         path.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
-    run_mkdocs(write_config(work, docs, out, nav(catalogue), mermaid))
+    run_mkdocs(write_config(work, docs, out, nav(), mermaid))
     defer_search_index(out)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)

@@ -460,8 +460,8 @@ def all_pages(catalogue: Catalogue, notes: Mapping[str, Sequence[str]] | None = 
     return pages
 
 
-def nav(catalogue: Catalogue) -> list[dict[str, str]]:
-    """Home, the A–Z list and the agencies only: service pages are reached from their agency's page and
-    the list, so a page's navigation does not grow with the number of services."""
-    first = [{"Beranda": "index.md"}, {"Daftar Layanan A–Z": SERVICES_INDEX_PATH}]
-    return first + [{agency.short_name: agency_path(agency)} for agency in catalogue.agencies]
+def nav() -> list[dict[str, str]]:
+    """Home and the A–Z list only, on every page: agencies are reached from the home page's list and the
+    A–Z list (grouped by agency), services from their agency's page and the A–Z list. So the navigation a
+    page carries is the same for a regency's 3 agencies and a province's 50, and for 8 services or 10,000."""
+    return [{"Beranda": "index.md"}, {"Daftar Layanan A–Z": SERVICES_INDEX_PATH}]

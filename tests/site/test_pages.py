@@ -164,10 +164,13 @@ def test_agency_page_has_its_pledge_address_channels_and_services(site: Path, ca
     assert services == [s.id for s in catalogue.standards_of(agency.id)]
 
 
-def test_the_navigation_lists_agencies_not_services(site: Path) -> None:
+def test_the_navigation_is_home_and_the_a_to_z_list_whatever_the_number_of_agencies(site: Path) -> None:
     sidebar = page(site, PASPOR).split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
-    assert "Disperinaker Klungkung" in sidebar
-    assert "Rekomendasi Paspor" not in sidebar
+    links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', sidebar)
+    assert links == ["../..", "../../daftar-layanan/"]
+    assert "Disperinaker Klungkung" not in sidebar and "Rekomendasi Paspor" not in sidebar
+    home = page(site, "/")
+    assert '<a href="disperinaker-klungkung/">' in home  # agencies are reached from the home page
 
 
 def test_the_print_stylesheet_is_linked_and_hides_the_chrome(site: Path) -> None:
