@@ -51,10 +51,22 @@ def _requirement_count(service: str) -> int:
     return len(standard.components["requirements"].items)
 
 
+def _answers(service: str) -> dict[str, str]:
+    """Answers to the standard's requirement questions (issue 12): "tidak" to each condition, the first option."""
+    from chalicelib.standard.catalogue import load_catalogue
+
+    standard = load_catalogue(ROOT / "standards").find(service)
+    rules = standard.online.requirements if standard and standard.online else None
+    if rules is None:
+        return {}
+    return {f"syarat_{c.id}": "tidak" for c in rules.conditions} | {f"pilihan_{g.id}": "1" for g in rules.one_of}
+
+
 def applications(prefix: str) -> Iterator[dict[str, Any]]:
     """Valid JSON applications, alternating Rekomendasi Paspor and Kartu Pencari Kerja, each with its own
     idempotency key (as the site's script sends one per form page) so none is taken for a repeat."""
     counts = {service: _requirement_count(service) for service in (PASPOR, KARTU_KUNING)}
+    answers = {service: _answers(service) for service in (PASPOR, KARTU_KUNING)}
     for number in itertools.count(1):
         service = PASPOR if number % 2 else KARTU_KUNING
         if service == PASPOR:
@@ -85,6 +97,7 @@ def applications(prefix: str) -> Iterator[dict[str, Any]]:
             "service": service,
             "fields": fields,
             "requirements_confirmed": [True] * counts[service],
+            "answers": answers[service],
             "consent": True,
             "idempotency_key": f"{prefix}-{number}",
         }

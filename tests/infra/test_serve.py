@@ -357,6 +357,7 @@ def paspor_application(standards: Path) -> dict[str, Any]:
             "nama_perusahaan": "PT Bina Karya Mandiri",
         },
         "requirements_confirmed": [True] * len(standard.components["requirements"].items),
+        "answers": {"syarat_menikah": "tidak", "pilihan_jalur_penempatan": "1"},  # the standard's questions
         "consent": True,
         "idempotency_key": "uji-log-tanpa-rahasia",
     }
