@@ -54,6 +54,12 @@ def _absolute(value: Any, base: str) -> Any:
     return value
 
 
+def _performance(base: str, path: str) -> dict[str, str]:
+    """Where the month figures are served (Kinerja layanan, by the API from counters: current, not built)."""
+    url = f"{base}/api/kinerja/{path}"
+    return {"page": url, "json": f"{url}?format=json", "csv": f"{url}?format=csv"}
+
+
 def _agency(agency: Agency, base: str) -> dict[str, Any]:
     maklumat = agency.maklumat
     return {
@@ -63,6 +69,7 @@ def _agency(agency: Agency, base: str) -> dict[str, Any]:
         "code": agency.code,
         "address": agency.address,
         "url": f"{base}/{agency.id}/",
+        "performance": _performance(base, f"instansi/{agency.id}"),
         "channels": [
             {"channel": channel.type, "value": channel.value, "label": channel.type_label}
             for channel in agency.complaint_channels
@@ -85,6 +92,7 @@ def published_data(
     data = _absolute(open_data(catalogue), base)
     for entry in data["services"]:
         entry["verification_notes"] = list(notes.get(entry["id"], ()))
+        entry["performance"] = _performance(base, f"layanan/{entry['id']}")
     return {
         "format": data["format"],
         "generated_at": generated_at.isoformat(timespec="seconds"),

@@ -108,3 +108,11 @@ def test_open_data_carries_the_verification_notes_readers_see(open_data: dict[st
     paspor = _service(open_data, "disperinaker-klungkung/rekomendasi-paspor")
     assert any("20014" in note for note in paspor["verification_notes"])
     assert _service(open_data, "dinsos-kalbar/lk3")["verification_notes"] == []
+
+
+def test_open_data_says_where_each_service_and_agency_publishes_its_month_figures(open_data: dict[str, Any]) -> None:
+    paspor = _service(open_data, "disperinaker-klungkung/rekomendasi-paspor")
+    url = f"{BASE}/api/kinerja/layanan/disperinaker-klungkung/rekomendasi-paspor"
+    assert paspor["performance"] == {"page": url, "json": f"{url}?format=json", "csv": f"{url}?format=csv"}
+    klungkung = next(a for a in open_data["agencies"] if a["id"] == "disperinaker-klungkung")
+    assert klungkung["performance"]["csv"] == f"{BASE}/api/kinerja/instansi/disperinaker-klungkung?format=csv"
