@@ -482,9 +482,11 @@ def _complaint_errors(values: Mapping[str, str], form: Callable[[], ComplaintFor
 def complaint_form() -> Response:
     """The form behind "Sampaikan pengaduan, saran, atau masukan": ?layanan=<agency/service> or ?instansi=<agency>."""
     query = dict(_request().query_params or {})
+    services = get_services()
     page = complaint_pages.form_page(
-        get_services().catalogue(), service=query.get("layanan", "")[:200], agency=query.get("instansi", "")[:100]
-    )
+        services.catalogue(), service=query.get("layanan", "")[:200], agency=query.get("instansi", "")[:100],
+        idempotency_key=services.nonces.token(),
+    )  # fmt: skip
     if page is None:
         return _message(404, m.COMPLAINT_NOT_ACCEPTED_TITLE, m.COMPLAINT_NOT_ACCEPTED_TEXT, as_json=False)
     return _html(200, page)

@@ -79,6 +79,15 @@ def test_the_form_is_offered_for_a_service_and_for_an_agency_and_names_sp4n_lapo
     assert api.http.get("/pengaduan/formulir?instansi=dinsos-kalbar").status_code == 404  # takes none online
 
 
+def test_each_form_carries_its_own_key_so_the_same_words_from_two_people_are_two_complaints(api: Client) -> None:
+    pages = [body(api.http.get(f"/pengaduan/formulir?layanan={PASPOR}")) for _ in range(2)]
+    keys = [re.findall(r'name="idempotency_key" value="([^"]+)"', page) for page in pages]
+    assert all(len(found) == 1 for found in keys) and keys[0] != keys[1]
+    first = post(api, "/pengaduan", complaint_values(nama="", email="", telepon="", rahasia="", idempotency_key="a"))
+    second = post(api, "/pengaduan", complaint_values(nama="", email="", telepon="", rahasia="", idempotency_key="b"))
+    assert first.headers["Location"] != second.headers["Location"]
+
+
 def test_a_complaint_from_another_site_is_refused_and_stores_nothing(api: Client, both: Services) -> None:
     response = post(api, "/pengaduan", complaint_values(), {**FORM, "Origin": "https://jahat.example"})
     assert response.status_code == 403

@@ -57,6 +57,7 @@ def form_page(
     agency: str = "",
     sent: ComplaintForm | None = None,
     errors: Mapping[str, str] | None = None,
+    idempotency_key: str = "",
 ) -> str | None:
     """The form for one service, or for an agency with a choice of its services; None when unknown or the
     agency takes no complaints online."""
@@ -73,7 +74,8 @@ def form_page(
         standard=standard,
         choices=choices,
         channels=catalogue.complaint_channels(standard.key, found.id) if standard else found.complaint_channels,
-        sent=sent or ComplaintForm(service=standard.key if standard else ""),
+        # A fresh form gets its own key: sending it twice is one complaint, two people's identical words are two.
+        sent=sent or ComplaintForm(service=standard.key if standard else "", idempotency_key=idempotency_key),
         errors=dict(errors or {}),
         category_values=[c.value for c in Category],
         max_text=MAX_TEXT,
