@@ -440,6 +440,21 @@ def test_the_site_bucket_is_private_and_read_only_by_this_distribution(resources
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
 
 
+def test_the_uploads_bucket_is_private_tls_only_encrypted_and_forgets_drafts_after_a_day(
+    resources: dict[str, Any],
+) -> None:
+    bucket = resources["UploadsBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values()) and len(bucket["PublicAccessBlockConfiguration"]) == 4
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    (drafts,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert (drafts["Prefix"], drafts["ExpirationInDays"], drafts["Status"]) == ("drafts/", 1, "Enabled")
+    (cors,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedOrigins"] == [{"Fn::Sub": "https://${DomainName}"}] and cors["AllowedMethods"] == ["POST"]
+    (deny,) = statements(resources["UploadsBucketPolicy"]["Properties"]["PolicyDocument"])
+    assert (deny["Effect"], deny["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
+
+
 # --- least privilege ---------------------------------------------------------------------------------------------
 
 
@@ -490,6 +505,7 @@ def test_each_permission_is_scoped_to_the_table_its_index_the_identity_the_param
             f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/layanan/{STAGE}/origin-secret",
         },
         "sqs": {"<FailedInvocations.Arn>"},
+        "s3": {"<UploadsBucket.Arn>/drafts/*", "<UploadsBucket.Arn>/sent/*"},  # the API's uploads (issue 12)
     }
     grants: dict[str, set[str]] = {}
     for role in of_type(resources, "AWS::IAM::Role"):
