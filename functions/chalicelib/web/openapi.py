@@ -17,6 +17,7 @@ from chalicelib.applications.tokens import REVIEW_LINK_PATTERN, TOKEN_PATTERN
 from chalicelib.applications.validation import MAX_FIELDS, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH
 from chalicelib.standard.schema import FIELD_MAX_LENGTH
 from chalicelib.web.complaint_openapi import complaint_paths
+from chalicelib.web.draft_openapi import draft_paths
 from chalicelib.web.performance_openapi import performance_paths
 from chalicelib.web.survey_openapi import survey_paths
 
@@ -269,6 +270,7 @@ def document() -> dict[str, Any]:
         get = spec["paths"][path]["get"]
         spec["paths"][path]["head"] = {**get, "operationId": get["operationId"] + "Head", "summary": "Headers only"}
     spec["paths"].update(complaint_paths())  # complaints: web/complaint_openapi.py
+    spec["paths"].update(draft_paths())  # the document flow (issue 12): web/draft_openapi.py
     spec["paths"].update(performance_paths())  # published performance: web/performance_openapi.py
     spec["paths"].update(survey_paths())  # the satisfaction survey: web/survey_openapi.py
     return spec

@@ -1,0 +1,136 @@
+"""The OpenAPI description of the document flow's routes (functions/app.py, chalicelib/documents/); openapi.py
+adds it. Every page is HTML; files never pass through these routes (the browser posts them to the store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_DRAFT = {
+    "name": "draft_id",
+    "in": "path",
+    "required": True,
+    "description": "The draft's id (43 URL-safe characters): its capability, in the draft link and the cookie.",
+    "schema": {"type": "string"},
+}
+_ITEM = {
+    "name": "item",
+    "in": "path",
+    "required": True,
+    "description": "Persyaratan number",
+    "schema": {"type": "string"},
+}
+_SLOT = {
+    "name": "slot",
+    "in": "path",
+    "required": True,
+    "description": "The file's place, from 1",
+    "schema": {"type": "string"},
+}
+_FORM = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/SubmissionForm"}},
+    },
+}
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _see_other(description: str) -> dict[str, Any]:
+    return {"description": description, "headers": {"Location": {"schema": {"type": "string"}}}}
+
+
+_ERRORS = {
+    "403": _html("Not sent from the site's own pages"),
+    "404": _html("No such draft, or older than a day"),
+    "409": _html("This draft was sent already: its reference"),
+    "503": _html("No uploads bucket configured, or storage busy"),
+}
+
+
+def _page(operation: str, summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    get = {
+        "operationId": operation,
+        "summary": summary,
+        "parameters": parameters,
+        "responses": {"200": _html(summary), **_ERRORS},
+    }
+    return {"get": get, "head": {**get, "operationId": operation + "Head", "summary": "Headers only"}}
+
+
+def draft_paths() -> dict[str, Any]:
+    resume = {
+        "operationId": "resumeDraft",
+        "summary": "Back to the draft this browser keeps (cookie layanan_draf)",
+        "responses": {"303": _see_other("To the draft's documents"), "404": _html("No draft in this browser")},
+    }
+    return {
+        "/draf": {
+            "post": {
+                "operationId": "startDraft",
+                "summary": "The application form's post for a service with uploads: a draft, kept a day",
+                "requestBody": _FORM,
+                "responses": {
+                    "303": _see_other("To the documents page; Set-Cookie keeps the draft for this browser"),
+                    "422": _html("The form again, with each problem by its field"),
+                    **_ERRORS,
+                },
+            },
+            "get": resume,
+            "head": {**resume, "operationId": "resumeDraftHead", "summary": "Headers only"},
+        },
+        "/draf/{draft_id}/berkas": _page(
+            "draftDocuments",
+            "Each document to upload, with plain forms posting straight to the store (jenis_<item>=pdf|jpg|png)",
+            [_DRAFT],
+        ),
+        "/draf/{draft_id}/berkas/{item}/{slot}": {
+            "get": {
+                "operationId": "draftUploaded",
+                "summary": "Where the store sends the browser after a post: the API verifies the file before it counts",
+                "parameters": [_DRAFT, _ITEM, _SLOT, {"name": "key", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS},
+            },
+            "head": {
+                "operationId": "draftUploadedHead",
+                "summary": "Headers only",
+                "parameters": [_DRAFT, _ITEM, _SLOT, {"name": "key", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS},
+            },
+        },
+        "/draf/{draft_id}/berkas/{item}/{slot}/hapus": {
+            "post": {
+                "operationId": "draftRemoveFile",
+                "summary": "Take a file out to replace it",
+                "parameters": [_DRAFT, _ITEM, _SLOT],
+                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS},
+            }
+        },
+        "/draf/{draft_id}/periksa": _page(
+            "draftCheck", "Periksa kembali: every answer and file, with change links", [_DRAFT]
+        ),
+        "/draf/{draft_id}/ubah": {
+            **_page("draftForm", "The form again with the draft's values", [_DRAFT]),
+            "post": {
+                "operationId": "draftChange",
+                "summary": "New values and answers for the draft; its files are kept",
+                "parameters": [_DRAFT],
+                "requestBody": _FORM,
+                "responses": {"303": _see_other("To Periksa kembali"), "422": _html("The form again"), **_ERRORS},
+            },
+        },
+        "/draf/{draft_id}/kirim": {
+            "post": {
+                "operationId": "draftSend",
+                "summary": "Send: one application with the verified files (a second send shows its reference)",
+                "parameters": [_DRAFT],
+                "responses": {
+                    "303": _see_other("To the confirmation page"),
+                    "422": _html("Periksa kembali, with what is still missing"),
+                    **_ERRORS,
+                },
+            }
+        },
+    }
