@@ -9,7 +9,8 @@ status page, until SUBMISSIONS are accepted or APPLY_SECONDS pass. Meanwhile OFF
 review link the catcher writes under var/mail/, open the review page and approve, through every step of
 every chain, until all are approved or DRAIN_SECONDS pass after the applicants stop. Then the benchmark
 reads the table (a Scan: benchmarks may, request paths may not) and checks it against the answers:
-submissions stored == accepted, approvals stored == answered, references unique and without gaps.
+submissions stored == accepted, approvals stored == answered, references unique and without gaps, and the
+performance counters equal to a recount of the stored applications.
 
 Prints throughput, p50/p99 per kind and the errors (target 0); writes bench/results/load.json.
 Usage: python bench/bench_load.py
@@ -157,6 +158,46 @@ def check_table(serve: ServeChild, before: list[dict[str, str]], tally: Tally) -
         "outbox_pending": sum(
             1 for i in items if i["sk"].startswith("OUTBOX#") and i.get("status") == OutboxState.PENDING
         ),
+        "performance": performance_recount(serve),
+    }
+
+
+def performance_recount(serve: ServeChild) -> dict[str, Any]:
+    """The month counters (chalicelib/performance/, written in each change's transaction) against a recount of
+    every stored application: received per service, decided, approved and rejected; each agency's own counter
+    equal to the sum of its services'."""
+    from boto3.dynamodb.types import TypeDeserializer
+    from chalicelib.performance.counters import AGENCY_WIDE
+
+    deserializer = TypeDeserializer()
+    recount: Counter[tuple[str, str]] = Counter()
+    counted: Counter[tuple[str, str]] = Counter()
+    agency_wide: Counter[tuple[str, str]] = Counter()
+    for page in serve.dynamodb().get_paginator("scan").paginate(TableName=serve.table):
+        for raw in page["Items"]:
+            item = {key: deserializer.deserialize(value) for key, value in raw.items()}
+            if item["sk"] == "SUBMISSION":
+                recount[(str(item["service"]), "received")] += 1
+                if item["status"] != "diproses":
+                    recount[(str(item["service"]), "decided")] += 1
+                    recount[(str(item["service"]), "approved" if item["status"] == "disetujui" else "rejected")] += 1
+            elif str(item["pk"]).startswith("PERF#"):
+                agency = str(item["pk"]).removeprefix("PERF#")
+                service = str(item["sk"]).partition("#")[2]
+                for name in ("received", "decided", "approved", "rejected"):
+                    value = int(item.get(name, 0))
+                    if service == AGENCY_WIDE:
+                        agency_wide[(agency, name)] += value
+                    else:
+                        counted[(service, name)] += value
+    by_agency: Counter[tuple[str, str]] = Counter()
+    for (service, name), value in counted.items():
+        by_agency[(service.split("/", 1)[0], name)] += value
+    return {
+        "counters_equal_recount": +counted == +recount,
+        "agency_counters_equal_sum_of_services": +agency_wide == +by_agency,
+        "received": sum(v for (_, name), v in counted.items() if name == "received"),
+        "decided": sum(v for (_, name), v in counted.items() if name == "decided"),
     }
 
 
@@ -254,7 +295,9 @@ def main() -> int:
         f"submissions stored {table['submissions_stored']} / accepted {table['submissions_accepted']}, "
         f"approvals stored {table['approvals_stored']} / answered {table['approvals_answered']}, "
         f"chains completed {table['chains_completed']}, references unique {table['references_unique']} "
-        f"and without gaps {table['references_without_gaps']}, outbox still pending {table['outbox_pending']}"
+        f"and without gaps {table['references_without_gaps']}, outbox still pending {table['outbox_pending']}; "
+        f"performance counters equal a recount {table['performance']['counters_equal_recount']} "
+        f"(agency = sum of services {table['performance']['agency_counters_equal_sum_of_services']})"
     )
     for text in figures["first_errors"]:
         print(f"  error: {text}")
@@ -275,6 +318,8 @@ def main() -> int:
         table["submissions_stored"] == table["submissions_accepted"]
         and table["approvals_stored"] == table["approvals_answered"]
         and table["references_unique"]
+        and table["performance"]["counters_equal_recount"]
+        and table["performance"]["agency_counters_equal_sum_of_services"]
     )
     return 0 if figures["errors"] == 0 and consistent else 1
 
