@@ -174,6 +174,11 @@ def test_every_api_page_names_sp4n_lapor_as_the_national_channel(api: Client) ->
         assert LAPOR in page and "SMS 1708" in page and 'href="https://www.lapor.go.id/"' in page, path
 
 
+def test_the_complainants_word_on_an_unknown_ticket_is_404_and_redirects_nowhere(api: Client) -> None:
+    response = post(api, "/pengaduan/status/ADU-AA-0000-000000?key=%0D%0ASet-Cookie:x", {"selesai": ""})
+    assert response.status_code == 404 and "Location" not in response.headers
+
+
 def test_the_status_page_needs_the_key(api: Client) -> None:
     assert api.http.get("/pengaduan/status/ADU-DPTK-2026-000001?key=" + "A" * 43).status_code == 404
     assert api.http.get("/pengaduan/angka/disperinaker-klungkung/2026-13").status_code == 404

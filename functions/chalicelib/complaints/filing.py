@@ -298,6 +298,7 @@ class ComplaintService:
         """The complainant says whether the answer resolved it: yes closes it, no returns it to the
         coordinator with fresh links. Only an answered complaint asks; a repeat of the same word changes
         nothing (the first one is kept)."""
+        view = self.status(ticket, key)  # first: an unknown ticket or key is 404, whatever else was sent
         if resolved not in ("ya", "tidak"):
             raise ValidationError({"selesai": m.COMPLAINT_FEEDBACK_REQUIRED})
         for _ in range(ATTEMPTS):

@@ -52,6 +52,7 @@ _STANDARD_ERRORS = {
     "400": _html("The body is not UTF-8."),
     "403": _html("Cross-site request, or the form token is missing or wrong."),
     "413": _html("The body is too large."),
+    "415": {"description": "Not form-urlencoded (Chalice's own JSON error).", "content": {"application/json": {}}},
     "503": _busy("The database is busy or did not answer (with Retry-After)."),
 }
 
