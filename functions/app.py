@@ -42,6 +42,7 @@ from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
 from chalicelib.applications.timeline import receipt_document, status_document
 from chalicelib.applications.validation import Application, ValidationError
+from chalicelib.complaints.deadlines import zone_of
 from chalicelib.complaints.figures import MONTH_PATTERN, month_document
 from chalicelib.complaints.filing import ComplaintForm, ComplaintNotFoundError, ComplaintsNotAcceptedError
 from chalicelib.complaints.handling import (
@@ -600,6 +601,23 @@ def complaint_figures(agency: str, month: str) -> Response:
     except StoreUnavailableError:
         return _busy(m.RELOAD_SOON, as_json=True)
     return _json(200, month_document(agency, month, rows))
+
+
+@app.route("/pengaduan/angka/{agency}", methods=["GET", "HEAD"])
+def complaint_figures_page(agency: str) -> Response:
+    """The month's figures as a page: ?bulan=YYYY-MM, this month (in the agency's zone) when absent."""
+    services = get_services()
+    catalogue = services.catalogue()
+    month = dict(_request().query_params or {}).get("bulan", "")[:7]
+    if not month:
+        month = services.clock.now().astimezone(zone_of(catalogue, agency).tzinfo).strftime("%Y-%m")
+    if not MONTH_PATTERN.fullmatch(month) or not any(a.id == agency for a in catalogue.agencies):
+        return _message(404, m.COMPLAINT_FIGURES_NOT_FOUND_TITLE, m.COMPLAINT_FIGURES_NOT_FOUND_TEXT, as_json=False)
+    try:
+        rows = services.store.complaint_figures(agency, month)
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=False)
+    return _html(200, complaint_pages.figures_page(catalogue, agency, month, month_document(agency, month, rows)))
 
 
 # --- the satisfaction survey (SKM) and its published index (IKM): chalicelib/surveys/ -------------------------

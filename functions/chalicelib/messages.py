@@ -283,6 +283,7 @@ COMPLAINT_NO_OFFICER_TEXT: Final = (
     " pengaduan instansi atau SP4N-LAPOR!."
 )
 COMPLAINT_DECISION_NOT_STORED: Final = "Tindakan Anda belum tersimpan. Silakan kirim lagi dalam beberapa detik."
+COMPLAINT_FIGURES_LINK: Final = "Angka pengaduan per bulan: diterima, dijawab, dan ketepatan waktunya"
 COMPLAINT_FIGURES_NOT_FOUND_TITLE: Final = "Data pengaduan tidak ditemukan"
 COMPLAINT_FIGURES_NOT_FOUND_TEXT: Final = "Periksa nama instansi dan bulan (tulis YYYY-MM, contoh 2026-01)."
 SUBJECT_COMPLAINT_RECEIPT: Final = "Tanda terima pengaduan {ticket}: {title}"

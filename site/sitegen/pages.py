@@ -117,7 +117,9 @@ def _complaint_form(agency: Agency, service: str = "") -> str:
         return lapor
     query = f"layanan={service}" if service else f"instansi={agency.id}"
     link = f'<p class="pengaduan__formulir"><a class="md-button" href="/api/pengaduan/formulir?{_e(query)}">'
-    return f"{link}{_e(m.COMPLAINT_FORM_TITLE)}</a></p>\n{lapor}"
+    figures_url = f"/api/pengaduan/angka/{agency.id}"
+    figures = f'<p class="pengaduan__angka"><a href="{_e(figures_url)}">{_e(m.COMPLAINT_FIGURES_LINK)}</a></p>'
+    return f"{link}{_e(m.COMPLAINT_FORM_TITLE)}</a></p>\n{figures}\n{lapor}"
 
 
 def _service_item(standard: Standard) -> str:

@@ -159,6 +159,20 @@ def test_filed_forwarded_answered_read_and_resolved(api: Client, both: Services,
     assert figures["per_layanan"][PASPOR]["dijawab"] == 1
 
 
+def test_the_months_figures_are_published_as_a_page_too(api: Client, both: Services, mailer: FakeMailer) -> None:
+    post(api, "/pengaduan", complaint_values())
+    both.deliver_outbox()
+    [coordinator] = handler_links(mailer, COORDINATOR)
+    token = form_token_of(body(api.http.get(f"/pengaduan/tangani/{coordinator}")))
+    post(api, f"/pengaduan/tangani/{coordinator}", {"tindakan": "jawab", "teks": ANSWER, "form_token": token})
+    page = body(api.http.get("/pengaduan/angka/disperinaker-klungkung"))  # this month by the fake clock
+    assert "Januari 2026" in page and "Pelayanan Rekomendasi Paspor" in page and LAPOR in page
+    row = re.search(r"<th scope=\"row\"[^>]*>Semua</th>(.*?)</tr>", page)
+    assert row is not None and re.findall(r"<td>([^<]*)</td>", row.group(1))[:3] == ["1", "1", "1"]
+    assert 'href="/api/pengaduan/angka/disperinaker-klungkung/2026-01"' in page
+    assert api.http.get("/pengaduan/angka/disperinaker-klungkung?bulan=2026-13").status_code == 404
+
+
 def test_a_handler_form_without_its_token_is_refused(api: Client, both: Services, mailer: FakeMailer) -> None:
     post(api, "/pengaduan", complaint_values())
     both.deliver_outbox()

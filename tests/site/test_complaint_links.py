@@ -22,6 +22,7 @@ def test_a_service_page_links_to_its_complaint_form_and_names_sp4n_lapor(site: P
 def test_an_agency_page_links_to_its_form_with_a_choice_of_service(site: Path) -> None:
     html = page(site, "disperinaker-klungkung/")
     assert 'href="/api/pengaduan/formulir?instansi=disperinaker-klungkung"' in html
+    assert 'href="/api/pengaduan/angka/disperinaker-klungkung"' in html  # the month's published figures
 
 
 def test_an_agency_without_online_complaints_still_names_the_national_channel(site: Path, catalogue: Catalogue) -> None:

@@ -129,6 +129,15 @@ def complaint_paths() -> dict[str, Any]:
                 },
             },
         },
+        "/pengaduan/angka/{agency}": _get(
+            "complaintFiguresPage",
+            "The month's figures as a page (?bulan=YYYY-MM; this month when absent), linking to the JSON",
+            [
+                {"name": "agency", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "bulan", "in": "query", "required": False, "schema": {"type": "string"}},
+            ],
+            {"200": _html("The figures."), "404": _html("Unknown agency or month."), "503": _busy("Busy.")},
+        ),
         "/pengaduan/angka/{agency}/{month}": _get(
             "complaintFigures",
             "Open data: an agency's month (received, answered, in time, median working minutes to a first answer,"

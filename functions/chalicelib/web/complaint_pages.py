@@ -121,3 +121,38 @@ def handler_page(
         values=dict(values or {}),
         max_reply=MAX_REPLY,
     )
+
+
+def _working_time(minutes: float | None) -> str:
+    if minutes is None:
+        return "–"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} jam {rest} menit" if hours else f"{rest} menit"
+
+
+def figures_page(catalogue: Catalogue, agency_id: str, month: str, document: Mapping[str, Any]) -> str:
+    """The month's published figures as a page (the same numbers as the JSON it links to)."""
+    agency = next(a for a in catalogue.agencies if a.id == agency_id)
+    titles = {s.key: s.title for s in catalogue.standards_of(agency_id)}
+    per_category = document["per_jenis"]
+    per_service = document["per_layanan"]
+    rows = [("Semua", document["semua"])]
+    rows += [(CATEGORY_LABELS[Category(key)], figures) for key, figures in per_category.items()]
+    services = [(titles.get(key, key), figures) for key, figures in per_service.items()]
+    year, number = month.split("-")
+    return _render(
+        "figures.html",
+        title=f"Pengaduan {agency.name}",
+        agency=agency,
+        period=f"{MONTH_NAMES[int(number) - 1]} {year}",
+        month=month,
+        rows=rows,
+        services=services,
+        working_time=_working_time,
+    )
+
+
+MONTH_NAMES = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
