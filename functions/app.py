@@ -879,6 +879,9 @@ def _draft_errors(action: str, application: Callable[[], Application | None]) ->
         ),
         CrossSiteError: lambda _: _message(403, m.CROSS_SITE_TITLE, m.CROSS_SITE_TEXT, as_json=False),
         StoreUnavailableError: lambda _: _busy(m.RELOAD_SOON, as_json=False),
+        BadRequestError: lambda _: _message(400, m.UNREADABLE_TITLE, m.UNREADABLE_SUBMISSION, as_json=False),
+        PayloadTooLargeError: lambda _: _message(413, m.UNREADABLE_TITLE, m.UNREADABLE_SUBMISSION, as_json=False),
+        HoneypotError: lambda _: _message(202, m.HONEYPOT_TITLE, m.HONEYPOT_TEXT, as_json=False),
     }
 
 

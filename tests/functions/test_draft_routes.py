@@ -155,3 +155,11 @@ def test_the_officer_sees_each_file_by_its_requirement_through_links_made_for_th
     assert "2. 1 lbr Fotocopy KTP</strong> — JPG" in text
     assert f"img-src 'self' data: {FAKE_URL.rstrip('/')}" in review.headers["Content-Security-Policy"]
     assert not any(FAKE_URL in message.text for message in mailer.sent)
+
+
+def test_a_filled_honeypot_makes_no_draft_and_an_unreadable_body_is_refused(client: Client) -> None:
+    filled = client.http.post("/draf", headers=FORM, body=urlencode({**form_body(PASPOR), "website": "x"}).encode())
+    unreadable = client.http.post("/draf", headers=FORM, body=b"nama=\xff\xfe")
+
+    assert filled.status_code == 202 and "Set-Cookie" not in filled.headers
+    assert unreadable.status_code == 400

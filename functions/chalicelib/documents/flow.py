@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.requirement_answers import UPLOADS_KEY, applies
-from chalicelib.applications.submissions import Receipt, SubmissionService
+from chalicelib.applications.submissions import HoneypotError, Receipt, SubmissionService
 from chalicelib.applications.validation import SERVICE_KEY, Application, ValidationError, validate_application
 from chalicelib.documents.drafts import Draft, DraftConflictError, DraftFile, DraftStore
 from chalicelib.documents.keys import belongs_to, draft_prefix, sent_key, upload_key
@@ -80,6 +80,8 @@ class DraftService:
 
     def start(self, application: Application, keep: bool = True) -> Draft:
         """A draft from the form's post, checked as a submission would be except for the files (ValidationError)."""
+        if application.honeypot.strip():
+            raise HoneypotError()
         catalogue = self.catalogue()
         try:
             validate_application(catalogue, replace(application, documents=()))

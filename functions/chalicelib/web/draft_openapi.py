@@ -43,10 +43,15 @@ def _see_other(description: str) -> dict[str, Any]:
 
 
 _ERRORS = {
+    "400": _html("The body is not UTF-8"),
     "403": _html("Not sent from the site's own pages"),
     "404": _html("No such draft, or older than a day"),
     "409": _html("This draft was sent already: its reference"),
     "503": _html("No uploads bucket configured, or storage busy"),
+}
+_POSTED = {
+    "413": _html("The body is too large"),
+    "415": {"description": "Not form-urlencoded", "content": {"application/json": {"schema": {"type": "object"}}}},
 }
 
 
@@ -75,7 +80,9 @@ def draft_paths() -> dict[str, Any]:
                 "responses": {
                     "303": _see_other("To the documents page; Set-Cookie keeps the draft for this browser"),
                     "422": _html("The form again, with each problem by its field"),
+                    "202": _html("Accepted and ignored (the honeypot was filled)"),
                     **_ERRORS,
+                    **_POSTED,
                 },
             },
             "get": resume,
@@ -105,7 +112,7 @@ def draft_paths() -> dict[str, Any]:
                 "operationId": "draftRemoveFile",
                 "summary": "Take a file out to replace it",
                 "parameters": [_DRAFT, _ITEM, _SLOT],
-                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS},
+                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS, **_POSTED},
             }
         },
         "/draf/{draft_id}/periksa": _page(
@@ -118,7 +125,12 @@ def draft_paths() -> dict[str, Any]:
                 "summary": "New values and answers for the draft; its files are kept",
                 "parameters": [_DRAFT],
                 "requestBody": _FORM,
-                "responses": {"303": _see_other("To Periksa kembali"), "422": _html("The form again"), **_ERRORS},
+                "responses": {
+                    "303": _see_other("To Periksa kembali"),
+                    "422": _html("The form again"),
+                    **_ERRORS,
+                    **_POSTED,
+                },
             },
         },
         "/draf/{draft_id}/kirim": {
@@ -130,6 +142,7 @@ def draft_paths() -> dict[str, Any]:
                     "303": _see_other("To the confirmation page"),
                     "422": _html("Periksa kembali, with what is still missing"),
                     **_ERRORS,
+                    **_POSTED,
                 },
             }
         },
