@@ -470,7 +470,8 @@ def _permission(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]
 @creates("AWS::S3::Bucket")
 def _bucket(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
     s3 = stack.clients("s3")
-    name = f"layanan-{STAGE}-sitebucket-rehearsal"
+    # The site bucket has no name of its own; the uploads bucket (issue 12) is named from the domain.
+    name = p.get("BucketName") or f"layanan-{STAGE}-{logical.lower()}-rehearsal"
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     block = p["PublicAccessBlockConfiguration"]
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
@@ -480,18 +481,28 @@ def _bucket(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
     ]
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
     s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=p["OwnershipControls"])
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=p["VersioningConfiguration"])
-    lifecycle = [
-        {
+    if "VersioningConfiguration" in p:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=p["VersioningConfiguration"])
+    lifecycle = []
+    for rule in p["LifecycleConfiguration"]["Rules"]:
+        converted: dict[str, Any] = {
             "ID": rule["Id"],
             "Status": rule["Status"],
-            "Filter": {"Prefix": ""},
-            "NoncurrentVersionExpiration": rule["NoncurrentVersionExpiration"],
-            "AbortIncompleteMultipartUpload": rule["AbortIncompleteMultipartUpload"],
+            "Filter": {"Prefix": rule.get("Prefix", "")},
         }
-        for rule in p["LifecycleConfiguration"]["Rules"]
-    ]
+        if "NoncurrentVersionExpiration" in rule:
+            converted["NoncurrentVersionExpiration"] = rule["NoncurrentVersionExpiration"]
+        if "ExpirationInDays" in rule:
+            converted["Expiration"] = {"Days": rule["ExpirationInDays"]}
+        converted["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+        lifecycle.append(converted)
     s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": lifecycle})
+    if "CorsConfiguration" in p:
+        cors = [  # CloudFormation's MaxAge is the API's MaxAgeSeconds
+            {("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()}
+            for rule in p["CorsConfiguration"]["CorsRules"]
+        ]
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": cors})
     return {
         "Ref": name,
         "Arn": f"arn:aws:s3:::{name}",
