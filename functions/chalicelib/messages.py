@@ -30,7 +30,7 @@ FORM_SCRIPT: Final = {
     "error_prefix": ERROR_PREFIX,
     "error_inline": ERROR_INLINE,
     "requirements": "Centang semua persyaratan; siapkan dulu berkas yang belum ada.",
-    "consent": "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.",
+    "consent": "Centang tanda bahwa Anda telah membaca pemberitahuan pelindungan data pribadi untuk melanjutkan.",
     "choose": "Pilih {label}.",
     "required": "{label} wajib diisi.",
     "nik": "{label} harus 16 digit angka.",

@@ -102,9 +102,11 @@ def test_confirming_a_requirement_the_service_does_not_have_is_refused() -> None
     assert errors["persyaratan"] == "Layanan ini hanya memiliki 11 persyaratan."
 
 
-def test_consent_to_the_personal_data_statement_is_required() -> None:
+def test_having_read_the_personal_data_notice_is_required() -> None:
     assert errors_of(consent=False) == {
-        "persetujuan_data": "Centang persetujuan pemrosesan data pribadi untuk melanjutkan."
+        "persetujuan_data": (
+            "Centang tanda bahwa Anda telah membaca pemberitahuan pelindungan data pribadi untuk melanjutkan."
+        )
     }
 
 

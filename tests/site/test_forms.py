@@ -218,3 +218,15 @@ def test_the_form_carries_its_script_words_from_the_catalogue(catalogue: Catalog
     assert script_words["sent_title"] == "Permohonan ini sudah terkirim"
     notice = fragment.split('<div class="permohonan__pemberitahuan"')[1].split("</div>")[0]
     assert 'role="alert"' in notice and "hidden" in notice and "Permohonan belum terkirim" in notice
+
+
+def test_the_privacy_notice_states_the_legal_basis_place_and_uploads_and_asks_no_consent(catalogue: Catalogue) -> None:
+    fragment = render_form(_standard(catalogue, PASPOR), catalogue.agency("disperinaker-klungkung"))
+    notice = fragment.split('<section class="pernyataan-data"')[1].split("</section>")[0]
+
+    assert "<dt>Dasar pemrosesan</dt>" in notice and "bukan persetujuan Anda" in notice
+    assert "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik" in notice
+    assert "<dt>Tempat pemrosesan</dt>" in notice and "wilayah Jakarta, Indonesia" in notice
+    assert "berkas persyaratan yang Anda unggah" in notice
+    assert ">Saya telah membaca pemberitahuan pelindungan data pribadi di atas.</label>" in notice
+    assert "setuju data" not in notice  # the box acknowledges the notice; it is no consent

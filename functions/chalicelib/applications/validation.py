@@ -164,7 +164,10 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
         }
     requirements = check_requirements(standard, application.requirements_confirmed, application.answers, errors, counts)
     if not application.consent:
-        errors.setdefault(CONSENT_KEY, "Centang persetujuan pemrosesan data pribadi untuk melanjutkan.")
+        errors.setdefault(
+            CONSENT_KEY,
+            "Centang tanda bahwa Anda telah membaca pemberitahuan pelindungan data pribadi untuk melanjutkan.",
+        )
     if len(application.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         errors.setdefault(FORM_KEY, "Kunci pengiriman terlalu panjang; muat ulang halaman formulir.")
     if errors:
