@@ -171,7 +171,11 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(answer)
                 return
-            etag = owner.store(bucket, key, body, self.headers.get("Content-Type", "binary/octet-stream"))
+            try:
+                etag = owner.store(bucket, key, body, self.headers.get("Content-Type", "binary/octet-stream"))
+            except PolicyError as error:
+                self._error(error)
+                return
             self.send_response(200)
             self.send_header("ETag", f'"{etag}"')
             self.send_header("Content-Length", "0")

@@ -140,3 +140,9 @@ def test_a_sent_file_is_copied_within_the_store(store: S3FileStore) -> None:
 
     assert store.head("sent/0123abcd/2-1.pdf") == store.head(KEY)
     assert store.first_bytes("sent/0123abcd/2-1.pdf", 8) == pdf(pages=3)[:8]
+
+
+def test_a_key_outside_the_safe_characters_is_refused_with_an_answer(store: S3FileStore, server: UploadsServer) -> None:
+    answer = requests.put(f"{server.url}/{BUCKET}/drafts/a%20b", data=b"x", timeout=10)
+
+    assert answer.status_code == 400 and "InvalidArgument" in answer.text
