@@ -119,10 +119,12 @@ class UploadsServer:
         if target is None:
             raise PolicyError("InvalidArgument", "bad key", 400)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        etag = hashlib.md5(content, usedforsecurity=False).hexdigest()
         target.write_bytes(content)
         target.chmod(0o600)
-        target.with_suffix(".meta").write_text(json.dumps({"content_type": content_type}), encoding="utf-8")
-        return hashlib.md5(content, usedforsecurity=False).hexdigest()
+        meta = json.dumps({"content_type": content_type, "etag": etag})
+        target.with_suffix(".meta").write_text(meta, encoding="utf-8")
+        return etag
 
 
 def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
@@ -233,27 +235,28 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
             if target is None or not target.exists():
                 self._error(PolicyError("NoSuchKey", "The specified key does not exist.", 404))
                 return
-            content = target.read_bytes()
             meta = json.loads(target.with_suffix(".meta").read_text(encoding="utf-8"))
-            status, start, end = 200, 0, len(content) - 1
+            size = target.stat().st_size
+            status, start, end = 200, 0, size - 1
             ranged = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-            if ranged and content:
+            if ranged and size:
                 start = int(ranged.group(1))
-                end = min(int(ranged.group(2) or end), len(content) - 1)
+                end = min(int(ranged.group(2) or end), size - 1)
                 status = 206
-            part = content[start : end + 1]
             self.send_response(status)
             self.send_header("Content-Type", query.get("response-content-type", [meta["content_type"]])[0])
             if "response-content-disposition" in query:
                 self.send_header("Content-Disposition", query["response-content-disposition"][0])
             if status == 206:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{len(content)}")
-            self.send_header("Content-Length", str(len(part)))
-            self.send_header("ETag", f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"')
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Content-Length", str(max(end + 1 - start, 0)))
+            self.send_header("ETag", f'"{meta.get("etag", "")}"')
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            if send_body:
-                self.wfile.write(part)
+            if send_body and size:  # only the bytes asked for are read: a range of a large file stays cheap
+                with target.open("rb") as file:
+                    file.seek(start)
+                    self.wfile.write(file.read(end + 1 - start))
 
         def do_GET(self) -> None:
             self._object(send_body=True)
