@@ -7,6 +7,7 @@ import json
 
 import pytest
 from chalicelib.applications.intake import application_from_form, application_from_json
+from chalicelib.applications.next_steps import next_steps
 from chalicelib.applications.validation import CleanApplication, ValidationError, validate_application
 from chalicelib.standard.catalogue import open_data_entry
 from chalicelib.wiring import Services
@@ -204,3 +205,17 @@ def test_open_data_tells_json_clients_the_questions_and_what_each_item_needs() -
         "files": 1,
     }
     assert open_data_entry(catalogue(), catalogue().find(LK3))["online"]["requirement_rules"] is None  # type: ignore[arg-type]
+
+
+def test_what_to_bring_to_the_office_lists_only_the_items_that_apply(services: Services) -> None:
+    receipt = submit(services, requirements_confirmed=ALWAYS | P3MI)
+    stored = services.store.get_submission(receipt.reference)
+    assert stored is not None
+    standard = catalogue().find(PASPOR)
+    assert standard is not None
+
+    bring = next_steps(standard, catalogue().agency(standard.agency_id), stored.requirements).bring
+
+    assert "Surat menikah ( bagi yang menikah )" not in bring
+    assert not any("bagi PMI Mandiri" in text for text in bring)
+    assert bring[0] == "Surat Permohonan pembuatan Rekomendasi Paspor" and len(bring) == 9

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.standard.schema import Agency, OfficeHours, Standard
+from chalicelib.applications.requirement_answers import applying_texts
+from chalicelib.standard.schema import Agency, Component, OfficeHours, Standard
 from chalicelib.time.formatting import WEEKDAYS
 
+_NONE = Component("requirements", "")
 INTERVIEW_WORDS = ("wawancara",)  # a step naming one of these means the applicant is interviewed
 
 
@@ -35,7 +37,9 @@ class NextSteps:
     procedure: tuple[ProcedureStep, ...]  # the standard's steps after the application itself
 
 
-def next_steps(standard: Standard, agency: Agency) -> NextSteps:
+def next_steps(standard: Standard, agency: Agency, recorded: tuple[str, ...] = ()) -> NextSteps:
+    """`recorded`: the submission's requirement lines; with them, only the items that apply to this applicant
+    are to be brought (an unmarried applicant is never told to bring a marriage certificate)."""
     applicant_roles = {role.id for role in agency.roles if role.applicant}
     steps = list(enumerate(standard.procedure, start=1))
     # The application itself is the leading run of the applicant's own steps: what follows is what happens next.
@@ -51,7 +55,7 @@ def next_steps(standard: Standard, agency: Agency) -> NextSteps:
         office=agency.name,
         address=agency.address.strip(),
         opening_hours=describe_office_hours(agency.office_hours) if agency.office_hours.stated else "",
-        bring=tuple(standard.components["requirements"].items) if "requirements" in standard.components else (),
+        bring=applying_texts(recorded) if recorded else tuple(standard.components.get("requirements", _NONE).items),
         interview=any(word in texts for word in INTERVIEW_WORDS),
         product=" ".join(product.split()),
         procedure=after,

@@ -41,9 +41,23 @@ class RequirementStatus:
         """How the record and the officer read it, in the list's order (numbered by the page's <ol>):
         'Surat menikah — tidak berlaku bagi pemohon', 'Kartu Keluarga — Unggah berkas'."""
         if not self.applies:
-            return f"{self.text} — tidak berlaku bagi pemohon"
+            return f"{self.text}{NOT_APPLYING}"
         action = REQUIREMENT_ACTIONS.get(self.action, "")
         return self.text + (f" — {action}" if action else "")
+
+
+NOT_APPLYING = " — tidak berlaku bagi pemohon"
+
+
+def applying_texts(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The wording of the items that apply, from a submission's recorded lines (RequirementStatus.line)."""
+    suffixes = tuple(f" — {label}" for label in REQUIREMENT_ACTIONS.values())
+    kept: list[str] = []
+    for line in lines:
+        if line.endswith(NOT_APPLYING):
+            continue
+        kept.append(next((line.removesuffix(s) for s in suffixes if line.endswith(s)), line))
+    return tuple(kept)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class MailComposer:
             context["duration"] = describe_duration(standard.duration)
             context["product"] = standard.components["product"].text.strip()
             agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
-            context["next"] = next_steps(standard, agency) if agency is not None else None
+            context["next"] = next_steps(standard, agency, submission.requirements) if agency is not None else None
         if message.kind == MessageKind.RECEIPT:
             subject = m.SUBJECT_RECEIPT.format(reference=submission.reference, title=submission.title)
         elif message.kind == MessageKind.REVIEW_REQUEST:

@@ -79,7 +79,9 @@ def applicant_context(submission: Submission, catalogue: Catalogue) -> dict[str,
     happens next (None when the standard was withdrawn since; its agency's channels still apply)."""
     standard = catalogue.find(submission.service)
     agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
-    steps: NextSteps | None = next_steps(standard, agency) if standard is not None and agency is not None else None
+    steps: NextSteps | None = (
+        next_steps(standard, agency, submission.requirements) if standard is not None and agency is not None else None
+    )
     return {
         "channels": catalogue.complaint_channels(submission.service, submission.agency_id),
         "service_link": service_url(standard) if standard is not None else "",
