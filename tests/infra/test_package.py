@@ -42,7 +42,7 @@ def zip_text(name: str) -> str:
 def test_every_function_runs_python_313_on_arm64_and_the_api_gives_up_before_api_gateway_does() -> None:
     resources = package_once().load_template()["Resources"]
     functions = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert set(functions) == {"APIHandler", "DeliverOutbox"}
+    assert set(functions) == {"APIHandler", "DeliverOutbox", "RecordMailEvent"}
     for properties in functions.values():
         assert properties["Runtime"] == "python3.13"
         assert properties["Architectures"] == ["arm64"]
