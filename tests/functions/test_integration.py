@@ -93,8 +93,11 @@ def test_an_application_passes_four_officers_by_mailed_links(
     services, client = local
     response = client.http.post("/submissions", headers=FORM, body=urlencode(form_body()).encode())
     assert response.status_code == 303
-    status_path = response.headers["Location"]
     year = services.clock.now().year
+    confirmation = response.headers["Location"]  # the confirmation page, which links to the status page
+    assert confirmation.startswith(f"/api/status/DPTK-{year}-000001/terkirim?key=")
+    assert client.http.get(confirmation.removeprefix("/api")).status_code == 200
+    status_path = confirmation.replace("/terkirim?", "?", 1)
     assert status_path.startswith(f"/api/status/DPTK-{year}-000001?key=")
 
     for officer in PASPOR_OFFICERS:

@@ -101,7 +101,10 @@ def test_with_the_checker_bypassed_the_build_still_writes_no_script_handler_or_s
                 key: dataclasses.replace(
                     component,
                     text=hostile,
-                    items=(SCRIPT, IMAGE, LINK) if key == "requirements" else component.items,
+                    # as many hostile items as the standard has, so its requirement rules still name each
+                    items=tuple((SCRIPT, IMAGE, LINK)[n % 3] for n in range(len(component.items)))
+                    if key == "requirements"
+                    else component.items,
                 )
                 for key, component in standard.components.items()
             },
