@@ -397,14 +397,14 @@ def renew(link: str) -> Response:
 def _performance(report: Callable[[PerformanceService], Any], path: str) -> Response:
     """The figures as a page, JSON or CSV (?format=), cached briefly: public, the same for everyone, and
     changed only as applications move. The site's service and agency pages link here (no script needed)."""
+    # ?format= alone decides (never Accept), errors included: CloudFront caches these by path and ?format=.
+    wanted = dict(_request().query_params or {}).get("format", "")
     try:
         found = report(get_services().performance)
     except UnknownPerformanceError:
-        return _message(404, m.PERFORMANCE_UNKNOWN_TITLE, as_json=_wants_json())
+        return _message(404, m.PERFORMANCE_UNKNOWN_TITLE, as_json=wanted == "json")
     except StoreUnavailableError:
-        return _busy(m.RELOAD_SOON, as_json=_wants_json())
-    # ?format= alone decides (never Accept): CloudFront caches these by path and ?format= (PerformanceCache).
-    wanted = dict(_request().query_params or {}).get("format", "")
+        return _busy(m.RELOAD_SOON, as_json=wanted == "json")
     cache = {"Cache-Control": f"public, max-age={PERFORMANCE_MAX_AGE}"}
     headers: dict[str, str | list[str]]
     if wanted == "json":

@@ -22,8 +22,14 @@ _RESPONSES: dict[str, Any] = {
             "text/csv": {"schema": {"type": "string"}},
         },
     },
-    "404": {"description": "No such agency or service.", "content": {"text/html": {"schema": {"type": "string"}}}},
-    "503": {"description": "The figures could not be read now: try again.", "content": {"text/html": {}}},
+    "404": {
+        "description": "No such agency or service (JSON when ?format=json, else a page).",
+        "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}},
+    },
+    "503": {
+        "description": "The figures could not be read now: try again.",
+        "content": {"text/html": {}, "application/json": {"schema": {"type": "object"}}},
+    },
 }
 
 
