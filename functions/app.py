@@ -65,7 +65,7 @@ from chalicelib.surveys.semesters import Semester, parse_semester
 from chalicelib.surveys.service import LinkState as SurveyLinkState
 from chalicelib.surveys.service import Results as SurveyResults
 from chalicelib.surveys.service import SurveyHoneypotError, UnknownSurveyError
-from chalicelib.web import complaint_pages, draft_pages, edge, pages, survey_pages
+from chalicelib.web import api_pages, complaint_pages, draft_pages, edge, survey_pages
 from chalicelib.web.client_address import client_ip
 from chalicelib.web.forms import DRAFT_URL
 from chalicelib.web.openapi import document
@@ -135,7 +135,7 @@ def _json(status: int, body: Any) -> Response:
 def _html(status: int, body: str, **headers: str) -> Response:
     if _request().method == "HEAD":
         body = ""
-    return Response(body=body, status_code=status, headers={**pages.HEADERS, **headers})
+    return Response(body=body, status_code=status, headers={**api_pages.HEADERS, **headers})
 
 
 def _redirect(location: str) -> Response:
@@ -153,7 +153,7 @@ def _message(
     if as_json:
         response = _json(status, {"message": " ".join((title, *paragraphs))})
     else:
-        response = _html(status, pages.notice_page(title, list(paragraphs), links))
+        response = _html(status, api_pages.notice_page(title, list(paragraphs), links))
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -191,7 +191,7 @@ def _submission_errors(as_json: bool, application: Callable[[], Application | No
         if as_json:
             return _json(422, {"message": m.INVALID_JSON_TITLE, "errors": error.errors})
         sent = application()
-        page = pages.form_page(sent, get_services().catalogue(), error.errors) if sent else None
+        page = api_pages.form_page(sent, get_services().catalogue(), error.errors) if sent else None
         if page is None:
             return _message(422, m.UNKNOWN_SERVICE_TITLE, *error.errors.values(), as_json=False)
         return _html(422, page)
@@ -199,7 +199,7 @@ def _submission_errors(as_json: bool, application: Callable[[], Application | No
     def rate_limited(error: RateLimitedError) -> Response:
         app.log.warning("submission refused: the client's rate window is full")  # the address is not logged
         sent = application()
-        form = pages.form_link(sent, get_services().catalogue()) if sent and not as_json else ""
+        form = api_pages.form_link(sent, get_services().catalogue()) if sent and not as_json else ""
         return _message(
             429,
             m.RATE_LIMITED_TITLE,
@@ -274,7 +274,7 @@ def status(reference: str) -> Response:
         return _answer(error, _status_errors(as_json))
     if as_json:
         return _json(200, status_document(view.submission, view.events, view.zone))
-    return _html(200, pages.status_page(view, services.catalogue()))
+    return _html(200, api_pages.status_page(view, services.catalogue()))
 
 
 @app.route("/status/{reference}/terkirim", methods=["GET", "HEAD"])
@@ -287,7 +287,9 @@ def confirmation(reference: str) -> Response:
     except Exception as error:
         return _answer(error, _status_errors(False))
     repeat = query.get("ulang") == "1"
-    return _html(200, pages.confirmation_page(view, services.catalogue(), services.settings.base_url, repeat=repeat))
+    return _html(
+        200, api_pages.confirmation_page(view, services.catalogue(), services.settings.base_url, repeat=repeat)
+    )
 
 
 # --- officers ----------------------------------------------------------------------------------------------
@@ -297,7 +299,7 @@ REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOK
 
 def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
     files = _officer_files(view)
-    response = _html(status, pages.review_page(view, link, get_services().catalogue(), documents=files, **extra))
+    response = _html(status, api_pages.review_page(view, link, get_services().catalogue(), documents=files, **extra))
     if files:
         response.headers.update(draft_pages.review_headers(files[0].link))
     return response
@@ -416,7 +418,7 @@ def _performance(report: Callable[[PerformanceService], Any], path: str) -> Resp
     else:
         links = [(m.PERFORMANCE_JSON, f"{path}?format=json"), (m.PERFORMANCE_CSV, f"{path}?format=csv")]
         body = performance_page(found, links)
-        headers = {**pages.HEADERS, **cache}
+        headers = {**api_pages.HEADERS, **cache}
     return Response(body="" if _request().method == "HEAD" else body, status_code=200, headers=headers)
 
 
@@ -753,7 +755,7 @@ def _published(results: list[SurveyResults], name: str, semester: Semester, path
             (f"{m.SURVEY_PREVIOUS}: {semester.previous().label}", f"{path}?semester={semester.previous().id}"),
         ]
         body = survey_pages.results_page(name, semester, results, links, follow_up)
-        headers = {**pages.HEADERS, **cache}
+        headers = {**api_pages.HEADERS, **cache}
     return Response(body="" if _request().method == "HEAD" else body, status_code=200, headers=headers)
 
 
@@ -854,7 +856,7 @@ def _draft_flow() -> DraftService:
 def _draft_page(status: int, body: str, items: list[DocumentItem]) -> Response:
     """The page's CSP lets its forms post to the store's origin, and nowhere else."""
     store_url = next((slot.form.url for item in items for slot in item.slots if slot.form), "")
-    headers: dict[str, str | list[str]] = {**(draft_pages.headers(store_url) if store_url else pages.HEADERS)}
+    headers: dict[str, str | list[str]] = {**(draft_pages.headers(store_url) if store_url else api_pages.HEADERS)}
     return Response(body="" if _request().method == "HEAD" else body, status_code=status, headers=headers)
 
 

@@ -92,7 +92,7 @@ DECISION_NOT_STORED: Final = "Keputusan Anda belum tercatat. Muat ulang halaman 
 DECISION_TOO_LARGE_TITLE: Final = "Permintaan terlalu besar."
 DECISION_TOO_LARGE_TEXT: Final = "Alasan penolakan paling banyak 1.000 karakter."
 
-# --- page titles and labels (web/pages.py) ---------------------------------------------------------------------
+# --- page titles and labels (web/api_pages.py) ---------------------------------------------------------------------
 STATUS_TITLE: Final = "Status permohonan {reference}"
 CONFIRMATION_TITLE: Final = "Permohonan terkirim"
 CONFIRMATION_REPEAT_TITLE: Final = "Permohonan ini sudah terkirim"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 from chalice.test import Client
-from chalicelib.web import pages
+from chalicelib.web import api_pages
 
 # One name on the site and on the API's pages: the site's own, from its configuration.
 SITE_CONFIG = Path(__file__).resolve().parents[2] / "site" / "mkdocs.yml"
@@ -37,7 +37,7 @@ def test_api_root_answers_head_without_a_body(client: Client) -> None:
 
 
 def test_every_api_page_carries_the_sites_name_and_links_back_to_the_site() -> None:
-    html = pages.notice_page("Permintaan ditolak", ["Buka lagi tautan dari email Anda."])
+    html = api_pages.notice_page("Permintaan ditolak", ["Buka lagi tautan dari email Anda."])
     assert f"<title>Permintaan ditolak - {SITE_NAME}</title>" in html
     header = html.split('<header class="kepala">')[1].split("</header>")[0]
     assert f'<a href="/">{SITE_NAME}</a>' in header

@@ -12,7 +12,7 @@ from chalicelib.storage.codecs import submission_from, submission_item
 from chalicelib.time.pause import resume
 from chalicelib.time.public_holidays import national_closed_days
 from chalicelib.time.working_time import WorkingCalendar
-from chalicelib.web import pages
+from chalicelib.web import api_pages
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
@@ -85,7 +85,7 @@ def test_while_returned_the_status_page_says_the_clock_stands_still(services: Se
     assert isinstance(store, MemoryStore)
     submission = store.submissions[reference]
     key = tokens.derive(SECRET, tokens.STATUS, submission.status_nonce)
-    html = pages.status_page(services.submissions.status(reference, key), catalogue())
+    html = api_pages.status_page(services.submissions.status(reference, key), catalogue())
     assert "berhenti sementara sejak Senin, 12 Januari 2026 pukul 10.30 WITA sampai berkas dilengkapi" in html
     assert "Melewati batas waktu" not in html and "Target selesai" not in html
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.time.promise import Promise, promise_of
-from chalicelib.web import pages
+from chalicelib.web import api_pages
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
@@ -34,7 +34,7 @@ def test_the_promise_runs_until_the_due_time_then_passes_and_stops_at_the_decisi
 def status_html(services: Services) -> str:
     receipt = submit(services)
     view = services.submissions.status(receipt.reference, receipt.status_key)
-    return pages.status_page(view, catalogue())
+    return api_pages.status_page(view, catalogue())
 
 
 def test_the_status_page_shows_the_target_while_the_clock_runs(services: Services) -> None:
@@ -47,7 +47,7 @@ def test_once_passed_the_status_page_says_since_when_and_where_to_complain(
 ) -> None:
     receipt = submit(services)
     clock.advance(hours=1)  # exactly the due time
-    html = pages.status_page(services.submissions.status(receipt.reference, receipt.status_key), catalogue())
+    html = api_pages.status_page(services.submissions.status(receipt.reference, receipt.status_key), catalogue())
     box = html.split('id="batas-waktu"', 1)[1].split("</div>", 1)[0]
     assert f"Melewati batas waktu sejak {DUE}." in box
     assert "saluran pengaduan Dinas Perindustrian dan Tenaga Kerja" in box and receipt.reference in box
@@ -59,7 +59,7 @@ def test_the_confirmation_page_says_passed_when_opened_after_the_due_time(servic
     receipt = submit(services)
     clock.advance(days=2)
     view = services.submissions.status(receipt.reference, receipt.status_key)
-    html = pages.confirmation_page(view, catalogue(), "http://127.0.0.1:8000")
+    html = api_pages.confirmation_page(view, catalogue(), "http://127.0.0.1:8000")
     assert f"Melewati batas waktu sejak {DUE}." in html and "Target selesai" not in html
 
 
@@ -70,10 +70,10 @@ def test_the_review_page_tells_the_officer_it_is_overdue_without_the_applicants_
     services.deliver_outbox()
     assert isinstance(services.mailer, FakeMailer)
     (link,) = links_for(services.mailer, OFFICER_1)
-    before = pages.review_page(services.approvals.review(link), link, catalogue())
+    before = api_pages.review_page(services.approvals.review(link), link, catalogue())
     assert f"Target selesai: {DUE}" in before
     clock.advance(hours=3)
-    after = pages.review_page(services.approvals.review(link), link, catalogue())
+    after = api_pages.review_page(services.approvals.review(link), link, catalogue())
     assert f"Melewati batas waktu sejak {DUE}." in after and "mohon permohonan ini segera diputuskan" in after
     assert "saluran pengaduan" not in after
 
@@ -98,5 +98,5 @@ def test_a_decided_application_shows_neither_target_nor_overdue(services: Servic
     assert isinstance(services.mailer, FakeMailer)
     decide(services, links_for(services.mailer, OFFICER_1)[0], "reject", "Berkas tidak lengkap sama sekali.")
     clock.advance(days=5)
-    html = pages.status_page(services.submissions.status(receipt.reference, receipt.status_key), catalogue())
+    html = api_pages.status_page(services.submissions.status(receipt.reference, receipt.status_key), catalogue())
     assert "Melewati batas waktu" not in html and "Target selesai" not in html

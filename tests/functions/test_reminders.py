@@ -14,7 +14,7 @@ from chalicelib.applications.approvals import LinkState, ViewOnlyLinkError
 from chalicelib.deadlines.planning import schedule
 from chalicelib.deadlines.timers import TimerKind
 from chalicelib.time.working_time import calendar_of
-from chalicelib.web import pages
+from chalicelib.web import api_pages
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
@@ -101,7 +101,7 @@ def test_a_step_that_stays_overdue_is_escalated_with_a_view_only_link(both: Serv
     link = links_for(mailer, OFFICER_4)[-1]
     view = both.approvals.review(link)
     assert view.state == LinkState.VIEW_ONLY and view.form_token == ""
-    html = pages.review_page(view, link, catalogue())
+    html = api_pages.review_page(view, link, catalogue())
     assert "Tautan ini hanya untuk melihat." in html and "Ni Made Ayu Lestari" in html and "<form" not in html
     with pytest.raises(ViewOnlyLinkError):
         both.approvals.decide(link, "approve", "", form_token(link), CLIENT)

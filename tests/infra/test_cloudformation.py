@@ -696,7 +696,7 @@ def test_the_site_and_api_get_hsts_frame_and_content_type_protection(resources: 
     assert script_src and "'unsafe-inline'" not in script_src.group(1) and "'unsafe-eval'" not in policy
     for directive in ("default-src 'none'", "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'"):
         assert directive in policy
-    # The API's pages keep their own, stricter CSP (chalicelib/web/pages.py): CloudFront must not replace it.
+    # The API's pages keep their own, stricter CSP (chalicelib/web/api_pages.py): CloudFront must not replace it.
     api_csp = resources["ApiHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     assert api_csp["ContentSecurityPolicy"]["Override"] is False
 

@@ -16,8 +16,8 @@ from chalicelib.documents.verification import size_text
 from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import UPLOAD_TYPE_LABELS, UPLOAD_TYPES, Standard
 from chalicelib.templating import environment
+from chalicelib.web.api_pages import HEADERS
 from chalicelib.web.forms import render_form
-from chalicelib.web.pages import HEADERS
 
 DRAFT_COOKIE = "layanan_draf"
 

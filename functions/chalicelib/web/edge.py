@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from chalice.app import Response
 
-from chalicelib.web import pages
+from chalicelib.web import api_pages
 
 ORIGIN_HEADER = "X-Layanan-Origin"  # infra/template.yml sets it on the api origin (OriginCustomHeaders)
 MIN_SECRET_LENGTH = 32
@@ -54,6 +54,6 @@ def refusal(method: str, accept: str) -> Response:
         body = json.dumps({"message": " ".join((TITLE, *PARAGRAPHS))}, ensure_ascii=False)
         headers = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
     else:
-        body = pages.notice_page(TITLE, list(PARAGRAPHS))
-        headers = dict(pages.HEADERS)
+        body = api_pages.notice_page(TITLE, list(PARAGRAPHS))
+        headers = dict(api_pages.HEADERS)
     return Response(body="" if method == "HEAD" else body, status_code=403, headers=headers)
