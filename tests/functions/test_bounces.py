@@ -8,7 +8,7 @@ DynamoDB Local.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.applications.records import MessageKind
 from chalicelib.mail.bounces import parse_outbox_tag
@@ -18,6 +18,10 @@ from chalicelib.wiring import Services
 from tests.fakes.clock import FakeClock
 from tests.fakes.mailer import FakeMailer
 from tests.functions.factories import APPLICANT_EMAIL, OFFICER_1, OFFICER_4, app_client, submit
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
 
 CONFIGURATION_SET = "layanan-prod"
 
@@ -176,7 +180,7 @@ class RecordingSes:
 
 def test_ses_sends_name_the_configuration_set_and_tag_the_outbox_message() -> None:
     ses = RecordingSes()
-    mailer = SesMailer(ses, "Layanan <layanan@layanan.example>", CONFIGURATION_SET)
+    mailer = SesMailer(cast("SESV2Client", ses), "Layanan <layanan@layanan.example>", CONFIGURATION_SET)
     mailer.send(Email("a@contoh.id", "s", "t", "<p>t</p>", "<x@y>", outbox_id="DPTK-2026-000001/00001/00"))
     (request,) = ses.requests
     assert request["ConfigurationSetName"] == CONFIGURATION_SET

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -13,6 +13,10 @@ from moto import mock_aws
 from infra import deploy
 from infra.officers import store_directory
 from tests.functions.factories import OFFICERS_SAMPLE, catalogue, directory
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
+
 
 REGION = "ap-southeast-3"
 
@@ -152,7 +156,7 @@ def test_an_agency_parameter_must_hold_exactly_the_agency_it_is_named_after() ->
             return {"Parameters": [{"Name": "/layanan/prod/officers/a", "Value": "b:\n  roles: {}\n"}]}
 
     with pytest.raises(OfficerDirectoryError, match="tepat satu instansi, a"):
-        load_parameter(Ssm(), "/layanan/prod/officers")
+        load_parameter(cast("SSMClient", Ssm()), "/layanan/prod/officers")
 
 
 def test_the_daily_digest_is_opt_in_per_officer_of_the_agency() -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents.limits import DOWNLOAD_LINK_SECONDS, UPLOAD_FORM_SECONDS
 from chalicelib.documents.port import StoredObject, UploadTarget
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: types only
+    from mypy_boto3_s3 import S3Client
 
 
 class S3FileStore:
     """`client` signs the API's own calls; `browser_client`, when given, signs the links browsers follow
     (locally they reach the S3 server through another address than the API does)."""
 
-    def __init__(self, client: Any, bucket: str, browser_client: Any | None = None) -> None:
+    def __init__(self, client: S3Client, bucket: str, browser_client: S3Client | None = None) -> None:
         self._client = client
         self._browser = browser_client or client
         self._bucket = bucket

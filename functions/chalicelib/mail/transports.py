@@ -12,9 +12,12 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.contacts.emails import normalise_email
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: types only
+    from mypy_boto3_sesv2 import SESV2Client
 
 SMTP_TIMEOUT_SECONDS = 10.0
 OUTBOX_TAG = "outbox"  # SES message tag naming the outbox message; SES events carry it back
@@ -102,7 +105,7 @@ class SmtpMailer:
 class SesMailer:
     """Amazon SES v2. The sender's identity must be verified in the region (and out of the sandbox)."""
 
-    def __init__(self, client: Any, sender: str, configuration_set: str = "") -> None:
+    def __init__(self, client: SESV2Client, sender: str, configuration_set: str = "") -> None:
         self._client = client
         self._sender = sender
         self._configuration_set = configuration_set

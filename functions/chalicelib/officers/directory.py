@@ -30,11 +30,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from chalicelib.contacts.emails import normalise_email
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: types only
+    from mypy_boto3_ssm import SSMClient
 
 # Each officer of a step gets a token and a mail in the step's transaction (DynamoDB allows 100 items).
 MAX_OFFICERS_PER_ROLE = 20
@@ -149,7 +152,7 @@ def split_by_agency(text: str, source: str) -> dict[str, str]:
     return parts
 
 
-def stored_parameters(ssm_client: Any, path: str) -> Iterator[tuple[str, str]]:
+def stored_parameters(ssm_client: SSMClient, path: str) -> Iterator[tuple[str, str]]:
     """(name, decrypted value) of every parameter directly under `path`, page after page."""
     request: dict[str, Any] = {"Path": path.rstrip("/"), "Recursive": False, "WithDecryption": True}
     while True:
@@ -162,7 +165,7 @@ def stored_parameters(ssm_client: Any, path: str) -> Iterator[tuple[str, str]]:
         request["NextToken"] = token
 
 
-def load_parameter(ssm_client: Any, path: str) -> Directory:
+def load_parameter(ssm_client: SSMClient, path: str) -> Directory:
     """The directory stored under an SSM path: one SecureString per agency, named <path>/<agency id>."""
     agencies: dict[str, AgencyOfficers] = {}
     for name, value in stored_parameters(ssm_client, path):

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents.drafts import Draft, DraftConflictError, DraftFile, draft_hash
 from chalicelib.storage.table import TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, parse_timestamp, timestamp
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: types only
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 SORT_KEY = "DRAFT"
 
@@ -60,7 +63,7 @@ def decode(draft_id: str, item: dict[str, Any]) -> Draft:
 
 
 class DynamoDrafts:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
