@@ -376,3 +376,40 @@ DRAFT_SENT_TEXT: Final = (
 UPLOADS_UNAVAILABLE_TITLE: Final = "Unggah berkas belum tersedia"
 UPLOADS_UNAVAILABLE_TEXT: Final = "Tempat penyimpanan berkas belum disiapkan di server ini. Coba lagi nanti."
 DRAFT_FORM_TITLE: Final = "Ubah data permohonan {service}"
+
+# --- the application form's field checks (applications/validation.py); {label} is the field's label -------
+
+FIELD_UNKNOWN_SERVICE: Final = "Layanan tidak dikenal atau tidak menerima permohonan daring."
+FIELD_UNKNOWN: Final = "Isian '{name}' tidak dikenal untuk layanan ini."
+FIELD_CONSENT: Final = (
+    "Centang tanda bahwa Anda telah membaca pemberitahuan pelindungan data pribadi untuk melanjutkan."
+)
+FIELD_KEY_TOO_LONG: Final = "Kunci pengiriman terlalu panjang; muat ulang halaman formulir."
+FIELD_NIK_BIRTH_DATE: Final = ", yang mencatat tanggal lahir {date}"
+FIELD_BIRTH_DATE_MISMATCH: Final = "{label} tidak sesuai dengan {nik}{shown}. Periksa kembali keduanya."
+FIELD_CHECKBOX: Final = "{label}: centang atau kosongkan."
+FIELD_CHECKBOX_REQUIRED: Final = "Centang {label} untuk melanjutkan."
+FIELD_NOT_TEXT: Final = "{label} harus berupa teks."
+FIELD_TOO_LONG: Final = "{label} terlalu panjang (paling banyak {limit} karakter)."
+FIELD_CONTROL_CHARACTERS: Final = "{label} memuat karakter yang tidak diizinkan."
+FIELD_FOREIGN_DIGITS: Final = "{label} harus ditulis dengan angka 0–9; angka {digits} dari aksara lain tidak diterima."
+FIELD_NO_LETTER: Final = "{label} harus memuat huruf atau angka."
+FIELD_CHOOSE: Final = "Pilih {label}."
+FIELD_REQUIRED: Final = "{label} wajib diisi."
+FIELD_NIK_DIGITS: Final = "{label} harus 16 digit angka."
+FIELD_NIK_PROVINCE: Final = "{label} tidak sah: kode provinsi {code} tidak dikenal."
+FIELD_NIK_DATE: Final = "{label} tidak sah: digit ke-7 sampai ke-12 ({digits}) bukan tanggal lahir yang valid."
+FIELD_NIK_SERIAL: Final = "{label} tidak sah: nomor urut (4 digit terakhir) tidak boleh 0000."
+FIELD_EMAIL: Final = "{label} tidak sah, periksa lagi penulisannya (contoh: nama@contoh.id)."
+FIELD_DATE_INCOMPLETE: Final = "{label} belum lengkap: isi tanggal, bulan, dan tahun (contoh: {example})."
+FIELD_DATE_YEAR: Final = "{label}: tulis tahun dengan empat angka (contoh: {example})."
+FIELD_DATE_INVALID: Final = "{label} harus berupa tanggal yang valid (contoh: {example})."
+FIELD_DATE_FUTURE: Final = "{label} tidak boleh setelah hari ini."
+FIELD_DATE_TOO_EARLY: Final = "{label} tidak boleh sebelum tahun {year}."
+FIELD_DATE_RANGE: Final = "{label} harus antara tahun {first} dan {last}."
+FIELD_NUMBER: Final = "{label} harus berupa angka (contoh: 1500 atau 2,5)."
+FIELD_CHOICE: Final = "Pilih {label} dari pilihan yang tersedia."
+FIELD_PHONE: Final = (
+    "{label} tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890, atau nomor luar negeri"
+    " diawali + dan kode negara, misalnya +81 90 1234 5678."
+)

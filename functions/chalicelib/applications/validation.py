@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from chalicelib import messages as m
 from chalicelib.applications.characters import foreign_digits, has_letter_or_digit, narrow
 from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, FORM_KEY, is_checked
 from chalicelib.applications.requirement_answers import RequirementsAnswered, check_requirements
@@ -140,7 +141,7 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
     today = today or indonesian_today()
     standard = catalogue.find(application.service) if len(application.service) <= MAX_SERVICE_LENGTH else None
     if standard is None or standard.online is None:
-        raise ValidationError({SERVICE_KEY: "Layanan tidak dikenal atau tidak menerima permohonan daring."})
+        raise ValidationError({SERVICE_KEY: m.FIELD_UNKNOWN_SERVICE})
     errors: dict[str, str] = dict(application.parse_errors)
     values: list[tuple[str, str]] = []
     for form_field in standard.online.fields:
@@ -156,7 +157,7 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
     for name in application.fields:
         if standard.online.field(name) is None:
             shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "…"
-            errors.setdefault(name[:MAX_NAME_LENGTH], f"Isian '{shown}' tidak dikenal untuk layanan ini.")
+            errors.setdefault(name[:MAX_NAME_LENGTH], m.FIELD_UNKNOWN.format(name=shown))
     counts = None
     if application.documents is not None:
         counts = {
@@ -166,10 +167,10 @@ def validate_application(catalogue: Catalogue, application: Application, today: 
     if not application.consent:
         errors.setdefault(
             CONSENT_KEY,
-            "Centang tanda bahwa Anda telah membaca pemberitahuan pelindungan data pribadi untuk melanjutkan.",
+            m.FIELD_CONSENT,
         )
     if len(application.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-        errors.setdefault(FORM_KEY, "Kunci pengiriman terlalu panjang; muat ulang halaman formulir.")
+        errors.setdefault(FORM_KEY, m.FIELD_KEY_TOO_LONG)
     if errors:
         raise ValidationError(errors)
     email_field = next(f for f in standard.online.fields if f.type == "email")  # the parser requires one
@@ -190,8 +191,8 @@ def _cross_checks(standard: Standard, values: Mapping[str, str], today: date) ->
     if nik_matches_birth_date(number, birth_date):
         return {}
     encoded = nik_birth_date(number, today)
-    shown = f", yang mencatat tanggal lahir {long_date(encoded)}" if encoded else ""
-    return {born.name: f"{born.label} tidak sesuai dengan {nik.label}{shown}. Periksa kembali keduanya."}
+    shown = m.FIELD_NIK_BIRTH_DATE.format(date=long_date(encoded)) if encoded else ""
+    return {born.name: m.FIELD_BIRTH_DATE_MISMATCH.format(label=born.label, nik=nik.label, shown=shown)}
 
 
 def nik_matches_birth_date(nik: str, birth_date: date) -> bool:
@@ -207,47 +208,45 @@ def clean_value(form_field: FormField, raw: object, today: date | None = None) -
     if form_field.type == "checkbox":
         checked = is_checked(raw)
         if not checked and raw not in (None, False, "") and not (isinstance(raw, str) and not raw.strip()):
-            raise FieldError(f"{label}: centang atau kosongkan.")
+            raise FieldError(m.FIELD_CHECKBOX.format(label=label))
         if form_field.required and not checked:
-            raise FieldError(f"Centang {label.lower()} untuk melanjutkan.")
+            raise FieldError(m.FIELD_CHECKBOX_REQUIRED.format(label=label.lower()))
         return CHECKED if checked else ""
     if form_field.type == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = repr(raw) if isinstance(raw, float) else str(raw)
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        raise FieldError(f"{label} harus berupa teks.")
+        raise FieldError(m.FIELD_NOT_TEXT.format(label=label))
     if len(raw) > form_field.max_length * _RAW_SLACK + 20:
-        raise FieldError(f"{label} terlalu panjang (paling banyak {form_field.max_length} karakter).")
+        raise FieldError(m.FIELD_TOO_LONG.format(label=label, limit=form_field.max_length))
     text = _normalise_text(raw, multiline=form_field.type == "long_text")
     if not text:
         if form_field.required:
             raise FieldError(_required_message(form_field))
         return ""
     if _has_control_characters(text, multiline=form_field.type == "long_text"):
-        raise FieldError(f"{label} memuat karakter yang tidak diizinkan.")
+        raise FieldError(m.FIELD_CONTROL_CHARACTERS.format(label=label))
     if form_field.type in NUMERIC_TYPES:
         text = narrow(text)
         if foreign_digits(text):
-            raise FieldError(
-                f"{label} harus ditulis dengan angka 0–9; angka {foreign_digits(text)} dari aksara lain tidak diterima."
-            )
+            raise FieldError(m.FIELD_FOREIGN_DIGITS.format(label=label, digits=foreign_digits(text)))
     elif form_field.type in ("text", "long_text") and form_field.required and not has_letter_or_digit(text):
-        raise FieldError(f"{label} harus memuat huruf atau angka.")
+        raise FieldError(m.FIELD_NO_LETTER.format(label=label))
     if form_field.type == "date":
         value = check_date(form_field, text, today or indonesian_today())
     else:
         checker = _CHECKERS.get(form_field.type)
         value = checker(form_field, text) if checker else text
     if len(value) > form_field.max_length:
-        raise FieldError(f"{label} terlalu panjang (paling banyak {form_field.max_length} karakter).")
+        raise FieldError(m.FIELD_TOO_LONG.format(label=label, limit=form_field.max_length))
     return value
 
 
 def _required_message(form_field: FormField) -> str:
     if form_field.type == "choice":
-        return f"Pilih {form_field.label.lower()}."
-    return f"{form_field.label} wajib diisi."
+        return m.FIELD_CHOOSE.format(label=form_field.label.lower())
+    return m.FIELD_REQUIRED.format(label=form_field.label)
 
 
 def _normalise_text(raw: str, *, multiline: bool) -> str:
@@ -267,13 +266,13 @@ def check_nik(form_field: FormField, text: str) -> str:
     label = form_field.label
     nik = text.replace(" ", "")
     if not _NIK.match(nik):
-        raise FieldError(f"{label} harus 16 digit angka.")
+        raise FieldError(m.FIELD_NIK_DIGITS.format(label=label))
     if nik[:2] not in PROVINCES:
-        raise FieldError(f"{label} tidak sah: kode provinsi {nik[:2]} tidak dikenal.")
+        raise FieldError(m.FIELD_NIK_PROVINCE.format(label=label, code=nik[:2]))
     if nik_birth_date(nik) is None:
-        raise FieldError(f"{label} tidak sah: digit ke-7 sampai ke-12 ({nik[6:12]}) bukan tanggal lahir yang valid.")
+        raise FieldError(m.FIELD_NIK_DATE.format(label=label, digits=nik[6:12]))
     if nik[12:] == "0000":
-        raise FieldError(f"{label} tidak sah: nomor urut (4 digit terakhir) tidak boleh 0000.")
+        raise FieldError(m.FIELD_NIK_SERIAL.format(label=label))
     return nik
 
 
@@ -296,17 +295,14 @@ def nik_birth_date(nik: str, today: date | None = None) -> date | None:
 def check_phone(form_field: FormField, text: str) -> str:
     phone = normalise_phone(text)
     if phone is None:
-        raise FieldError(
-            f"{form_field.label} tidak sah. Tulis nomor Indonesia, misalnya 0812 3456 7890, atau nomor luar negeri "
-            "diawali + dan kode negara, misalnya +81 90 1234 5678."
-        )
+        raise FieldError(m.FIELD_PHONE.format(label=form_field.label))
     return phone
 
 
 def check_email(form_field: FormField, text: str) -> str:
     email = normalise_email(text)
     if email is None:
-        raise FieldError(f"{form_field.label} tidak sah, periksa lagi penulisannya (contoh: nama@contoh.id).")
+        raise FieldError(m.FIELD_EMAIL.format(label=form_field.label))
     return email
 
 
@@ -316,19 +312,19 @@ def check_date(form_field: FormField, text: str, today: date) -> str:
     parts = [part for part in _DATE_SEPARATORS.split(text) if part]
     readable = all(_DIGITS.match(part) or part.casefold() in _MONTH_NUMBERS for part in parts)
     if readable and len(parts) < 3:
-        raise FieldError(f"{label} belum lengkap: isi tanggal, bulan, dan tahun (contoh: {DATE_EXAMPLE}).")
+        raise FieldError(m.FIELD_DATE_INCOMPLETE.format(label=label, example=DATE_EXAMPLE))
     value = _read_date(parts) if readable and len(parts) == 3 else None
     if value is None:
         if readable and len(parts) == 3 and len(parts[2]) == 2 and len(parts[0]) <= 2:
-            raise FieldError(f"{label}: tulis tahun dengan empat angka (contoh: {DATE_EXAMPLE}).")
-        raise FieldError(f"{label} harus berupa tanggal yang valid (contoh: {DATE_EXAMPLE}).")
+            raise FieldError(m.FIELD_DATE_YEAR.format(label=label, example=DATE_EXAMPLE))
+        raise FieldError(m.FIELD_DATE_INVALID.format(label=label, example=DATE_EXAMPLE))
     if form_field.is_birth_date:
         if value > today:
-            raise FieldError(f"{label} tidak boleh setelah hari ini.")
+            raise FieldError(m.FIELD_DATE_FUTURE.format(label=label))
         if value < EARLIEST_DATE:
-            raise FieldError(f"{label} tidak boleh sebelum tahun {EARLIEST_DATE.year}.")
+            raise FieldError(m.FIELD_DATE_TOO_EARLY.format(label=label, year=EARLIEST_DATE.year))
     elif not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise FieldError(f"{label} harus antara tahun {EARLIEST_DATE.year} dan {LATEST_DATE.year}.")
+        raise FieldError(m.FIELD_DATE_RANGE.format(label=label, first=EARLIEST_DATE.year, last=LATEST_DATE.year))
     return value.isoformat()
 
 
@@ -352,13 +348,13 @@ def _read_date(parts: list[str]) -> date | None:
 def check_number(form_field: FormField, text: str) -> str:
     compact = text.replace(" ", "")
     if not _NUMBER.match(compact):
-        raise FieldError(f"{form_field.label} harus berupa angka (contoh: 1500 atau 2,5).")
+        raise FieldError(m.FIELD_NUMBER.format(label=form_field.label))
     return compact.replace(",", ".")
 
 
 def check_choice(form_field: FormField, text: str) -> str:
     if text not in form_field.choices:
-        raise FieldError(f"Pilih {form_field.label.lower()} dari pilihan yang tersedia.")
+        raise FieldError(m.FIELD_CHOICE.format(label=form_field.label.lower()))
     return text
 
 
