@@ -130,6 +130,15 @@ def submission_from(item: Mapping[str, Any]) -> Submission:
     )
 
 
+def client_fields(client: ClientInfo) -> dict[str, str]:
+    """Where a request came from, as an audit-trail item stores it (events of applications and complaints)."""
+    return {"ip": client.ip, "user_agent": client.user_agent, "forwarded_for": client.forwarded_for}
+
+
+def client_from(item: Mapping[str, Any]) -> ClientInfo:
+    return ClientInfo(str(item.get("ip", "")), str(item.get("user_agent", "")), str(item.get("forwarded_for", "")))
+
+
 def event_item(reference: str, e: Event) -> dict[str, Any]:
     return {
         "pk": f"SUB#{reference}",
@@ -141,9 +150,7 @@ def event_item(reference: str, e: Event) -> dict[str, Any]:
         "actor": e.actor,
         "role_name": e.role_name,
         "reason": e.reason,
-        "ip": e.client.ip,
-        "user_agent": e.client.user_agent,
-        "forwarded_for": e.client.forwarded_for,
+        **client_fields(e.client),
     }
 
 
@@ -156,7 +163,7 @@ def event_from(item: Mapping[str, Any]) -> Event:
         actor=str(item["actor"]),
         role_name=str(item.get("role_name", "")),
         reason=str(item.get("reason", "")),
-        client=ClientInfo(str(item.get("ip", "")), str(item.get("user_agent", "")), str(item.get("forwarded_for", ""))),
+        client=client_from(item),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.applications.records import ClientInfo
 from chalicelib.complaints.records import (
     Category,
     Complaint,
@@ -16,7 +15,7 @@ from chalicelib.complaints.records import (
     FigureRow,
 )
 from chalicelib.complaints.tickets import ticket_counter_code
-from chalicelib.storage.codecs import counter_key
+from chalicelib.storage.codecs import client_fields, client_from, counter_key
 from chalicelib.time.instants import parse_timestamp, timestamp
 
 
@@ -117,9 +116,7 @@ def complaint_event_item(ticket: str, e: ComplaintEvent) -> dict[str, Any]:
         "actor": e.actor,
         "role_name": e.role_name,
         "text": e.text,
-        "ip": e.client.ip,
-        "user_agent": e.client.user_agent,
-        "forwarded_for": e.client.forwarded_for,
+        **client_fields(e.client),
     }
 
 
@@ -131,7 +128,7 @@ def complaint_event_from(item: Mapping[str, Any]) -> ComplaintEvent:
         actor=str(item["actor"]),
         role_name=str(item.get("role_name", "")),
         text=str(item.get("text", "")),
-        client=ClientInfo(str(item.get("ip", "")), str(item.get("user_agent", "")), str(item.get("forwarded_for", ""))),
+        client=client_from(item),
     )
 
 
