@@ -103,6 +103,7 @@ def test_a_refused_file_is_named_on_the_page_and_sending_without_it_is_refused(
     assert "1 lbr Fotocopy KTP: isi berkas bukan PDF, JPG, atau PNG" in text
     refused = client.http.post(documents.replace("/berkas", "/kirim"), headers=FORM, body=b"")
     assert refused.status_code == 422 and "Unggah berkas untuk persyaratan nomor 1, 2, 3" in refused.body.decode()
+    assert 'id="ringkasan-galat" role="alert" tabindex="-1" autofocus' in refused.body.decode()  # one summary for all
 
 
 def test_the_same_browser_resumes_its_draft_and_an_unknown_one_is_not_found(client: Client) -> None:
