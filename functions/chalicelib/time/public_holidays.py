@@ -49,6 +49,7 @@ def holiday_names() -> dict[date, str]:
     return {date.fromisoformat(day): name for day, name in table.items()}
 
 
+@cache
 def national_closed_days() -> frozenset[date]:
     return frozenset(holiday_names())
 
