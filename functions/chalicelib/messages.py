@@ -291,6 +291,8 @@ SUBJECT_COMPLAINT_REQUEST: Final = "Pengaduan {ticket} perlu ditanggapi: {title}
 SUBJECT_COMPLAINT_ANSWER: Final = "Tanggapan atas pengaduan {ticket}: {title}"
 SUBJECT_COMPLAINT_REMINDER: Final = "Pengingat: pengaduan {ticket} belum dijawab: {title}"
 SUBJECT_COMPLAINT_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu tanggapan: {title}"
+SUBJECT_COMPLAINT_DECISION_REMINDER: Final = "Pengingat: pengaduan {ticket} belum diselesaikan: {title}"
+SUBJECT_COMPLAINT_DECISION_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu penyelesaian: {title}"
 
 # --- Survei Kepuasan Masyarakat (chalicelib/surveys/, templates/surveys/) ---
 SURVEY_TITLE: Final = "Survei Kepuasan Masyarakat"

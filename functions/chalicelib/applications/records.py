@@ -57,6 +57,8 @@ class MessageKind(StrEnum):
     COMPLAINT_ANSWER = "pengaduan_tanggapan"  # to the complainant: an answer or the reason for closing
     COMPLAINT_REMINDER = "pengaduan_pengingat"  # to the holding role: not answered yet (a fresh link)
     COMPLAINT_ESCALATION = "pengaduan_eskalasi"  # to the escalation role: still unanswered (no link)
+    COMPLAINT_DECISION_REMINDER = "pengaduan_pengingat_keputusan"  # to the holding role: not decided yet (a link)
+    COMPLAINT_DECISION_ESCALATION = "pengaduan_eskalasi_keputusan"  # to the escalation role: not decided (no link)
 
 
 class OutboxState(StrEnum):

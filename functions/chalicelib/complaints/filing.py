@@ -43,6 +43,7 @@ from chalicelib.complaints.texts import clean_text
 from chalicelib.complaints.tickets import is_ticket
 from chalicelib.contacts.emails import normalise_email
 from chalicelib.contacts.phones import normalise_phone
+from chalicelib.deadlines.timers import DeadlineTimer
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
@@ -310,6 +311,7 @@ class ComplaintService:
             seq = complaint.version + 1
             issued: tuple[ApprovalToken, ...] = ()
             queued: tuple[OutboxMessage, ...] = ()
+            timer: DeadlineTimer | None = None
             if resolved == "ya":
                 updated = replace(complaint, status=ComplaintStatus.CLOSED, resolved=True, version=seq, updated_at=now)
                 kind = ComplaintEventKind.RESOLVED
@@ -322,9 +324,11 @@ class ComplaintService:
                 issued, queued = issue_handler_links(
                     updated, COORDINATOR_STAGE, officers, seq, 0, now, self.nonces, self.secret
                 )
+                # open again: the decision deadline's mails still to come (complaints/reminders.py)
+                timer = next_complaint_timer(updated, self.catalogue().agency(complaint.agency_id), now)
             change = ComplaintChange(
                 ticket, complaint.version, "", now, updated, ComplaintEvent(seq, kind, now, COMPLAINANT, client=client),
-                issued, queued,
+                issued, queued, timer=timer,
             )  # fmt: skip
             try:
                 self.store.apply_complaint_change(change)

@@ -30,8 +30,18 @@ COMPLAINT_KINDS = frozenset(
         MessageKind.COMPLAINT_ANSWER,
         MessageKind.COMPLAINT_REMINDER,
         MessageKind.COMPLAINT_ESCALATION,
+        MessageKind.COMPLAINT_DECISION_REMINDER,
+        MessageKind.COMPLAINT_DECISION_ESCALATION,
     }
 )
+REMINDERS = {
+    MessageKind.COMPLAINT_REMINDER: m.SUBJECT_COMPLAINT_REMINDER,
+    MessageKind.COMPLAINT_DECISION_REMINDER: m.SUBJECT_COMPLAINT_DECISION_REMINDER,
+}
+ESCALATIONS = {
+    MessageKind.COMPLAINT_ESCALATION: m.SUBJECT_COMPLAINT_ESCALATION,
+    MessageKind.COMPLAINT_DECISION_ESCALATION: m.SUBJECT_COMPLAINT_DECISION_ESCALATION,
+}
 
 
 def handler_path(ticket: str, token: str) -> str:
@@ -70,20 +80,21 @@ class ComplaintMailComposer:
         title = complaint.service_title
         if message.kind == MessageKind.COMPLAINT_RECEIPT:
             subject = m.SUBJECT_COMPLAINT_RECEIPT.format(ticket=complaint.ticket, title=title)
-        elif message.kind == MessageKind.COMPLAINT_ESCALATION:  # no link: the escalation role asks the holder
-            subject = m.SUBJECT_COMPLAINT_ESCALATION.format(ticket=complaint.ticket, title=title)
+        elif message.kind in ESCALATIONS:  # no link: the escalation role asks the holder
+            subject = ESCALATIONS[message.kind].format(ticket=complaint.ticket, title=title)
             context["role_name"] = complaint.stage_role_name(message.step)
-        elif message.kind in (MessageKind.COMPLAINT_REQUEST, MessageKind.COMPLAINT_REMINDER):
+        elif message.kind == MessageKind.COMPLAINT_REQUEST or message.kind in REMINDERS:
             if not message.token_nonce:
                 raise ComplaintCompositionError(f"outbox {message.id} has no token nonce")
             token = tokens.derive(self.secret, tokens.REVIEW, message.token_nonce)
             if self.store.get_token_and_complaint(tokens.hash_token(token), complaint.ticket)[0] is None:
                 raise ComplaintCompositionError(f"outbox {message.id}: its link is not stored")
-            reminder = message.kind == MessageKind.COMPLAINT_REMINDER
-            subject = (m.SUBJECT_COMPLAINT_REMINDER if reminder else m.SUBJECT_COMPLAINT_REQUEST).format(
+            subject = REMINDERS.get(message.kind, m.SUBJECT_COMPLAINT_REQUEST).format(
                 ticket=complaint.ticket, title=title
             )
-            context["overdue"] = message.created_at >= complaint.first_answer_due
+            decision = message.kind == MessageKind.COMPLAINT_DECISION_REMINDER
+            due = complaint.decision_due if decision else complaint.first_answer_due
+            context["overdue"] = message.created_at >= due
             context["handler_url"] = self.base_url + handler_path(complaint.ticket, token)
             context["coordinator"] = message.step == COORDINATOR_STAGE
             context["role_name"] = complaint.stage_role_name(message.step)
