@@ -119,6 +119,22 @@ def test_every_row_of_the_krejcie_morgan_table_follows_its_formula() -> None:
         assert round(exact) == sample, population
 
 
+# The population/sample table as an agency publishes it under PermenPAN-RB 14/2017 (ikm.baritotimurkab.go.id,
+# "Tabel Populasi (N) dan Sampel (n)"): a secondary source, the regulation's own annex was not found here.
+PUBLISHED_ROWS = (
+    (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40), (50, 44), (55, 48),
+    (60, 52), (65, 56), (70, 59), (220, 140), (230, 144), (240, 148), (250, 152), (260, 155), (270, 159),
+    (280, 162), (290, 165), (300, 169), (320, 175), (340, 181), (360, 186), (380, 191), (1200, 291),
+    (1300, 297), (1400, 302), (1500, 306), (1600, 310), (1700, 313), (1800, 317), (1900, 320), (2000, 322),
+    (2200, 327), (2400, 331), (2600, 335), (2800, 338),
+)  # fmt: skip
+
+
+def test_the_minimum_sample_agrees_with_the_table_agencies_publish_under_the_regulation() -> None:
+    for population, sample in PUBLISHED_ROWS:
+        assert minimum_sample(population) == sample, population
+
+
 @pytest.mark.parametrize(
     ("population", "needed"),
     [(0, 0), (7, 7), (10, 10), (100, 80), (101, 86), (1000, 278), (1001, 285), (5_000_000, 384)],

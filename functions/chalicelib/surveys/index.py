@@ -9,6 +9,14 @@
 
 The sums are kept exact (fractions) and rounded once, to two decimals (half up), for display and grading:
 the intervals are written to two decimals.
+
+What could be checked here (2026-12): the regulation's own text and its annex were NOT found in the material
+available to the project's search tools, so neither an article nor the annex's worked example is cited or
+reproduced in a test. The formula above and the four grade intervals agree with what agencies publish under
+the regulation (e.g. ikm.baritotimurkab.go.id/tentang, "Dasar Hukum: Peraturan Menteri PANRB Nomor 14 Tahun
+2017": 88.31-100.00 A Sangat Baik, 76.61-88.30 B Baik, 65.00-76.60 C Kurang Baik, 25.00-64.99 D Tidak Baik),
+and the test of the minimum sample checks our Krejcie-Morgan rows against the same page's table; these are
+secondary sources, not the regulation.
 """
 
 from __future__ import annotations
