@@ -44,6 +44,7 @@ from typing import Any
 
 from chalicelib.applications.approvals import ApprovalService
 from chalicelib.applications.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
+from chalicelib.applications.retention import RetentionService
 from chalicelib.applications.submissions import SubmissionService
 from chalicelib.applications.tokens import DEFAULT_TTL_DAYS
 from chalicelib.complaints.filing import ComplaintService
@@ -250,7 +251,7 @@ class Services:
         )
         self.deadlines = DeadlineService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl,
-            complaints=complaint_deadlines,
+            complaints=complaint_deadlines, retention=RetentionService(self.store, self.files, self.clock),
         )  # fmt: skip
         self.digests = DigestService(self.store, self.catalogue, self.directory, self.clock)
         self.performance = PerformanceService(self.store, self.catalogue)

@@ -36,9 +36,10 @@ from chalicelib.surveys.records import SurveyEntry, TallyKey
 from chalicelib.surveys.semesters import Semester
 
 from tests.fakes.memory_complaints import ComplaintTables, MemoryComplaints
+from tests.fakes.memory_retention import MemoryRetention
 
 
-class MemoryStore(MemoryComplaints):  # complaints: memory_complaints.py
+class MemoryStore(MemoryComplaints, MemoryRetention):  # complaints: memory_complaints.py; erasure: memory_retention.py
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.submissions: dict[str, Submission] = {}

@@ -118,7 +118,8 @@ def test_nothing_is_sent_for_an_application_decided_before_its_timer(both: Servi
     mailer = both.mailer
     assert isinstance(mailer, FakeMailer)
     decide(both, links_for(mailer, OFFICER_1)[0], "reject", "Berkas tidak lengkap sama sekali.")
-    assert both.store.get_timer(receipt.reference) is None  # removed by the deciding transaction
+    timer = both.store.get_timer(receipt.reference)  # replaced by the deciding transaction with the erasure's
+    assert timer is not None and timer.kind == TimerKind.PURGE  # (applications/retention.py): no mail is left
     assert tick(both, clock, datetime(2026, 1, 20, 3, 0, tzinfo=UTC)) == 0
     assert [e.subject for e in mailer.sent if e.subject.startswith((REMINDER, OVERDUE, ESCALATION))] == []
 

@@ -31,6 +31,7 @@ from chalicelib.applications.records import (
     SubmissionStatus,
     TokenUse,
 )
+from chalicelib.applications.retention import purge_timer
 from chalicelib.applications.validation import ValidationError
 from chalicelib.deadlines.planning import first_timer
 from chalicelib.deadlines.timers import DeadlineTimer
@@ -382,6 +383,7 @@ class ApprovalService:
             updated = replace(submission, status=status, version=seq, updated_at=now, decision_reason=reason)
             agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)
             counters = decided(updated, now, calendar_of(agency.office_hours if agency else OfficeHours()))
+            timer = purge_timer(updated, agency, now)  # erased after the agency's retention period (retention.py)
             queued = (
                 OutboxMessage(
                     submission.reference, seq, 0, MessageKind.DECISION, submission.applicant_email, now, now, step

@@ -118,6 +118,9 @@ class Submission:
     returned_at: datetime | None = None
     paused_minutes: int = 0
     documents: tuple[DraftFile, ...] = ()  # the verified files, by Persyaratan item (issue 12's draft flow)
+    # When its personal data and files were erased, the agency's retention period after its final state
+    # (applications/retention.py); only what statistics need is left.
+    purged_at: datetime | None = None
 
     @property
     def steps(self) -> int:

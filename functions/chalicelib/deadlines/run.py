@@ -17,6 +17,7 @@ from datetime import datetime
 
 from chalicelib.applications import tokens
 from chalicelib.applications.records import ApprovalToken, MessageKind, OutboxMessage, Submission
+from chalicelib.applications.retention import RetentionService
 from chalicelib.complaints.reminders import ComplaintDeadlines
 from chalicelib.complaints.tickets import is_ticket
 from chalicelib.deadlines.firing import TimerFiring
@@ -84,6 +85,7 @@ class DeadlineService:
     secret: bytes
     token_ttl_days: int
     complaints: ComplaintDeadlines | None = None  # a complaint's timer (complaints/reminders.py)
+    retention: RetentionService | None = None  # a final application's purge timer (applications/retention.py)
 
     def run(self) -> int:
         """Fire the timers due now, batch after batch (a fired timer's next mail may be due too: the run asks
@@ -101,6 +103,8 @@ class DeadlineService:
         """Queue the timer's mails and advance it; False when another run or a decision got there first."""
         if self.complaints is not None and is_ticket(timer.reference):
             return self.complaints.fire(timer)
+        if timer.kind == TimerKind.PURGE:  # never the "decided: nothing is sent" below, which would drop it
+            return self.retention.purge(timer) if self.retention is not None else False
         submission = self.store.get_submission(timer.reference)
         agency = next((a for a in self.catalogue().agencies if submission and a.id == submission.agency_id), None)
         if submission is None or not submission.is_open or agency is None:

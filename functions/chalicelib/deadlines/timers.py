@@ -4,6 +4,7 @@ One timer item per open application that has a due time (storage: pk SUB#<refere
 index under its own partition keyed by fire time, storage/table.py). It is written in the transaction that
 creates the application or moves it to another step, removed by the one that decides it, and advanced by the
 scheduled run that sends its mail (deadlines/run.py): so a run reads only the timers that are due.
+The transaction that makes an application final puts its purge timer in the same item instead (retention.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class TimerKind(StrEnum):
     DECISION_REMINDER = "pengingat_keputusan"
     DECISION_OVERDUE = "lewat_batas_keputusan"
     DECISION_ESCALATION = "eskalasi_keputusan"
+    PURGE = "hapus_data"  # the retention period after the final state has passed: erase (applications/retention.py)
 
     @property
     def rank(self) -> int:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from chalicelib.contacts.emails import normalise_email
+from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.schema import (
     AGENCY_CODE,
     ANSWER_ID,
@@ -24,8 +26,10 @@ from chalicelib.standard.schema import (
     DURATION_UNITS,
     FIELD_NAME,
     FIELD_TYPES,
+    MAX_RETENTION_DAYS,
     MAX_UPLOAD_FILES,
     MAX_UPLOAD_MB,
+    MIN_RETENTION_DAYS,
     REQUIREMENT_ACTIONS,
     RESERVED_FIELD_NAMES,
     SLUG,
@@ -38,6 +42,7 @@ from chalicelib.standard.schema import (
     ComplaintHandling,
     Component,
     Condition,
+    DataProtection,
     DeadlinePolicy,
     Duration,
     FormField,
@@ -252,7 +257,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     reader.keys(
         data,
         {"name", "short_name", "code", "address", "complaint_channels", "roles"},
-        {"office_hours", "complaints", "deadlines", "maklumat"},
+        {"office_hours", "complaints", "deadlines", "maklumat", "data_protection"},
     )
     agency_id = path.parent.name
     if not SLUG.match(agency_id):
@@ -290,6 +295,7 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
     office_hours = _office_hours(reader, data) if "office_hours" in data else OfficeHours()
     deadlines = _deadlines(reader, data, roles) if "deadlines" in data else DeadlinePolicy()
     complaints = _complaint_handling(reader, data, roles) if "complaints" in data else None
+    data_protection = _data_protection(reader, data) if "data_protection" in data else DataProtection()
     reader.raise_if_any()
     return Agency(
         id=agency_id,
@@ -304,7 +310,47 @@ def parse_agency(path: Path, display_name: str | None = None) -> Agency:
         office_hours=office_hours,
         deadlines=deadlines,
         complaints=complaints,
+        data_protection=data_protection,
     )
+
+
+def _data_protection(reader: _Reader, data: _Mapping) -> DataProtection:
+    """data_protection: {retention_days: 365, contact: ppid@contoh.go.id} (each optional; UU 27/2022)."""
+    block = data["data_protection"]
+    line = data.key_lines["data_protection"]
+    if not isinstance(block, _Mapping):
+        reader.problem(line, "'data_protection' harus berisi 'retention_days' atau 'contact'")
+        return DataProtection()
+    reader.keys(block, set(), {"retention_days", "contact"}, "data_protection")
+    default = DataProtection()
+    days = block.get("retention_days", default.retention_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+        maximum = f"{MAX_RETENTION_DAYS:,}".replace(",", ".")
+        reader.problem(
+            block.key_lines.get("retention_days", line),
+            f"data_protection: 'retention_days' harus bilangan bulat {MIN_RETENTION_DAYS} sampai {maximum}"
+            f" (hari setelah keputusan), bukan '{days}'",
+        )
+        days = default.retention_days
+    contact = reader.text(block, "contact") if "contact" in block else ""
+    href = _contact_href(contact) if contact else ""
+    if contact and not href:
+        reader.problem(
+            block.key_lines["contact"],
+            f"data_protection: 'contact' '{contact[:80]}' harus alamat email, nomor telepon, atau alamat https://",
+        )
+    return DataProtection(days, contact, href)
+
+
+def _contact_href(contact: str) -> str:
+    """mailto:, tel: or the https:// page itself; "" when the contact is none of them."""
+    if contact.startswith("https://") and " " not in contact and len(contact) > len("https://x.id"):
+        return contact
+    email = normalise_email(contact)
+    if email is not None:
+        return f"mailto:{email}"
+    phone = normalise_phone(contact)
+    return f"tel:{phone}" if phone is not None else ""
 
 
 _COMPLAINT_DEADLINE = re.compile(r"^([0-9]{1,3}) (hari kerja|hari)$")

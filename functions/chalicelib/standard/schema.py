@@ -167,6 +167,26 @@ class DeadlinePolicy:
     escalation_role: str = ""
 
 
+# How long an application's personal data and files are kept after its final state (approved, rejected, closed),
+# when `_agency.yml` sets no `data_protection.retention_days`: one year. The bounds: at least 60 days, so the
+# applicant can still read the decision and object, and every officer's link (7 days, then a 30-day grace) has
+# expired by DynamoDB's TTL before the purge; at most ten years.
+DEFAULT_RETENTION_DAYS = 365
+MIN_RETENTION_DAYS = 60
+MAX_RETENTION_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class DataProtection:
+    """`data_protection:` in _agency.yml (UU 27/2022): how many days after its final state an application's
+    personal data and files are deleted (applications/retention.py), and where applicants send data-protection
+    requests (an email address, a phone number or an https:// page; "" refers them to the complaint channels)."""
+
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    contact: str = ""
+    contact_href: str = ""  # mailto:, tel: or the page itself, checked when the file is read
+
+
 @dataclass(frozen=True)
 class Agency:
     id: str
@@ -181,6 +201,7 @@ class Agency:
     office_hours: OfficeHours = OfficeHours()
     deadlines: DeadlinePolicy = DeadlinePolicy()
     complaints: ComplaintHandling | None = None  # None: no online complaint form
+    data_protection: DataProtection = DataProtection()  # retention and the data-protection contact (UU 27/2022)
 
     def role(self, role_id: str) -> Role | None:
         return next((role for role in self.roles if role.id == role_id), None)

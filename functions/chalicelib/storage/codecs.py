@@ -89,6 +89,7 @@ def submission_item(s: Submission) -> dict[str, Any]:
         "decision_reason": s.decision_reason,
         "returned_at": timestamp(s.returned_at) if s.returned_at else "",
         "paused_minutes": s.paused_minutes,
+        "purged_at": timestamp(s.purged_at) if s.purged_at else "",  # erased after retention (retention.py)
         **waiting_index(s),  # open: indexed by the role it waits for (the daily digest)
         "documents": [
             {"item": d.item, "slot": d.slot, "key": d.key, "kind": d.kind, "size": d.size, "pages": d.pages or 0}
@@ -121,6 +122,7 @@ def submission_from(item: Mapping[str, Any]) -> Submission:
         decision_reason=str(item.get("decision_reason", "")),
         returned_at=_optional_time(item.get("returned_at")),
         paused_minutes=int(item.get("paused_minutes", 0)),
+        purged_at=_optional_time(item.get("purged_at")),
         documents=tuple(
             DraftFile(
                 int(d["item"]), int(d["slot"]), str(d["key"]), str(d["kind"]), int(d["size"]), int(d["pages"]) or None

@@ -65,6 +65,7 @@ from chalicelib.storage.deadline_codecs import (
     waiting_partition,
 )
 from chalicelib.storage.dynamo_complaints import DynamoComplaints, versioned_key
+from chalicelib.storage.dynamo_retention import DynamoRetention
 from chalicelib.storage.performance_codecs import counter_from, counter_update
 from chalicelib.storage.port import ConflictError, DuplicateRequestError, StorageError, StoreUnavailableError
 from chalicelib.storage.survey_codecs import (
@@ -111,7 +112,7 @@ _NAME = re.compile(r"#(\w+)")
 # --- the DynamoDB implementation ------------------------------------------------------------------------
 
 
-class DynamoStore(DynamoComplaints):  # complaints: storage/dynamo_complaints.py
+class DynamoStore(DynamoComplaints, DynamoRetention):  # complaints, erasure: dynamo_complaints.py, dynamo_retention.py
     def __init__(self, client: DynamoDBClient, table: str, reference_block: int = REFERENCE_BLOCK) -> None:
         self._client = client
         self._table = table

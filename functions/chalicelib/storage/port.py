@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from chalicelib.applications.erasure import ErasureStore
 from chalicelib.applications.mail_problems import MailProblem
 from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import (
@@ -58,9 +59,9 @@ class StoreUnavailableError(StorageError):
     not have been applied (a timeout), which the caller cannot tell: retry with the same idempotency key."""
 
 
-class Store(ComplaintStore, Protocol):
+class Store(ComplaintStore, ErasureStore, Protocol):
     """The operations the services need; DynamoStore and the tests' MemoryStore implement them (complaints'
-    operations: complaints/store.py)."""
+    operations: complaints/store.py; erasing after the retention period: applications/erasure.py)."""
 
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
 
