@@ -18,16 +18,22 @@ TO ?=
 LIST ?=
 IGNORE_CSP ?=
 
-.PHONY: package deploy publish officers rollback
+.PHONY: package deploy publish officers rollback deploy-deps
+
+# The AWS CRT (the `deploy` extra): publishing writes the site's paths to CloudFront KeyValueStore (SigV4A).
+.venv/.deploy-installed: .venv/.installed constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,deploy]'
+	touch $@
+deploy-deps: .venv/.deploy-installed
 
 package: deps
 	$(PY) -m infra.package --stage $(STAGE)
 
-deploy: package site
+deploy: package site deploy-deps
 	$(PY) -m infra.deploy stack --stage $(STAGE) $(foreach p,$(PARAMS),--parameter $(p)) $(if $(YES),--yes)
 	$(PY) -m infra.publish --stage $(STAGE)
 
-publish: site
+publish: site deploy-deps
 	$(PY) -m infra.publish --stage $(STAGE)
 
 officers: deps

@@ -12,6 +12,9 @@
 - Before anything is uploaded, the site's inline scripts are checked against the Content-Security-Policy
   the deployed stack makes CloudFront send: a theme upgrade that changes them must first be deployed
   with the new hashes (infra/template.yml, SiteHeaders), or browsers would refuse to run them.
+- The keys the bucket serves after the publish are written to the stack's CloudFront KeyValueStore of
+  published paths (infra/site_paths.py): new ones once their files are uploaded, removed ones before their
+  files are deleted. The site behaviour's functions answer every other path with the 404 page, status 404.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from infra import site_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
@@ -239,12 +244,14 @@ def make_plan(files: Iterable[LocalFile], remote: Mapping[str, str], *, force: b
 class Target:
     bucket: str
     distribution: str
+    paths: str = ""  # the ARN of the KeyValueStore of published paths ("": a stack from before it existed)
 
 
 @dataclass(frozen=True)
 class Result:
     plan: Plan
     invalidation: str | None
+    paths: site_paths.PathsChange | None = None
 
 
 def publish(
@@ -254,10 +261,12 @@ def publish(
     site: Path,
     policy: str,
     *,
+    paths_store: Any = None,
     force: bool = False,
     dry_run: bool = False,
     log: Any = print,
 ) -> Result:
+    """`paths_store`: a cloudfront-keyvaluestore client, needed when the target has a store of paths."""
     if not (site / "index.html").is_file():
         raise PublishError(f"{site} has no index.html: run `make site` first")
     blocked = scripts_blocked(policy, site)
@@ -267,17 +276,30 @@ def publish(
             "the CloudFront Content-Security-Policy would block inline scripts of this build. Add them to "
             "script-src in infra/template.yml (SiteHeaders), `make deploy`, then publish:\n  " + listed
         )
-    plan = make_plan(local_files(site), remote_etags(s3, target.bucket), force=force)
+    files = list(local_files(site))
+    plan = make_plan(files, remote_etags(s3, target.bucket), force=force)
+    paths = None
+    if target.paths:
+        if paths_store is None:
+            raise PublishError(f"the stack has a store of published paths ({target.paths}): pass its client")
+        served = [f.key for f in files] + plan.kept  # what the bucket serves once this publish is done
+        try:
+            site_paths.check_keys(served)
+        except site_paths.SitePathsError as error:
+            raise PublishError(str(error)) from None
+        paths = site_paths.plan_change(site_paths.stored_keys(paths_store, target.paths), served)
     log(
         f"s3://{target.bucket}: {len(plan.upload)} to upload, {len(plan.delete)} to delete, "
         f"{plan.unchanged} unchanged, {len(plan.kept)} old hashed assets kept"
     )
+    if paths is not None:
+        site_paths.describe(paths, target.paths, log)
     if dry_run:
         for file in plan.upload:
             log(f"  upload {file.key}  ({file.content_type}; {file.cache_control})")
         for key in plan.delete:
             log(f"  delete {key}")
-        return Result(plan, None)
+        return Result(plan, None, paths)
     for file in plan.upload:
         s3.put_object(
             Bucket=target.bucket,
@@ -287,6 +309,9 @@ def publish(
             CacheControl=file.cache_control,
             ContentMD5=base64.b64encode(bytes.fromhex(file.md5)).decode("ascii"),
         )
+    if paths is not None:  # new paths once their files are there; removed ones before their files go
+        site_paths.apply_puts(paths_store, target.paths, paths)
+        site_paths.apply_deletes(paths_store, target.paths, paths)
     for start in range(0, len(plan.delete), 1000):
         batch = plan.delete[start : start + 1000]
         s3.delete_objects(Bucket=target.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
@@ -303,7 +328,7 @@ def publish(
         log(f"CloudFront {target.distribution}: invalidation {invalidation} of /* (edges refresh within minutes)")
     else:
         log("Nothing changed: no invalidation.")
-    return Result(plan, invalidation)
+    return Result(plan, invalidation, paths)
 
 
 def stack_target_and_policy(session: Any, stage: str) -> tuple[Target, str]:
@@ -319,10 +344,22 @@ def stack_target_and_policy(session: Any, stage: str) -> tuple[Target, str]:
             f"cannot read stack {name} ({error}); is it deployed (`make deploy STAGE={stage}`)?"
         ) from None
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    target = Target(outputs["SiteBucketName"], outputs["DistributionId"])
+    target = Target(outputs["SiteBucketName"], outputs["DistributionId"], outputs.get("SitePathsArn", ""))
     deployed = cloudformation.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
     template = deployed if isinstance(deployed, dict) else load_template(str(deployed))
     return target, site_policy(template)
+
+
+def paths_client(session: Any) -> Any:
+    """The KeyValueStore data plane: global, signed with SigV4A, which needs the AWS CRT (`awscrt`)."""
+    try:
+        import awscrt  # noqa: F401
+    except ImportError:
+        raise PublishError(
+            "writing the site's paths to CloudFront KeyValueStore needs the AWS CRT: "
+            ".venv/bin/python -m pip install -c constraints.txt -e '.[deploy]' (make publish does it)"
+        ) from None
+    return session.client("cloudfront-keyvaluestore", region_name="us-east-1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             target,
             args.site,
             policy,
+            paths_store=paths_client(session) if target.paths else None,
             force=args.force,
             dry_run=args.dry_run,
         )

@@ -12,7 +12,6 @@ import functools
 import json
 import logging
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -401,8 +400,7 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     assert "host" not in forwarded
     assert CONFIG["environment_variables"]["LAYANAN_CLIENT_IP_HEADER"].lower() in forwarded
     assert policy["QueryStringsConfig"]["QueryStringBehavior"] == "all"  # the status page's key
-    # Only 403 (S3's answer for a missing key) is turned into the site's 404 page: the API's 404/410 pass.
-    assert [e["ErrorCode"] for e in config["CustomErrorResponses"]] == [403]
+    # The site's missing paths become its 404 page on the site behaviour only: test_site_paths.py.
 
 
 def test_only_the_published_performance_is_cached_at_the_edge_five_minutes_keyed_by_format(
@@ -625,40 +623,7 @@ def test_the_unsent_mail_metric_filters_match_what_the_outbox_logs(
     assert filter_groups == {resources["DeliverOutbox"]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]}
 
 
-# --- the directory-index function -----------------------------------------------------------------------------
-
-
-EDGE_HARNESS = """
-const fs = require('fs');
-eval(fs.readFileSync(process.argv[1], 'utf8'));
-const cases = JSON.parse(process.argv[2]);
-console.log(JSON.stringify(cases.map(([uri, querystring]) => handler({request: {uri, querystring, headers: {}}}))));
-"""
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_the_edge_function_serves_directory_pages_and_redirects_to_the_slash_form(
-    resources: dict[str, Any], tmp_path: Path
-) -> None:
-    code = tmp_path / "index.js"
-    code.write_text(resources["DirectoryIndex"]["Properties"]["FunctionCode"], encoding="utf-8")
-    cases = [
-        ["/", {}],
-        ["/disperinaker-klungkung/rekomendasi-paspor/", {}],
-        ["/disperinaker-klungkung", {"utm_source": {"value": "wa"}}],
-        ["/assets/javascripts/permohonan.js", {}],
-        ["/404.html", {}],
-    ]
-    result = subprocess.run(
-        ["node", "-e", EDGE_HARNESS, str(code), json.dumps(cases)], capture_output=True, text=True, check=True
-    )
-    root, page, folder, asset, missing = json.loads(result.stdout)
-    assert root["uri"] == "/index.html"
-    assert page["uri"] == "/disperinaker-klungkung/rekomendasi-paspor/index.html"
-    assert folder["statusCode"] == 301
-    assert folder["headers"]["location"]["value"] == "/disperinaker-klungkung/?utm_source=wa"
-    assert asset["uri"] == "/assets/javascripts/permohonan.js"
-    assert missing["uri"] == "/404.html"
+# --- the directory-index function: tests/infra/test_site_paths.py --------------------------------------------
 
 
 # --- security headers and the site's CSP --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -43,6 +44,8 @@ from infra import deploy, edge, parameters
 from infra import stack as cfn
 from infra.aws import Aws, DeployError
 from infra.publish import IMMUTABLE, SHORT, Target, publish, site_policy
+from infra.site_paths import COMPLETE
+from tests.fakes.key_value_store import FakeKeyValueStore
 from tests.infra.test_cloudformation import (
     ACCOUNT,
     REGION,
@@ -220,7 +223,7 @@ def distribution_config(config: Mapping[str, Any], reference: str) -> dict[str, 
     certificate = dict(config["ViewerCertificate"])
     certificate["ACMCertificateArn"] = certificate.pop("AcmCertificateArn")
     certificate["SSLSupportMethod"] = certificate.pop("SslSupportMethod")
-    errors = [{**e, "ResponseCode": str(e["ResponseCode"])} for e in config["CustomErrorResponses"]]
+    errors = [{**e, "ResponseCode": str(e["ResponseCode"])} for e in config.get("CustomErrorResponses", [])]
     return {
         "CallerReference": reference,
         "Comment": config["Comment"],
@@ -534,12 +537,21 @@ def _oac(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
     return {"Ref": created["OriginAccessControl"]["Id"], "Id": created["OriginAccessControl"]["Id"]}
 
 
+@creates("AWS::CloudFront::KeyValueStore")
+def _key_value_store(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
+    created = stack.clients("cloudfront").create_key_value_store(Name=p["Name"], Comment=p.get("Comment", ""))
+    store = created["KeyValueStore"]
+    return {"Ref": store["Name"], "Arn": store["ARN"], "Id": store["Id"], "Status": store["Status"]}
+
+
 @creates("AWS::CloudFront::Function")
 def _edge_function(stack: Stack, logical: str, p: dict[str, Any]) -> dict[str, Any]:
+    config = {"Comment": p["FunctionConfig"]["Comment"], "Runtime": p["FunctionConfig"]["Runtime"]}
+    stores = p["FunctionConfig"].get("KeyValueStoreAssociations", [])
+    if stores:
+        config["KeyValueStoreAssociations"] = quantity([{"KeyValueStoreARN": s["KeyValueStoreARN"]} for s in stores])
     created = stack.clients("cloudfront").create_function(
-        Name=p["Name"],
-        FunctionConfig={"Comment": p["FunctionConfig"]["Comment"], "Runtime": p["FunctionConfig"]["Runtime"]},
-        FunctionCode=p["FunctionCode"].encode("utf-8"),
+        Name=p["Name"], FunctionConfig=config, FunctionCode=p["FunctionCode"].encode("utf-8")
     )
     arn = created["FunctionSummary"]["FunctionMetadata"]["FunctionARN"]
     return {"Ref": arn, "FunctionMetadata.FunctionARN": arn, "FunctionARN": arn}
@@ -907,6 +919,22 @@ def test_the_distribution_sends_api_paths_to_the_rehearsed_api_and_the_rest_to_t
     assert allow["Condition"]["StringEquals"]["AWS:SourceArn"].endswith(f"distribution/{stack.ref('Distribution')}")
 
 
+def test_no_error_response_replaces_an_api_answer_and_the_site_functions_read_the_published_paths(
+    stack: Stack,
+) -> None:
+    cloudfront = stack.clients("cloudfront")
+    config = cloudfront.get_distribution_config(Id=stack.ref("Distribution"))["DistributionConfig"]
+    assert config["CustomErrorResponses"]["Quantity"] == 0  # moto keeps them: none would replace a 403 page
+    # moto drops a behaviour's FunctionAssociations (test_site_paths.py checks the template's: the site's only).
+    store = stack.physical["SitePaths"]["Arn"]
+    assert cloudfront.describe_key_value_store(Name=stack.ref("SitePaths"))["KeyValueStore"]["ARN"] == store
+    for logical in ("DirectoryIndex", "NotFoundStatus"):
+        name = stack.properties(logical)["Name"]
+        function = cloudfront.describe_function(Name=name)["FunctionSummary"]["FunctionConfig"]
+        assert function["Runtime"] == "cloudfront-js-2.0"
+        assert [s["KeyValueStoreARN"] for s in function["KeyValueStoreAssociations"]["Items"]] == [store]
+
+
 def test_the_packaged_code_takes_an_application_and_the_outbox_mails_it_through_ses(rehearsal: Rehearsal) -> None:
     assert application_flow(rehearsal).startswith("/api/status/DPTK-")
 
@@ -1033,15 +1061,34 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_publishing_uploads_with_content_types_and_cache_headers_then_invalidates(stack: Stack, site: Path) -> None:
+def site_target(stack: Stack) -> Target:
+    return Target(stack.ref("SiteBucket"), stack.ref("Distribution"), stack.physical["SitePaths"]["Arn"])
+
+
+@pytest.fixture(scope="module")
+def paths_store(stack: Stack) -> FakeKeyValueStore:
+    """The store's data plane (moto models only its creation): the same store for every publish below."""
+    return FakeKeyValueStore(stack.physical["SitePaths"]["Arn"])
+
+
+def test_publishing_uploads_with_content_types_and_cache_headers_then_invalidates(
+    stack: Stack, site: Path, paths_store: FakeKeyValueStore
+) -> None:
     s3, cloudfront = stack.clients("s3"), stack.clients("cloudfront")
-    target = Target(stack.ref("SiteBucket"), stack.ref("Distribution"))
+    target = site_target(stack)
     policy = site_policy(stack.template)
     logged: list[str] = []
 
-    first = publish(s3, cloudfront, target, site, policy, log=logged.append)
+    first = publish(s3, cloudfront, target, site, policy, paths_store=paths_store, log=logged.append)
     files = [p for p in site.rglob("*") if p.is_file()]
     assert len(first.plan.upload) == len(files) and first.invalidation
+    # The store of published paths names exactly what the bucket serves, and says it is complete.
+    served = {item["Key"] for item in s3.list_objects_v2(Bucket=target.bucket, MaxKeys=1000)["Contents"]}
+    assert len(served) == len(files) < 1000
+    assert set(paths_store.keys) == served | {COMPLETE}
+    puts = [key for batch, _ in paths_store.updates for key in batch]
+    assert puts[-1] == COMPLETE and puts.count(COMPLETE) == 1  # last: complete only once every path is in
+    assert max(len(batch) for batch, _ in paths_store.updates) <= 50  # small all-or-nothing requests
 
     def head(key: str) -> dict[str, Any]:
         return dict(s3.head_object(Bucket=target.bucket, Key=key))
@@ -1061,17 +1108,21 @@ def test_publishing_uploads_with_content_types_and_cache_headers_then_invalidate
     kinds = [key.endswith(".html") for key in (f.key for f in first.plan.upload)]
     assert kinds == sorted(kinds)
 
-    # Nothing changed: nothing uploaded, no invalidation.
-    again = publish(s3, cloudfront, target, site, policy, log=logged.append)
+    # Nothing changed: nothing uploaded, no invalidation, no write to the store.
+    writes = len(paths_store.updates)
+    again = publish(s3, cloudfront, target, site, policy, paths_store=paths_store, log=logged.append)
     assert (again.plan.upload, again.plan.delete, again.invalidation) == ([], [], None)
+    assert len(paths_store.updates) == writes
 
     # One page edited, one removed: only those, one invalidation of everything.
     index = site / "index.html"
     index.write_text(index.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
     (site / "dinsospm-tarakan" / "pmbs" / "index.html").unlink()
-    third = publish(s3, cloudfront, target, site, policy, log=logged.append)
+    third = publish(s3, cloudfront, target, site, policy, paths_store=paths_store, log=logged.append)
     assert [f.key for f in third.plan.upload] == ["index.html"]
     assert third.plan.delete == ["dinsospm-tarakan/pmbs/index.html"]
+    assert paths_store.updates[writes:] == [([], ["dinsospm-tarakan/pmbs/index.html"])]  # its path is gone too
+    assert "dinsospm-tarakan/pmbs/index.html" not in paths_store.keys and "index.html" in paths_store.keys
     invalidations = cloudfront.list_invalidations(DistributionId=target.distribution)["InvalidationList"]
     assert invalidations["Quantity"] == 2
     assert any("invalidation" in line for line in logged)
@@ -1081,12 +1132,34 @@ def test_publishing_refuses_a_build_whose_inline_scripts_the_deployed_csp_would_
     from infra.publish import PublishError
 
     s3, cloudfront = stack.clients("s3"), stack.clients("cloudfront")
-    target = Target(stack.ref("SiteBucket"), stack.ref("Distribution"))
+    target = site_target(stack)
     before = s3.list_objects_v2(Bucket=target.bucket).get("KeyCount", 0)
     old_policy = re.sub(r"'sha256-[^']+'", "", site_policy(stack.template))
+    store = FakeKeyValueStore(target.paths)
     with pytest.raises(PublishError, match="would block inline scripts"):
-        publish(s3, cloudfront, target, site, old_policy, log=lambda _: None)
+        publish(s3, cloudfront, target, site, old_policy, paths_store=store, log=lambda _: None)
     assert s3.list_objects_v2(Bucket=target.bucket).get("KeyCount", 0) == before
+    assert store.updates == []
+
+
+def test_publishing_refuses_a_file_path_the_store_of_paths_cannot_hold_before_uploading_anything(
+    stack: Stack, site: Path, tmp_path: Path
+) -> None:
+    from infra.publish import PublishError
+
+    s3, cloudfront = stack.clients("s3"), stack.clients("cloudfront")
+    target = site_target(stack)
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    deep = copy / ("x" * 200) / ("y" * 200) / ("z" * 200)  # a key of 613 bytes, each folder name within 255
+    deep.mkdir(parents=True)
+    (deep / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    objects = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=target.bucket).get("Contents", [])}
+    store = FakeKeyValueStore(target.paths)
+    with pytest.raises(PublishError, match="longer than CloudFront KeyValueStore's 512 bytes"):
+        publish(s3, cloudfront, target, copy, site_policy(stack.template), paths_store=store, log=lambda _: None)
+    assert {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=target.bucket).get("Contents", [])} == objects
+    assert store.updates == []
 
 
 # --- deploy.py's own steps against moto -------------------------------------------------------------------------------
