@@ -8,13 +8,13 @@ twice, each in a fresh interpreter, one after the other:
 - plain: `python -m mkdocs build` with bench/plain/mkdocs.yml on one Markdown page per service holding its
   title and the fourteen components' source text, as an agency writes it: the theme alone.
 
-Prints each time, the ratio (target <= 1.0) and the search index our build writes (gzip), and writes
+Prints each time, the ratio (target <= 1.0) and the size of the search bundle our build writes (what one
+search downloads of it: bench_search.py), and writes
 bench/results/site_scale.json. Usage: python bench/bench_site_scale.py
 """
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import subprocess
@@ -91,7 +91,7 @@ def measure(services: int) -> dict[str, Any]:
     python = sys.executable
     ours = timed([python, "-m", "sitegen", "build", "--standards", str(standards), "--out", str(folder / "site")])
     plain = timed([python, "-m", "mkdocs", "build", "--quiet", "-f", str(plain_config)])
-    index = (folder / "site" / "search" / "search_index.json").read_bytes()
+    search = [path.stat().st_size for path in (folder / "site" / "pagefind").rglob("*") if path.is_file()]
     return {
         "services": services,
         "agencies": AGENCIES,
@@ -99,8 +99,8 @@ def measure(services: int) -> dict[str, Any]:
         "ours_seconds": round(ours, 1),
         "plain_seconds": round(plain, 1),
         "ratio": round(ours / plain, 2),
-        "search_index_bytes": len(index),
-        "search_index_gzip_bytes": len(gzip.compress(index, compresslevel=9)),
+        "search_bundle_files": len(search),  # Pagefind's chunks: one search fetches a few (bench_search.py)
+        "search_bundle_bytes": sum(search),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
@@ -115,7 +115,7 @@ def main() -> int:
         print(
             f"{services:>6} services: sitegen build {run['ours_seconds']:.1f} s, plain mkdocs-material "
             f"{run['plain_seconds']:.1f} s: ratio {run['ratio']:.2f} (target <= {TARGET_RATIO}): {verdict}; "
-            f"search index {run['search_index_gzip_bytes'] / 1024:.0f} KB gzip",
+            f"search bundle {run['search_bundle_bytes'] / 1024:.0f} KB in {run['search_bundle_files']} files",
             flush=True,
         )
     if len(runs) > 1:

@@ -293,6 +293,7 @@ SUBJECT_COMPLAINT_REMINDER: Final = "Pengingat: pengaduan {ticket} belum dijawab
 SUBJECT_COMPLAINT_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu tanggapan: {title}"
 SUBJECT_COMPLAINT_DECISION_REMINDER: Final = "Pengingat: pengaduan {ticket} belum diselesaikan: {title}"
 SUBJECT_COMPLAINT_DECISION_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu penyelesaian: {title}"
+SUBJECT_COMPLAINT_DELIVERY_PROBLEM: Final = "Surel pengaduan {ticket} tidak terkirim: {title}"
 
 # --- Survei Kepuasan Masyarakat (chalicelib/surveys/, templates/surveys/) ---
 SURVEY_TITLE: Final = "Survei Kepuasan Masyarakat"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from chalicelib.standard.parsing import InvalidStandardError
 from sitegen.open_data import base_url, published_data
 from sitegen.pages import all_pages, nav
 from sitegen.quality import verification_notes
+from sitegen.search import index_site
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_CONFIG = REPO / "site" / "mkdocs.yml"
@@ -27,10 +27,6 @@ OVERRIDES = REPO / "site" / "overrides"
 ASSETS = REPO / "site" / "assets"
 MERMAID_PACKAGE = REPO / "node_modules" / "mermaid"
 OPEN_DATA = Path("data") / "standards.json"
-# mkdocs-material fetches search/search_index.json as soon as a page loads over http(s), and waits for the
-# reader to open search only on file://. The index grows with the catalogue (≈170 KB compressed at 1,000
-# services), so every page would too: make the theme wait for the reader on http(s) as well.
-_EAGER_SEARCH_INDEX = re.compile(r'\(location\.protocol!=="file:"\)(,\w+\("search"\))')
 
 
 class SiteBuildError(Exception):
@@ -97,19 +93,6 @@ def run_mkdocs(config_path: Path) -> None:
         logger.removeHandler(collect)
 
 
-def defer_search_index(out: Path) -> None:
-    """Fetch the search index only when the reader opens search (the theme's own file:// behaviour)."""
-    bundles = sorted((out / "assets" / "javascripts").glob("bundle.*.min.js"))
-    for bundle in bundles:
-        script = bundle.read_text(encoding="utf-8")
-        patched, count = _EAGER_SEARCH_INDEX.subn(r"(!1)\1", script)
-        if count != 1:
-            raise SiteBuildError(f"{bundle.name}: mkdocs-material loads search differently; update defer_search_index")
-        bundle.write_text(patched, encoding="utf-8")
-    if not bundles:
-        raise SiteBuildError("mkdocs-material's bundle.*.min.js not found; update defer_search_index")
-
-
 def build_site(standards: Path, out: Path) -> None:
     try:
         catalogue = load_catalogue(standards)
@@ -129,7 +112,7 @@ def build_site(standards: Path, out: Path) -> None:
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
     run_mkdocs(write_config(work, docs, out, nav(), mermaid))
-    defer_search_index(out)
+    index_site(out)  # the search index (sitegen/search.py)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     published = published_data(catalogue, notes, datetime.now(UTC), base_url())

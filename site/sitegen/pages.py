@@ -224,6 +224,7 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
         "title": agency.name,
         "description": _description(f"Standar pelayanan {agency.name}: {agency.address}"),
         "survey": True,  # assets/javascripts/ikm.js shows the agency's index (sitegen/surveys.py)
+        "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(agency_path(agency), _front_matter(meta, body))
 
@@ -368,6 +369,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
         "description": _description(f"Standar pelayanan {standard.title}, {agency.name}."),
         "flowchart": True,
         "survey": True,  # assets/javascripts/ikm.js shows the service's index (sitegen/surveys.py)
+        "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(service_path(standard), _front_matter(meta, body))
 

@@ -659,6 +659,7 @@ def test_the_site_and_api_get_hsts_frame_and_content_type_protection(resources: 
     policy = site_policy({"Resources": resources})
     script_src = re.search(r"script-src ([^;]+)", policy)
     assert script_src and "'unsafe-inline'" not in script_src.group(1) and "'unsafe-eval'" not in policy
+    assert "'wasm-unsafe-eval'" in script_src.group(1)  # search's WebAssembly (Pagefind), not JavaScript's eval
     for directive in ("default-src 'none'", "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'"):
         assert directive in policy
     # The API's pages keep their own, stricter CSP (chalicelib/web/api_pages.py): CloudFront must not replace it.

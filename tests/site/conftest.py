@@ -41,6 +41,6 @@ def page(site: Path, url_path: str) -> str:
 
 def article(html: str) -> str:
     """The page's own content, without the theme's header, navigation and footer."""
-    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.DOTALL)
+    match = re.search(r'<article class="md-content__inner md-typeset"[^>]*>(.*?)</article>', html, re.DOTALL)
     assert match, "no article in page"
     return match.group(1)

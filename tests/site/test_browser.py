@@ -88,49 +88,6 @@ def test_a_service_page_shows_requirements_and_draws_its_flowchart_when_reached_
     assert phone.other_hosts() == []
 
 
-@pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        ("paspor", "/disperinaker-klungkung/rekomendasi-paspor/"),
-        ("pencari kerja", "/disperinaker-klungkung/kartu-pencari-kerja/"),
-        ("persyaratan", "/"),
-        ("pengaduan", "/"),
-    ],
-)
-def test_search_finds_indonesian_words(desktop: Recorded, base_url: str, words: str, expected: str) -> None:
-    page = desktop.page
-    page.goto(f"{base_url}/")
-    page.locator("input.md-search__input").click()
-    # Like a person, type once the index has loaded (the theme then says "type to start searching").
-    page.locator(".md-search-result__meta").filter(has_text="Ketik untuk mulai pencarian").wait_for(timeout=10000)
-    page.locator("input.md-search__input").press_sequentially(words)
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=10000)
-    assert expected in (first.get_attribute("href") or "")
-    assert desktop.other_hosts() == []
-
-
-def test_the_search_index_is_fetched_only_when_the_reader_opens_search(phone: Recorded, base_url: str) -> None:
-    # The index grows with the catalogue; a reader who never searches must not pay for it.
-    page = phone.page
-    page.goto(f"{base_url}/{PASPOR}/")
-    page.wait_for_load_state("networkidle")
-    assert not any("search_index.json" in url for url in phone.urls)
-    page.locator("label.md-header__button[for=__search]").click()  # the magnifier in the header
-    page.locator("input.md-search__input").press_sequentially("paspor")
-    page.locator(".md-search-result__item a").first.wait_for(timeout=10000)
-    assert any(url.endswith("/search/search_index.json") for url in phone.urls)
-
-
-def test_the_home_search_box_opens_the_sites_search(desktop: Recorded, base_url: str) -> None:
-    page = desktop.page
-    page.goto(f"{base_url}/")
-    page.get_by_label("Cari layanan, persyaratan, atau instansi", exact=True).fill("paspor")
-    page.get_by_role("button", name="Cari", exact=True).click()
-    page.locator(".md-search-result__item a").first.wait_for(timeout=10000)
-    assert "rekomendasi-paspor" in (page.locator(".md-search-result__item a").first.get_attribute("href") or "")
-
-
 def test_printing_shows_the_standard_without_the_sites_chrome(desktop: Recorded, base_url: str) -> None:
     page = desktop.page
     page.goto(f"{base_url}/{PASPOR}/")
@@ -364,24 +321,6 @@ def test_without_javascript_the_home_offers_the_a_to_z_list_instead_of_a_search_
         page.get_by_role("link", name="Pelayanan Rekomendasi Paspor", exact=True).click()
         page.wait_for_url(f"{base_url}/{PASPOR}/")
         assert page.get_by_role("heading", level=1).inner_text() == "Pelayanan Rekomendasi Paspor"
-    finally:
-        reader.context.close()
-
-
-@pytest.mark.parametrize("width", [PHONE["width"], DESKTOP["width"]])
-def test_search_results_keep_words_apart_and_pass_axe(browser: Browser, base_url: str, width: int) -> None:
-    reader = Recorded(browser, width)
-    try:
-        page = reader.page
-        page.goto(f"{base_url}/")
-        page.get_by_label("Cari layanan, persyaratan, atau instansi", exact=True).fill("paspor")
-        page.get_by_role("button", name="Cari", exact=True).click()
-        results = page.locator(".md-search-result")
-        results.locator(".md-search-result__item a").first.wait_for(timeout=10000)
-        text = results.inner_text()
-        assert "Pelayanan Rekomendasi Paspor 60 menit" in " ".join(text.split())
-        assert "Paspor60" not in text
-        assert axe_violations(page) == []  # the result count's contrast, the two search landmarks
     finally:
         reader.context.close()
 

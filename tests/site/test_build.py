@@ -1,4 +1,4 @@
-"""build_site: strict mkdocs build into the given directory, search config, and clear failures."""
+"""build_site: strict mkdocs build into the given directory, the search index, and clear failures."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitegen.build import REPO, SiteBuildError, build_site, defer_search_index, work_dir
+from chalicelib.standard.catalogue import Catalogue, service_url
+from sitegen.build import REPO, SiteBuildError, build_site, work_dir
 
 from tests.site.conftest import STANDARDS
+from tests.site.pagefind_files import indexed_pages
 
 pytestmark = pytest.mark.integration  # runs the whole mkdocs build
 
@@ -31,19 +33,38 @@ def test_the_site_is_built_into_the_given_directory_and_nowhere_else(site: Path)
     assert not (REPO / "site" / "site").exists()
 
 
-def test_search_matches_indonesian_words_as_written(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["en"]
-    assert index["config"]["pipeline"] == ["trimmer"]
-    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"]).casefold()
+def test_the_build_writes_pagefinds_chunked_index_in_indonesian_and_not_the_themes_whole_index(site: Path) -> None:
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").exists() and (bundle / "pagefind-worker.js").exists()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["id"] and entry["languages"]["id"]["wasm"] == "id"  # stemmed as Indonesian
+    assert (bundle / "wasm.id.pagefind").exists()
+    assert list(bundle.glob("index/*.pf_index")) and list(bundle.glob("fragment/*.pf_fragment"))
+    assert not (site / "search").exists()  # the theme's search_index.json (1.86 MB gzip at 10,000 services)
+    assert not list(bundle.glob("pagefind-*ui*"))  # Pagefind's own interfaces are not shipped: cari.js is
+
+
+def test_only_the_content_of_service_and_agency_pages_is_indexed(site: Path, catalogue: Catalogue) -> None:
+    pages = indexed_pages(site)
+    expected = {service_url(s) for s in catalogue.standards} | {f"/{a.id}/" for a in catalogue.agencies}
+    assert set(pages) == expected  # not the home, the A–Z list, the forms, open data or the 404 page
+    paspor = pages["/disperinaker-klungkung/rekomendasi-paspor/"]
+    assert paspor["meta"]["title"] == "Pelayanan Rekomendasi Paspor"
+    assert not any("subgraph" in p["content"] or "Kepala halaman" in p["content"] for p in pages.values())
+    text = " ".join(p["content"] for p in pages.values()).casefold()
     for word in ("persyaratan", "paspor", "pencari kerja", "pengaduan"):
         assert word in text, word
 
 
-def test_forms_and_diagram_sources_stay_out_of_the_search_index(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert not any("/ajukan/" in doc["location"] for doc in index["docs"])
-    assert not any("subgraph" in doc["text"] for doc in index["docs"])
+def test_a_rebuild_replaces_the_search_index_leaving_nothing_of_removed_pages(tmp_path: Path) -> None:
+    standards = _copy_agency(tmp_path)
+    out = tmp_path / "site"
+    build_site(standards, out)
+    assert f"/{AGENCY}/pmbs/" in indexed_pages(out)
+    (standards / AGENCY / "pmbs.md").unlink()
+    build_site(standards, out)
+    assert f"/{AGENCY}/pmbs/" not in indexed_pages(out)
+    assert len(list((out / "pagefind" / "fragment").glob("*.pf_fragment"))) == len(indexed_pages(out))
 
 
 def test_an_invalid_standard_aborts_the_build_with_the_checkers_messages(tmp_path: Path) -> None:
@@ -79,17 +100,3 @@ def test_a_rebuild_removes_pages_of_services_that_were_deleted(tmp_path: Path) -
     build_site(standards, out)
     assert not (out / AGENCY / "pmbs").exists()
     assert (out / AGENCY / "pmbs-baru" / "index.html").exists()
-
-
-def test_the_themes_script_waits_for_the_reader_to_open_search_before_fetching_the_index(site: Path) -> None:
-    (bundle,) = (site / "assets" / "javascripts").glob("bundle.*.min.js")
-    script = bundle.read_text(encoding="utf-8")
-    assert 'location.protocol!=="file:"' not in script and "(!1)," in script
-
-
-def test_a_theme_that_loads_search_differently_fails_the_build_instead_of_going_unpatched(tmp_path: Path) -> None:
-    scripts = tmp_path / "assets" / "javascripts"
-    scripts.mkdir(parents=True)
-    (scripts / "bundle.0000.min.js").write_text("function setup(){return fetchIndex()}", encoding="utf-8")
-    with pytest.raises(SiteBuildError, match="defer_search_index"):
-        defer_search_index(tmp_path)

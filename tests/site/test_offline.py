@@ -96,7 +96,7 @@ def test_no_script_names_a_font_service(site: Path) -> None:
 
 
 def test_our_own_scripts_contain_no_address_of_another_host(site: Path) -> None:
-    for name in ("alur.js", "permohonan.js"):
+    for name in ("alur.js", "permohonan.js", "cari.js"):
         script = (site / "assets" / "javascripts" / name).read_text(encoding="utf-8")
         assert not re.search(r"https?://", script), name
 

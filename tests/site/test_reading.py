@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from chalicelib.standard.catalogue import Catalogue, service_url
 
 from tests.site.conftest import article, page
+from tests.site.pagefind_files import indexed_pages
 
 # The words mkdocs-material leaves in English in its Indonesian translation, as a reader or a screen reader meets them.
 ENGLISH = re.compile(r"\b(?:Not found|Header|Footer|Skip to content|Search)\b")
@@ -44,10 +44,8 @@ def test_the_404_page_says_in_indonesian_that_the_page_is_not_there_and_where_to
 
 
 def test_search_excerpts_keep_a_services_title_apart_from_its_facts(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = {doc["location"]: doc["text"] for doc in index["docs"]}
-    assert "Pelayanan Rekomendasi Paspor 60 menit · Gratis" in text["disperinaker-klungkung/#layanan"]
-    assert "Dinas Perindustrian dan Tenaga Kerja Kabupaten Klungkung 5 layanan" in text["#instansi"]
+    text = {url: indexed["content"] for url, indexed in indexed_pages(site).items()}
+    assert "Pelayanan Rekomendasi Paspor 60 menit · Gratis" in text["/disperinaker-klungkung/"]
     glued = [
         (where, found) for where, words in text.items() for found in re.findall(r"[a-z][0-9]+ (?:menit|layanan)", words)
     ]
@@ -72,8 +70,7 @@ def test_the_a_to_z_list_links_every_service_under_its_agency_and_stays_out_of_s
         "Pelayanan Rekomendasi Paspor",
         "Pelayanan Tanda Daftar BKK",
     ]
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert not any(doc["location"].startswith("daftar-layanan/") for doc in index["docs"])
+    assert not any(url.startswith("/daftar-layanan/") for url in indexed_pages(site))
 
 
 def test_the_home_search_box_has_a_way_without_javascript_beside_it(site: Path) -> None:

@@ -59,6 +59,7 @@ class MessageKind(StrEnum):
     COMPLAINT_ESCALATION = "pengaduan_eskalasi"  # to the escalation role: still unanswered (no link)
     COMPLAINT_DECISION_REMINDER = "pengaduan_pengingat_keputusan"  # to the holding role: not decided yet (a link)
     COMPLAINT_DECISION_ESCALATION = "pengaduan_eskalasi_keputusan"  # to the escalation role: not decided (no link)
+    COMPLAINT_DELIVERY_PROBLEM = "pengaduan_gagal_terkirim"  # to the coordinator: a complaint mail bounced
 
 
 class OutboxState(StrEnum):

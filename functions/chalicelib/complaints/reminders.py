@@ -44,15 +44,17 @@ from chalicelib.time.working_time import WorkingCalendar, calendar_of
 
 log = logging.getLogger(__name__)
 
-# Outbox indexes within the complaint's version (handler links use 0-20): never shared between kinds. A firing
-# queues at the complaint's version, so every kind that may fire at one version has its own range of 20.
+# Outbox indexes within the complaint's version: handler links use 0-19; a firing queues at the complaint's
+# version, so each kind that may fire at one version has its own range of PER_KIND below 100 (a mail
+# problem's notice numbers its failed message as 100 * seq + index: applications/mail_problems.py).
+PER_KIND = 13
 FIRST_INDEX = {
-    TimerKind.REMINDER: 40,
-    TimerKind.OVERDUE: 60,
-    TimerKind.ESCALATION: 80,
-    TimerKind.DECISION_REMINDER: 100,
-    TimerKind.DECISION_OVERDUE: 120,
-    TimerKind.DECISION_ESCALATION: 140,
+    TimerKind.REMINDER: 20,
+    TimerKind.OVERDUE: 20 + PER_KIND,
+    TimerKind.ESCALATION: 20 + 2 * PER_KIND,
+    TimerKind.DECISION_REMINDER: 20 + 3 * PER_KIND,
+    TimerKind.DECISION_OVERDUE: 20 + 4 * PER_KIND,
+    TimerKind.DECISION_ESCALATION: 20 + 5 * PER_KIND,
 }
 DECISION_KINDS = frozenset({TimerKind.DECISION_REMINDER, TimerKind.DECISION_OVERDUE, TimerKind.DECISION_ESCALATION})
 ESCALATIONS = frozenset({TimerKind.ESCALATION, TimerKind.DECISION_ESCALATION})
@@ -151,5 +153,8 @@ class ComplaintDeadlines:
             )  # fmt: skip
         if not recipients:
             log.error("%s: nobody to send its %s to", complaint.ticket, kind)
+        if len(queued) > PER_KIND:  # never in practice (a role of 14 officers): the first PER_KIND are told
+            log.error("%s: its %s goes to the first %d of %d officers", complaint.ticket, kind, PER_KIND, len(queued))
+            issued, queued = issued[:PER_KIND], queued[:PER_KIND]
         following = next_complaint_timer(complaint, agency, timer.step_started, after=kind)
         return self.store.fire_timer(TimerFiring(timer, complaint.version, issued, queued, following))

@@ -6,6 +6,9 @@ to an SNS topic; the function `record_mail_event` (app.py, @app.on_sns_message) 
 to MailProblemService.record. An address on SES's suppression list is reported the same way (a Bounce of
 subtype OnAccountSuppressionList). What is stored and why: chalicelib/applications/mail_problems.py.
 
+A complaint's mail (its ticket for a reference) tells the agency's complaint coordinator role instead, by a
+notice of kind COMPLAINT_DELIVERY_PROBLEM (complaints/delivery.py: who, and why no one else).
+
 Who is told, by a notice mail (kind DELIVERY_PROBLEM) naming the address that failed: the other officers
 of the role of the failed message's step (for an applicant's mail, the step the application is at);
 when that role has no one else, the officers of the chain's other roles, the last (the head) first. A
@@ -29,6 +32,8 @@ from chalicelib.applications.mail_problems import (
     notice_seq,
 )
 from chalicelib.applications.records import MessageKind, OutboxMessage, Submission
+from chalicelib.complaints.delivery import problem_notices
+from chalicelib.complaints.tickets import is_ticket
 from chalicelib.mail.transports import OUTBOX_TAG
 from chalicelib.officers.directory import Directory
 from chalicelib.storage.port import Store
@@ -132,7 +137,10 @@ class MailProblemService:
             None,
         )
         notices: tuple[OutboxMessage, ...] = ()
-        if submission is not None and (failed is None or failed.kind != MessageKind.DELIVERY_PROBLEM):
+        complaint = self.store.get_complaint(problem.reference) if is_ticket(problem.reference) else None
+        if complaint is not None:  # a complaint's mail: its coordinator is told (complaints/delivery.py)
+            notices = problem_notices(complaint, failed, problem, self.directory(), now)
+        elif submission is not None and (failed is None or failed.kind != MessageKind.DELIVERY_PROBLEM):
             step = failed.step if failed is not None and failed.step else submission.current_step
             notices = tuple(
                 OutboxMessage(

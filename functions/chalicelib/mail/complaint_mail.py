@@ -13,13 +13,15 @@ from typing import Any
 
 from chalicelib import messages as m
 from chalicelib.applications import tokens
+from chalicelib.applications.mail_problems import ProblemKind, failed_message_of
 from chalicelib.applications.records import MessageKind, OutboxMessage
 from chalicelib.complaints.deadlines import zone_of
+from chalicelib.complaints.delivery import FAILED_TEXT, to_complainant
 from chalicelib.complaints.filing import status_path
-from chalicelib.complaints.records import CATEGORY_LABELS, COORDINATOR_STAGE, ComplaintEventKind
-from chalicelib.complaints.store import ComplaintStore
+from chalicelib.complaints.records import CATEGORY_LABELS, COORDINATOR_STAGE, Complaint, ComplaintEventKind
 from chalicelib.mail.transports import Email
 from chalicelib.standard.catalogue import Catalogue
+from chalicelib.storage.port import Store
 from chalicelib.templating import environment
 from chalicelib.time.formatting import format_datetime
 
@@ -32,6 +34,7 @@ COMPLAINT_KINDS = frozenset(
         MessageKind.COMPLAINT_ESCALATION,
         MessageKind.COMPLAINT_DECISION_REMINDER,
         MessageKind.COMPLAINT_DECISION_ESCALATION,
+        MessageKind.COMPLAINT_DELIVERY_PROBLEM,
     }
 )
 REMINDERS = {
@@ -56,7 +59,7 @@ class ComplaintCompositionError(LookupError):
 class ComplaintMailComposer:
     base_url: str
     secret: bytes
-    store: ComplaintStore
+    store: Store
     catalogue: Callable[[], Catalogue]
 
     def compose(self, message: OutboxMessage, message_id: str) -> Email:
@@ -80,6 +83,9 @@ class ComplaintMailComposer:
         title = complaint.service_title
         if message.kind == MessageKind.COMPLAINT_RECEIPT:
             subject = m.SUBJECT_COMPLAINT_RECEIPT.format(ticket=complaint.ticket, title=title)
+        elif message.kind == MessageKind.COMPLAINT_DELIVERY_PROBLEM:  # to the coordinator: which address failed
+            subject = m.SUBJECT_COMPLAINT_DELIVERY_PROBLEM.format(ticket=complaint.ticket, title=title)
+            context.update(self._problem(message, complaint))
         elif message.kind in ESCALATIONS:  # no link: the escalation role asks the holder
             subject = ESCALATIONS[message.kind].format(ticket=complaint.ticket, title=title)
             context["role_name"] = complaint.stage_role_name(message.step)
@@ -116,3 +122,18 @@ class ComplaintMailComposer:
             html=templates.get_template(f"{name}.html").render(context),
             message_id=message_id,
         )
+
+    def _problem(self, notice: OutboxMessage, complaint: Complaint) -> dict[str, Any]:
+        """The notice's failed message and what SES reported of it (recorded with the notice, mail/bounces.py)."""
+        failed_key = failed_message_of(notice.seq)
+        problem = next((p for p in self.store.mail_problems(notice.reference) if failed_key == (p.seq, p.index)), None)
+        if problem is None:
+            raise ComplaintCompositionError(f"outbox {notice.id}: no mail problem recorded for it")
+        failed = next((o for o in self.store.outbox_of(notice.reference) if (o.seq, o.index) == failed_key), None)
+        return {
+            "problem": problem,
+            "spam": problem.kind == ProblemKind.COMPLAINT,
+            "failed_text": FAILED_TEXT.get(failed.kind, "surel pengaduan") if failed else "surel pengaduan",
+            "to_complainant": to_complainant(complaint, failed, problem.address),
+            "role_name": complaint.coordinator_role_name,
+        }

@@ -1,0 +1,57 @@
+"""The site's search index: Pagefind (npm `pagefind`, pinned in package.json) run over the built site.
+
+Pagefind splits the index into chunks by word and one fragment per page, so a search downloads only
+what its words need (bench/bench_search.py measures it), instead of the theme's one index of the whole
+catalogue. Only the content of pages marked `searchable` (service and agency pages, sitegen/pages.py)
+is indexed: overrides/main.html puts `data-pagefind-body` on their article. One index, in Indonesian
+(Pagefind stems Indonesian, and the reader's words as written match the words of the page). The
+browser side is assets/javascripts/cari.js, behind the theme's own search box.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PAGEFIND = REPO / "node_modules" / "pagefind" / "lib" / "runner" / "bin.cjs"  # finds @pagefind/<platform>
+BUNDLE = "pagefind"  # the folder in the site: /pagefind/pagefind.js, its WebAssembly, index/, fragment/
+LANGUAGE = "id"
+# Pagefind's ready-made interfaces, which the site does not use (cari.js speaks to pagefind.js itself).
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or could not index the site."""
+
+
+def pagefind_command(site: Path) -> list[str]:
+    node = shutil.which("node")
+    if node is None or not PAGEFIND.exists():
+        raise SearchIndexError(f"{PAGEFIND} atau node tidak ada: jalankan `make assets` (npm ci) dulu")
+    return [
+        node,
+        str(PAGEFIND),
+        "--site",
+        str(site),
+        "--output-subdir",
+        BUNDLE,
+        "--force-language",
+        LANGUAGE,
+        "--quiet",
+    ]
+
+
+def index_site(site: Path) -> Path:
+    """Index the built site into site/pagefind/ (replacing an earlier index); return that folder."""
+    command = pagefind_command(site)
+    bundle = site / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)  # no fragment of a removed page survives a rebuild
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (bundle / "pagefind.js").exists():
+        raise SearchIndexError(f"pagefind gagal (kode {result.returncode}):\n{result.stdout}{result.stderr}")
+    for pattern in UNUSED:
+        for unused in bundle.glob(pattern):
+            unused.unlink()
+    return bundle
