@@ -29,6 +29,7 @@ from chalicelib.applications.approvals import (
     ReviewView,
     UnknownLinkError,
 )
+from chalicelib.applications.completion import NotReturnedError, StaleCompletionError
 from chalicelib.applications.intake import (
     BadRequestError,
     PayloadTooLargeError,
@@ -36,7 +37,7 @@ from chalicelib.applications.intake import (
     application_from_json,
     form_values,
 )
-from chalicelib.applications.paths import API_ROOT, confirmation_path
+from chalicelib.applications.paths import API_ROOT, confirmation_path, status_path
 from chalicelib.applications.rate_limit import RateLimitedError
 from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.submissions import HoneypotError, ServiceUnavailableError, StatusNotFoundError
@@ -292,6 +293,26 @@ def confirmation(reference: str) -> Response:
     )
 
 
+@app.route("/status/{reference}/lengkapi", methods=["POST"], content_types=[FORM])
+def start_completion(reference: str) -> Response:
+    """ "Lengkapi permohonan" on the status page of a returned application: a draft holding it as sent, then
+    "Periksa kembali" (applications/completion.py; the status key comes in the form, never in a log line)."""
+    services = get_services()
+    try:
+        refuse_cross_site(_request().headers, services.settings.base_url)
+        if services.completions is None:
+            raise UploadsUnavailableError()
+        draft = services.completions.start(reference, form_values(_body()).get("key", ""))
+    except NotReturnedError as error:  # completed or closed meanwhile (another tab): its status says which
+        return _redirect(status_path(error.view.submission.reference, error.view.key))
+    except Exception as error:
+        return _answer(error, {**_status_errors(False), **_draft_errors(DRAFT_URL, lambda: None)})
+    secure = services.settings.base_url.startswith("https://")
+    headers: dict[str, str | list[str]] = {"Location": draft_path(draft.id, "periksa"), "Cache-Control": "no-store"}
+    headers["Set-Cookie"] = draft_pages.cookie(draft.id, secure)
+    return Response(body="", status_code=303, headers=headers)
+
+
 # --- officers ----------------------------------------------------------------------------------------------
 
 REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOKED: 403}
@@ -299,7 +320,11 @@ REVIEW_STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.REVOK
 
 def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> Response:
     files = _officer_files(view)
-    response = _html(status, api_pages.review_page(view, link, get_services().catalogue(), documents=files, **extra))
+    services = get_services()
+    page = api_pages.review_page(
+        view, link, services.catalogue(), documents=files, can_return=services.approvals.returns, **extra
+    )
+    response = _html(status, page)
     if files:
         response.headers.update(draft_pages.review_headers(files[0].link))
     return response
@@ -1001,6 +1026,8 @@ def draft_send(draft_id: str) -> Response:
         refuse_cross_site(_request().headers, get_services().settings.base_url)
         flow = _draft_flow()
         receipt = flow.send(draft_id, _client())
+    except StaleCompletionError as error:  # returned again since this draft was made: start from the status page
+        return _redirect(error.status_path)
     except ValidationError as error:
         try:
             draft, items = flow.documents(draft_id)

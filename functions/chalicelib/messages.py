@@ -88,6 +88,16 @@ LINK_NOT_SENT_TITLE: Final = "Tautan belum dapat dikirim"
 LINK_NOT_SENT_TEXT: Final = (
     "Belum ada petugas terdaftar untuk langkah ini. Hubungi pengelola layanan daring instansi Anda."
 )
+# An officer's reason for a rejection, or note of what to complete for a return ("Berkas perlu dilengkapi").
+REJECT_REASON_NAME: Final = "Alasan penolakan"
+RETURN_NOTE_NAME: Final = "Catatan kelengkapan"
+REASON_REQUIRED: Final = "{name} wajib diisi: pemohon akan membacanya."
+REASON_TOO_SHORT: Final = (
+    "{name} terlalu singkat: tulis paling sedikit {minimum} karakter tentang apa yang harus diperbaiki pemohon."
+)
+REASON_TOO_LONG: Final = "{name} terlalu panjang (paling banyak {maximum} karakter)."
+REASON_BAD_CHARACTERS: Final = "{name} memuat karakter yang tidak diizinkan."
+DECISION_CHOICE: Final = "Pilih setujui, tolak, atau kembalikan untuk dilengkapi."
 DECISION_NOT_STORED: Final = "Keputusan Anda belum tercatat. Muat ulang halaman dan coba lagi dalam beberapa detik."
 DECISION_TOO_LARGE_TITLE: Final = "Permintaan terlalu besar."
 DECISION_TOO_LARGE_TEXT: Final = "Alasan penolakan paling banyak 1.000 karakter."
@@ -108,6 +118,11 @@ EVENT_SUBMITTED: Final = "Permohonan diajukan"
 EVENT_APPROVED: Final = "Disetujui"
 EVENT_REJECTED: Final = "Ditolak"
 EVENT_LINK_RENEWED: Final = "Tautan persetujuan baru dikirim"
+EVENT_RETURNED: Final = "Dikembalikan untuk dilengkapi"
+EVENT_COMPLETED: Final = "Dilengkapi dan dikirim kembali oleh pemohon"
+EVENT_CLOSED: Final = "Ditutup karena tidak dilengkapi sampai batas waktunya"
+NOT_SAVED_RETURN: Final = "pengembalian untuk dilengkapi"
+DECIDED_RETURNED: Final = "mengembalikan untuk dilengkapi"
 NOT_SAVED_APPROVAL: Final = "persetujuan"
 NOT_SAVED_REJECTION: Final = "penolakan"
 DECIDED_APPROVED: Final = "menyetujui"
@@ -118,6 +133,9 @@ SUBJECT_RECEIPT: Final = "Permohonan {reference} diterima: {title}"
 SUBJECT_REVIEW: Final = "Mohon persetujuan {reference}: {title} (langkah {step} dari {steps})"
 SUBJECT_APPROVED: Final = "Permohonan {reference} disetujui: {title}"
 SUBJECT_REJECTED: Final = "Permohonan {reference} ditolak: {title}"
+SUBJECT_RETURNED: Final = "Permohonan {reference} perlu dilengkapi: {title}"
+SUBJECT_CLOSED: Final = "Permohonan {reference} ditutup karena tidak dilengkapi: {title}"
+SUBJECT_COMPLETED: Final = "Kelengkapan permohonan {reference} diterima: {title}"
 # the time promise (chalicelib/deadlines/): to the step's officers, then to the agency's escalation role
 SUBJECT_DEADLINE_REMINDER: Final = (
     "Pengingat: {reference} menunggu keputusan Anda (langkah {step} dari {steps}): {title}"

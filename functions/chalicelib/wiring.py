@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.applications.approvals import ApprovalService
+from chalicelib.applications.completion import CompletionService
 from chalicelib.applications.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS, RateLimit
 from chalicelib.applications.retention import RetentionService
 from chalicelib.applications.submissions import SubmissionService
@@ -202,6 +203,7 @@ class Services:
     files: FileStore | None = None  # the uploads bucket; with drafts, the document flow runs
     drafts: DraftStore | None = None
     documents: DraftService | None = field(init=False)
+    completions: CompletionService | None = field(init=False)  # returned applications, completed as drafts
     submissions: SubmissionService = field(init=False)
     approvals: ApprovalService = field(init=False)
     outbox: OutboxSender = field(init=False)
@@ -221,15 +223,21 @@ class Services:
         self.submissions = SubmissionService(
             self.store, self.catalogue, self.directory, self.clock, self.nonces, self.secret, ttl, rate_limit
         )
-        self.documents = None
+        self.documents = self.completions = None
         if self.files is not None and self.drafts is not None:
+            self.completions = CompletionService(
+                self.submissions, self.store, self.drafts, self.catalogue, self.directory, self.clock, self.nonces,
+                self.secret, ttl,
+            )  # fmt: skip
             self.documents = DraftService(
                 self.drafts, self.files, self.catalogue, self.submissions, self.clock, self.nonces,
-                self.settings.base_url,
+                self.settings.base_url, self.completions,
             )  # fmt: skip
+        # An application can be returned for completion only where the applicant can complete it (the drafts).
         self.approvals = ApprovalService(
-            self.store, self.directory, self.clock, self.nonces, self.secret, ttl, self.catalogue
-        )
+            self.store, self.directory, self.clock, self.nonces, self.secret, ttl, self.catalogue,
+            returns=self.completions is not None,
+        )  # fmt: skip
         complaint_mail = ComplaintMailComposer(self.settings.base_url, self.secret, self.store, self.catalogue)
         composer = MailComposer(
             self.settings.base_url,

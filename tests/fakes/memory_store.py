@@ -114,9 +114,12 @@ class MemoryStore(MemoryComplaints, MemoryRetention):  # complaints: memory_comp
     def apply_step_change(self, change: StepChange) -> None:
         with self._lock:
             token = self.tokens.get(change.token_hash)
-            if token is None or token.reference != change.reference:
+            used: ApprovalToken | None = None
+            if change.token_use == TokenUse.NONE:  # the applicant or the schedule: no link is used
+                pass
+            elif token is None or token.reference != change.reference:
                 raise ConflictError("token missing")
-            if change.token_use == TokenUse.DECIDE:
+            elif change.token_use == TokenUse.DECIDE:
                 if token.used_at is not None or change.at >= token.expires_at:
                     raise ConflictError("token used or expired")
                 used = replace(token, used_at=change.at)
@@ -140,7 +143,8 @@ class MemoryStore(MemoryComplaints, MemoryRetention):  # complaints: memory_comp
                 raise ConflictError("token exists")
             if any(m.id in self.outbox for m in change.outbox):
                 raise ConflictError("outbox message exists")
-            self.tokens[token.token_hash] = used
+            if used is not None:
+                self.tokens[used.token_hash] = used
             self.submissions[change.reference] = change.submission
             events[change.event.seq] = change.event
             self.tokens.update((t.token_hash, t) for t in change.tokens)

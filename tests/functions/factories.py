@@ -16,6 +16,8 @@ from chalicelib.applications import tokens
 from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.submissions import Receipt
 from chalicelib.applications.validation import Application
+from chalicelib.documents.drafts import DraftStore
+from chalicelib.documents.port import FileStore
 from chalicelib.mail.transports import Email
 from chalicelib.officers.directory import Directory, load_file
 from chalicelib.standard.catalogue import Catalogue, load_catalogue
@@ -161,9 +163,12 @@ def make_services(
     mailer: Any = None,
     directory_: Directory | None = None,
     ttl_days: int = 7,
+    files: FileStore | None = None,
+    drafts: DraftStore | None = None,
     **settings: Any,
 ) -> Services:
-    """`settings`: further Settings fields, e.g. submission_rate_limit=3."""
+    """`settings`: further Settings fields, e.g. submission_rate_limit=3. With `files` and `drafts`, the
+    document flow runs (and officers may return an application for completion)."""
     officers = directory_ or directory()
     return Services(
         settings=Settings(base_url=BASE_URL, token_ttl_days=ttl_days, **settings),
@@ -174,6 +179,8 @@ def make_services(
         secret=SECRET,
         catalogue=catalogue,
         directory=lambda: officers,
+        files=files,
+        drafts=drafts,
     )
 
 

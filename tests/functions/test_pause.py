@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from chalicelib.applications import tokens
+from chalicelib.deadlines.timers import TimerKind
 from chalicelib.standard.schema import OfficeHours
 from chalicelib.storage.codecs import submission_from, submission_item
 from chalicelib.time.pause import resume
@@ -16,8 +18,30 @@ from chalicelib.web import api_pages
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
+from tests.fakes.file_store import FakeFileStore
+from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_drafts import MemoryDrafts
 from tests.fakes.memory_store import MemoryStore
-from tests.functions.factories import CLIENT, SECRET, application, catalogue, make_services, submit
+from tests.functions.factories import (
+    CLIENT,
+    OFFICER_1,
+    SECRET,
+    application,
+    catalogue,
+    decide,
+    links_for,
+    make_services,
+    submit,
+)
+
+
+@pytest.fixture
+def returnable(clock: FakeClock, mailer: FakeMailer) -> Services:
+    """With the document flow, so that an officer may return an application for completion."""
+    return make_services(
+        MemoryStore(), clock=clock, mailer=mailer, files=FakeFileStore(clock.now), drafts=MemoryDrafts()
+    )
+
 
 WIB = timedelta(hours=7)
 IN_JAKARTA = WorkingCalendar.of(OfficeHours(zone="WIB"), national_closed_days())  # Senin–Kamis 08.00–15.30
@@ -61,12 +85,13 @@ def test_a_standard_without_a_due_time_still_counts_the_pause() -> None:
 # --- the submission's side: stored, shown, and no deadline mail while returned ------------------------------
 
 
-def returned(services: Services, at: datetime) -> str:
-    """Mark the first application returned at `at`, as issue 12's return event will (memory store only)."""
-    store = services.store
-    assert isinstance(store, MemoryStore)
+def returned(services: Services, clock: FakeClock, at: datetime) -> str:
+    """The first application, returned for completion by its first officer at `at` (applications/returns.py)."""
     reference = submit(services).reference
-    store.submissions[reference] = replace(store.submissions[reference], returned_at=at, paused_minutes=45)
+    services.deliver_outbox()
+    assert isinstance(services.mailer, FakeMailer)
+    clock.set(at)
+    decide(services, links_for(services.mailer, OFFICER_1)[-1], "return", "Unggah ulang KTP yang terbaca jelas.")
     return reference
 
 
@@ -78,8 +103,9 @@ def test_the_pause_fields_survive_storage() -> None:
     assert submission_from(submission_item(submission)) == submission  # none: read back as none
 
 
-def test_while_returned_the_status_page_says_the_clock_stands_still(services: Services, clock: FakeClock) -> None:
-    reference = returned(services, datetime(2026, 1, 12, 2, 30, tzinfo=UTC))
+def test_while_returned_the_status_page_says_the_clock_stands_still(returnable: Services, clock: FakeClock) -> None:
+    services = returnable
+    reference = returned(services, clock, datetime(2026, 1, 12, 2, 30, tzinfo=UTC))
     clock.advance(days=3)
     store = services.store
     assert isinstance(store, MemoryStore)
@@ -90,9 +116,12 @@ def test_while_returned_the_status_page_says_the_clock_stands_still(services: Se
     assert "Melewati batas waktu" not in html and "Target selesai" not in html
 
 
-def test_no_deadline_mail_goes_out_while_returned(services: Services, clock: FakeClock) -> None:
-    reference = returned(services, datetime(2026, 1, 12, 2, 15, tzinfo=UTC))
-    clock.set(datetime(2026, 1, 14, 2, 0, tzinfo=UTC))
-    assert services.run_deadlines() == 1  # the timer is settled ...
-    assert services.store.get_timer(reference) is None  # ... and gone: resuming plans it again
-    assert [m for m in services.store.outbox_of(reference) if m.kind in ("pengingat", "lewat_batas", "eskalasi")] == []
+def test_no_deadline_mail_goes_out_while_returned(returnable: Services, clock: FakeClock) -> None:
+    reference = returned(returnable, clock, datetime(2026, 1, 12, 2, 15, tzinfo=UTC))
+    timer = returnable.store.get_timer(reference)
+    assert timer is not None and timer.kind == TimerKind.COMPLETION  # the step's mails gave way to it
+    clock.set(datetime(2026, 1, 23, 2, 0, tzinfo=UTC))  # long past the promised day, within the completion period
+    assert returnable.run_deadlines() == 0
+    assert [
+        m for m in returnable.store.outbox_of(reference) if m.kind in ("pengingat", "lewat_batas", "eskalasi")
+    ] == []

@@ -1,5 +1,6 @@
 """Officers' decisions by emailed link: show the application (never changing anything), approve, reject with
-a reason, and send a fresh link when one has expired.
+a reason, return it to the applicant for completion naming what is missing ("Berkas perlu dilengkapi",
+applications/completion.py brings it back), and send a fresh link when one has expired.
 
 A link ends in "<reference>.<token>": a 256-bit token bound to one submission, one step and one officer
 (the table keeps only its hash), after the reference that lets one read fetch token and submission.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from chalicelib import messages as m
 from chalicelib.applications import tokens
 from chalicelib.applications.records import (
     DECISIONS,
@@ -32,6 +34,7 @@ from chalicelib.applications.records import (
     TokenUse,
 )
 from chalicelib.applications.retention import purge_timer
+from chalicelib.applications.returns import returned_for_completion
 from chalicelib.applications.validation import ValidationError
 from chalicelib.deadlines.planning import first_timer
 from chalicelib.deadlines.timers import DeadlineTimer
@@ -49,7 +52,8 @@ from chalicelib.time.zones import DEFAULT_ZONE, Zone
 
 log = logging.getLogger(__name__)
 
-REASON_KEY = "reason"
+REASON_KEY = "reason"  # the error's key for a rejection's reason
+NOTE_KEY = "note"  # ... and for a return's note of what is missing (both are posted as `reason`)
 MAX_REASON_LENGTH = 1000
 MIN_REASON_LENGTH = 10  # "x" or "tidak" tells the applicant nothing; "SIP belum ada." does
 ATTEMPTS = 4  # re-read and retry after a collision; a real conflict explains itself on the re-read
@@ -60,6 +64,7 @@ class Decision(StrEnum):
 
     APPROVE = "approve"
     REJECT = "reject"
+    RETURN = "return"  # "Berkas perlu dilengkapi": back to the applicant, the same step once completed
 
 
 class LinkState(StrEnum):
@@ -73,7 +78,11 @@ class LinkState(StrEnum):
     UNKNOWN = "unknown"
 
 
-DECISION_EVENTS = {Decision.APPROVE: EventKind.STEP_APPROVED, Decision.REJECT: EventKind.STEP_REJECTED}
+DECISION_EVENTS = {
+    Decision.APPROVE: EventKind.STEP_APPROVED,
+    Decision.REJECT: EventKind.STEP_REJECTED,
+    Decision.RETURN: EventKind.STEP_RETURNED,
+}
 
 
 class ApprovalError(Exception):
@@ -144,11 +153,13 @@ class ReviewView:
 
     @property
     def decision(self) -> Event | None:
-        """The event that decided this link's step, whoever made it."""
+        """The event that decided this link's step, whoever made it: the first after the link was sent (a step
+        returned for completion is decided again, by the links sent when it came back)."""
         if self.token is None:
             return None
-        step = self.token.step
-        return next((e for e in self.events if e.kind in DECISIONS and e.step == step), None)
+        token = self.token
+        decisions = [e for e in self.events if e.kind in DECISIONS and e.step == token.step]
+        return next((e for e in decisions if e.at >= token.issued_at), decisions[-1] if decisions else None)
 
     @property
     def decided_by_this_link(self) -> bool:
@@ -195,27 +206,20 @@ def issue_review_requests(
     return tuple(issued), tuple(queued)
 
 
-def clean_reason(raw: str) -> str:
+def clean_reason(raw: str, decision: Decision = Decision.REJECT) -> str:
+    """A rejection's reason or a return's note: the applicant reads it, so it must say something."""
+    key, name = (NOTE_KEY, m.RETURN_NOTE_NAME) if decision == Decision.RETURN else (REASON_KEY, m.REJECT_REASON_NAME)
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise ValidationError({REASON_KEY: "Alasan penolakan wajib diisi: pemohon akan membacanya."})
+        raise ValidationError({key: m.REASON_REQUIRED.format(name=name)})
     if len(" ".join(text.split())) < MIN_REASON_LENGTH:
-        raise ValidationError(
-            {
-                REASON_KEY: f"Alasan penolakan terlalu singkat: tulis paling sedikit {MIN_REASON_LENGTH} karakter"
-                " tentang apa yang harus diperbaiki pemohon."
-            }
-        )
+        raise ValidationError({key: m.REASON_TOO_SHORT.format(name=name, minimum=MIN_REASON_LENGTH)})
     if len(text) > MAX_REASON_LENGTH:
         raise ValidationError(
-            {
-                REASON_KEY: f"Alasan penolakan terlalu panjang (paling banyak {MAX_REASON_LENGTH:,} karakter).".replace(
-                    ",", "."
-                )
-            }
+            {key: m.REASON_TOO_LONG.format(name=name, maximum=f"{MAX_REASON_LENGTH:,}".replace(",", "."))}
         )
     if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text):
-        raise ValidationError({REASON_KEY: "Alasan penolakan memuat karakter yang tidak diizinkan."})
+        raise ValidationError({key: m.REASON_BAD_CHARACTERS.format(name=name)})
     return text
 
 
@@ -228,6 +232,7 @@ class ApprovalService:
     secret: bytes
     token_ttl_days: int
     catalogue: Callable[[], Catalogue]  # the agency's zone (its _agency.yml) for the dates shown
+    returns: bool = True  # whether an officer may return an application for completion (the applicant's drafts)
 
     def review(self, link: str, *, with_events: bool = True) -> ReviewView:
         """What the link shows. Reads only: mail scanners fetch every link, some more than once.
@@ -262,15 +267,15 @@ class ApprovalService:
 
     def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
         self._check_form_token(link, form_token)
-        if decision not in (Decision.APPROVE, Decision.REJECT):
-            raise ValidationError({"decision": "Pilih setujui atau tolak."})
+        if decision not in tuple(Decision) or (decision == Decision.RETURN and not self.returns):
+            raise ValidationError({"decision": m.DECISION_CHOICE})
         for _ in range(ATTEMPTS):
             try:
                 view = self._usable(link, LinkState.OPEN)
             except AlreadyDecidedError as error:
                 raise AlreadyDecidedError(error.view, Decision(decision)) from None
             # After the link's state: a decided or expired link says so, whatever the reason's wording.
-            reason = clean_reason(reason) if decision == Decision.REJECT else ""
+            reason = clean_reason(reason, Decision(decision)) if decision != Decision.APPROVE else ""
             assert view.token is not None and view.submission is not None
             change, notified = self._decision(view.token, view.submission, decision, reason, client)
             try:
@@ -366,6 +371,9 @@ class ApprovalService:
         queued: tuple[OutboxMessage, ...]
         timer: DeadlineTimer | None = None  # the next step's deadline mails (chalicelib/deadlines/)
         counters: tuple[CounterIncrement, ...] = ()  # the final decision counts in the month's figures
+        if decision == Decision.RETURN:
+            agency = self.catalogue().find_agency(submission.agency_id)
+            return returned_for_completion(submission, event, agency, token.token_hash), (submission.applicant_email,)
         if decision == Decision.APPROVE and step < submission.steps:
             updated = replace(submission, current_step=step + 1, version=seq, updated_at=now)
             agency = next((a for a in self.catalogue().agencies if a.id == submission.agency_id), None)

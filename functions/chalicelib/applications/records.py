@@ -22,6 +22,11 @@ class SubmissionStatus(StrEnum):
     IN_PROGRESS = "diproses"
     APPROVED = "disetujui"
     REJECTED = "ditolak"
+    RETURNED = "dikembalikan"  # "Berkas perlu dilengkapi": with the applicant, the clock paused (completion.py)
+    CLOSED = "ditutup"  # returned and not completed within the agency's period: closed without a decision
+
+
+FINAL_STATUSES = frozenset({SubmissionStatus.APPROVED, SubmissionStatus.REJECTED, SubmissionStatus.CLOSED})
 
 
 class EventKind(StrEnum):
@@ -30,10 +35,14 @@ class EventKind(StrEnum):
     SUBMITTED = "diajukan"
     STEP_APPROVED = "disetujui"
     STEP_REJECTED = "ditolak"
+    STEP_RETURNED = "dikembalikan"  # an officer returned it for completion, naming what is missing (the reason)
+    COMPLETED = "dilengkapi"  # the applicant sent it back completed: the same step again
+    CLOSED = "ditutup"  # not completed in time: closed by the scheduled run
     LINK_RENEWED = "tautan_baru"
 
 
-DECISIONS = frozenset({EventKind.STEP_APPROVED, EventKind.STEP_REJECTED})
+# What ends an officer's link: the step's decision, or its return to the applicant.
+DECISIONS = frozenset({EventKind.STEP_APPROVED, EventKind.STEP_REJECTED, EventKind.STEP_RETURNED})
 
 APPLICANT = "pemohon"  # the actor of the submission event
 
@@ -44,6 +53,8 @@ class MessageKind(StrEnum):
     RECEIPT = "tanda_terima"
     REVIEW_REQUEST = "permintaan_persetujuan"
     DECISION = "keputusan"
+    RETURNED = "perlu_dilengkapi"  # to the applicant: what to complete, by when, and the status link
+    CLOSED = "ditutup"  # to the applicant: not completed in time, closed
     DELIVERY_PROBLEM = "gagal_terkirim"  # to the agency: a message SES accepted bounced (applications/mail_problems.py)
     # the time promise (chalicelib/deadlines/): to the current step's officers, with a fresh link, then to the
     # agency's escalation role, with a view-only link
@@ -74,6 +85,7 @@ class TokenUse(StrEnum):
     DECIDE = "decide"
     RENEW = "renew"
     HAND_OVER = "hand_over"  # a removed officer's link, passed on to the role's current officers: unused, unexpired
+    NONE = "none"  # no officer's link: the applicant completing a returned application, or the scheduled close
 
 
 @dataclass(frozen=True)
@@ -132,7 +144,13 @@ class Submission:
 
     @property
     def is_open(self) -> bool:
+        """Waiting for an officer: its links decide, its deadline mails run."""
         return self.status == SubmissionStatus.IN_PROGRESS
+
+    @property
+    def is_final(self) -> bool:
+        """Approved, rejected or closed: nothing more happens to it."""
+        return self.status in FINAL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -211,7 +229,8 @@ class IdempotencyRecord:
 class StepChange:
     """One decision or link renewal: everything its transaction writes, and what it expects to find.
 
-    The submission must still be at `expected_version`; the token must be usable for `token_use`.
+    The submission must still be at `expected_version`; the token must be usable for `token_use` (with
+    TokenUse.NONE there is no token: `token_hash` is "").
     """
 
     reference: str

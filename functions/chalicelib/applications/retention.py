@@ -34,13 +34,7 @@ from chalicelib.time.clock import Clock
 
 log = logging.getLogger(__name__)
 
-# SubmissionStatus APPROVED, REJECTED and CLOSED ("ditutup": returned and not completed in time)
-FINAL_STATUSES = frozenset({"disetujui", "ditolak", "ditutup"})
 RETRY_WITHOUT_FILE_STORE = timedelta(days=1)
-
-
-def is_final(submission: Submission) -> bool:
-    return str(submission.status) in FINAL_STATUSES
 
 
 def retention_days(agency: Agency | None) -> int:
@@ -67,7 +61,7 @@ class RetentionService:
         submission = self.store.get_submission(timer.reference)
         if submission is None or submission.purged_at is not None:
             return self.store.fire_timer(TimerFiring(timer, None))  # nothing left to erase
-        if not is_final(submission):
+        if not submission.is_final:
             log.error("%s: purge timer on an application that is not final (%s): dropped", timer.reference,
                       submission.status)  # fmt: skip
             return self.store.fire_timer(TimerFiring(timer, None))

@@ -87,6 +87,18 @@ class StatusView:
     now: datetime | None = None  # when it was read: whether the promise has passed (time/promise.py)
 
 
+def recorded_fields(clean: CleanApplication) -> tuple[FieldValue, ...]:
+    """What the record keeps of the form: each value with its label, then each answer with its question."""
+    online = clean.standard.online
+    assert online is not None  # validate_application refuses other standards
+    values = tuple(
+        FieldValue(name, field.label, value)
+        for name, value in clean.values
+        if (field := online.field(name)) is not None
+    )
+    return values + tuple(FieldValue(a.key, a.question, a.answer) for a in clean.requirements.answers)
+
+
 def content_hash(clean: CleanApplication) -> str:
     basis: dict[str, object] = {"service": clean.standard.key, "fields": dict(clean.values)}
     if clean.requirements.answers:  # only then: an unannotated standard's hashes stay as they were
@@ -144,12 +156,7 @@ class SubmissionService:
             agency_code=agency.code,
             chain=chain,
             chain_names=tuple(role.name if (role := agency.role(role_id)) else role_id for role_id in chain),
-            fields=tuple(
-                FieldValue(name, field.label, value)
-                for name, value in clean.values
-                if (field := standard.online.field(name)) is not None
-            )
-            + tuple(FieldValue(a.key, a.question, a.answer) for a in clean.requirements.answers),
+            fields=recorded_fields(clean),
             requirements=clean.requirements.lines,
             documents=clean.documents,
             applicant_email=clean.applicant_email,

@@ -21,6 +21,7 @@ class StepState(StrEnum):
 
     DONE = "disetujui"
     REFUSED = "ditolak"
+    RETURNED = "dikembalikan"  # with the applicant for completion
     CURRENT = "diperiksa"
     WAITING = "menunggu"
     SKIPPED = "tidak dilanjutkan"
@@ -30,10 +31,13 @@ STATUS_LABELS = {
     SubmissionStatus.IN_PROGRESS: "Sedang diproses",
     SubmissionStatus.APPROVED: "Disetujui",
     SubmissionStatus.REJECTED: "Ditolak",
+    SubmissionStatus.RETURNED: "Perlu dilengkapi",
+    SubmissionStatus.CLOSED: "Ditutup karena tidak dilengkapi",
 }
 STEP_LABELS = {
     StepState.DONE: "Disetujui",
     StepState.REFUSED: "Ditolak",
+    StepState.RETURNED: "Dikembalikan untuk dilengkapi",
     StepState.CURRENT: "Sedang diperiksa",
     StepState.WAITING: "Menunggu langkah sebelumnya",
     StepState.SKIPPED: "Tidak dilanjutkan",
@@ -53,20 +57,31 @@ class StepProgress:
         return STEP_LABELS[self.state]
 
 
+# The history of returns for completion, shown beside the steps (a completed return leaves its step current).
+RETURN_EVENTS = frozenset({EventKind.STEP_RETURNED, EventKind.COMPLETED, EventKind.CLOSED})
+
+
 def progress(submission: Submission, events: tuple[Event, ...] | list[Event]) -> list[StepProgress]:
-    decisions = {e.step: e for e in events if e.kind in DECISIONS}
+    decisions: dict[int, Event] = {}
+    for event in sorted(events, key=lambda e: e.seq):  # the latest decision of each step, unless completed since
+        if event.kind in DECISIONS:
+            decisions[event.step] = event
+        elif event.kind == EventKind.COMPLETED:
+            decisions.pop(event.step, None)
     rows: list[StepProgress] = []
     started: datetime | None = submission.created_at
     for number, role_name in enumerate(submission.chain_names, start=1):
         decision = decisions.get(number)
         if decision is not None:
-            state = StepState.DONE if decision.kind == EventKind.STEP_APPROVED else StepState.REFUSED
+            state = {EventKind.STEP_APPROVED: StepState.DONE, EventKind.STEP_RETURNED: StepState.RETURNED}.get(
+                decision.kind, StepState.REFUSED
+            )
             rows.append(StepProgress(number, role_name, state, decision.at, decision))
             started = decision.at
         elif submission.status == SubmissionStatus.IN_PROGRESS and submission.current_step == number:
             rows.append(StepProgress(number, role_name, StepState.CURRENT, started, None))
         else:
-            state = StepState.WAITING if submission.status == SubmissionStatus.IN_PROGRESS else StepState.SKIPPED
+            state = StepState.SKIPPED if submission.is_final else StepState.WAITING
             rows.append(StepProgress(number, role_name, state, None, None))
     return rows
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.applications import tokens
-from chalicelib.applications.records import ApprovalToken, MessageKind, OutboxMessage, Submission
+from chalicelib.applications.records import ApprovalToken, MessageKind, OutboxMessage, Submission, SubmissionStatus
 from chalicelib.applications.retention import RetentionService
+from chalicelib.applications.returns import closed_incomplete
 from chalicelib.complaints.reminders import ComplaintDeadlines
 from chalicelib.complaints.tickets import is_ticket
 from chalicelib.deadlines.firing import TimerFiring
@@ -26,7 +27,8 @@ from chalicelib.deadlines.timers import DeadlineTimer, TimerKind
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
-from chalicelib.storage.port import Store
+from chalicelib.standard.schema import Agency
+from chalicelib.storage.port import ConflictError, Store
 from chalicelib.time.clock import Clock
 from chalicelib.time.working_time import calendar_of
 
@@ -107,10 +109,10 @@ class DeadlineService:
             return self.retention.purge(timer) if self.retention is not None else False
         submission = self.store.get_submission(timer.reference)
         agency = next((a for a in self.catalogue().agencies if submission and a.id == submission.agency_id), None)
+        if timer.kind == TimerKind.COMPLETION and submission is not None:
+            return self._close_if_not_completed(timer, submission, agency)
         if submission is None or not submission.is_open or agency is None:
-            return self.store.fire_timer(TimerFiring(timer, None))  # decided or gone: nothing is sent
-        if submission.returned_at is not None:  # returned for completion: the clock stands still (time/pause.py);
-            return self.store.fire_timer(TimerFiring(timer, submission.version))  # resuming plans the timers again
+            return self.store.fire_timer(TimerFiring(timer, None))  # decided, returned or gone: nothing is sent
         if submission.current_step != timer.step:  # moved on without replacing its timer: plan the current step's
             replan = first_timer(submission, agency, submission.updated_at)
             return self.store.fire_timer(TimerFiring(timer, submission.version, next=replan))
@@ -132,3 +134,14 @@ class DeadlineService:
             submission, timer.step_started, calendar_of(agency.office_hours), agency.deadlines, after=kind
         )
         return self.store.fire_timer(TimerFiring(timer, submission.version, issued, queued, following))
+
+    def _close_if_not_completed(self, timer: DeadlineTimer, submission: Submission, agency: Agency | None) -> bool:
+        """The end of a return's completion period: still returned, it is closed (returns.py); completed
+        meanwhile (its own timers replaced this one) or closed otherwise, the timer just goes."""
+        if submission.status != SubmissionStatus.RETURNED or submission.returned_at is None:
+            return self.store.fire_timer(TimerFiring(timer, None))
+        try:
+            self.store.apply_step_change(closed_incomplete(submission, agency, self.clock.now()))
+        except ConflictError:
+            return False  # completed or closed by another run at this moment: the next run sees which
+        return True

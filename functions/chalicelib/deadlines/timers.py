@@ -20,6 +20,7 @@ class TimerKind(StrEnum):
     REMINDER = "pengingat"  # a share of the promised time has passed: to the step's officers
     OVERDUE = "lewat_batas"  # the due time has passed: to the step's officers
     ESCALATION = "eskalasi"  # the step stayed overdue: to the agency's escalation role
+    COMPLETION = "batas_melengkapi"  # returned to the applicant and not sent back by then: closed (completion.py)
     # a complaint's decision deadline (complaints/reminders.py): the same three mails, once each
     DECISION_REMINDER = "pengingat_keputusan"
     DECISION_OVERDUE = "lewat_batas_keputusan"

@@ -37,6 +37,11 @@ class Draft:
     refusals: tuple[tuple[int, str], ...] = ()  # (item, the last refusal's message), shown once on the page
     version: int = 1
     sent_reference: str = ""  # set once sent: the draft cannot be sent twice
+    # A returned application being completed (applications/completion.py): its reference and the version the
+    # draft was made from; sending changes that application instead of making a new one.
+    completes: str = ""
+    completes_version: int = 0
+    completes_note: str = ""  # the officer's note of what to complete, shown while checking
 
     @property
     def expires_at(self) -> datetime:

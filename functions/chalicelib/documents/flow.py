@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from chalicelib.applications.completion import CompletionService
 from chalicelib.applications.records import ClientInfo
 from chalicelib.applications.requirement_answers import UPLOADS_KEY, applies
 from chalicelib.applications.submissions import HoneypotError, Receipt, SubmissionService
@@ -77,6 +78,7 @@ class DraftService:
     clock: Clock
     nonces: TokenSource
     base_url: str  # where the store sends the browser back after a post (the site's origin)
+    completions: CompletionService | None = None  # drafts that complete a returned application
 
     def start(self, application: Application, keep: bool = True) -> Draft:
         """A draft from the form's post, checked as a submission would be except for the files (ValidationError)."""
@@ -92,11 +94,11 @@ class DraftService:
         standard = catalogue.find(application.service)
         assert standard is not None and standard.online is not None
         rules = standard.online.requirements
-        if rules is None:  # a standard without annotations takes its applications in one post, as before
+        if rules is None and keep:  # a standard without annotations takes its applications in one post, as before
             raise ValidationError(
                 {SERVICE_KEY: "Layanan ini tidak meminta unggahan berkas; kirim formulirnya langsung."}
             )
-        uploads = {rule.number for rule in rules.items if rule.action == "upload"}
+        uploads = {rule.number for rule in rules.items if rule.action == "upload"} if rules else set()
         draft = Draft(
             id=self.nonces.token(),
             service=standard.key,
@@ -130,7 +132,9 @@ class DraftService:
             raise DraftNotFoundError() from None
         draft = self.drafts.get_draft(draft_id, self.clock.now())
         standard = self.catalogue().find(draft.service) if draft else None
-        if draft is None or standard is None or standard.online is None or standard.online.requirements is None:
+        if draft is None or standard is None or standard.online is None:
+            raise DraftNotFoundError()
+        if standard.online.requirements is None and not draft.completes:  # one post, without a draft
             raise DraftNotFoundError()
         return draft, standard
 
@@ -202,7 +206,8 @@ class DraftService:
         """Take a file out (to replace it): the object is deleted, the place empties."""
         draft, _ = self.open(draft_id)
         for found in draft.files_of(item):
-            if found.slot == slot:
+            # a file sent before stays in the store until the completion that replaces it is stored
+            if found.slot == slot and belongs_to(found.key, draft.id):
                 self.files.delete(found.key)
         return self._change(
             draft_id, lambda d: replace(d, files=tuple(f for f in d.files if (f.item, f.slot) != (item, slot)))
@@ -224,10 +229,20 @@ class DraftService:
         draft, _ = self.open(draft_id)
         kept: list[DraftFile] = []
         for found in draft.files:  # out of drafts/ (deleted after a day): a copy in the store, nothing through here
+            if not belongs_to(found.key, draft.id):  # sent before, with the application this draft completes
+                kept.append(found)
+                continue
             target = sent_key(draft.id, found.item, found.slot, found.kind)
             self.files.copy(found.key, target)
             kept.append(replace(found, key=target))
-        receipt = self.submissions.submit(replace(self.application(draft), documents=tuple(kept)), client)
+        application = replace(self.application(draft), documents=tuple(kept))
+        if draft.completes and self.completions is not None:
+            completed = self.completions.complete(draft, application, client)
+            for key in completed.dropped:  # the files the applicant replaced, once the application no longer holds them
+                self.files.delete(key)
+            receipt = completed.receipt
+        else:
+            receipt = self.submissions.submit(application, client)
         with contextlib.suppress(DraftNotFoundError):  # expired in between: the application stands
             self._change(draft_id, lambda d: replace(d, sent_reference=receipt.reference))
         return receipt

@@ -17,7 +17,8 @@ from chalicelib import messages as m
 from chalicelib.applications import tokens
 from chalicelib.applications.next_steps import next_steps
 from chalicelib.applications.paths import review_path, status_path
-from chalicelib.applications.records import MessageKind, OutboxMessage, Submission, SubmissionStatus
+from chalicelib.applications.records import EventKind, MessageKind, OutboxMessage, Submission, SubmissionStatus
+from chalicelib.applications.returns import completion_deadline
 from chalicelib.deadlines.digest import MAX_LISTED, parse_digest_reference
 from chalicelib.mail.bounces import notice_context
 from chalicelib.mail.complaint_mail import COMPLAINT_KINDS, ComplaintCompositionError, ComplaintMailComposer
@@ -80,7 +81,7 @@ class MailComposer:
             "promise": promise_of(
                 submission.due_at,
                 self.clock.now(),
-                is_open=submission.is_open,
+                is_open=not submission.is_final,
                 paused=submission.returned_at is not None,
             ),
             "when_returned": format_datetime(submission.returned_at, zone) if submission.returned_at else "",
@@ -100,7 +101,22 @@ class MailComposer:
             agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
             context["next"] = next_steps(standard, agency, submission.requirements) if agency is not None else None
         if message.kind == MessageKind.RECEIPT:
-            subject = m.SUBJECT_RECEIPT.format(reference=submission.reference, title=submission.title)
+            context["completed"] = message.seq > 1  # the receipt of a returned application sent back completed
+            receipt_subject = m.SUBJECT_COMPLETED if message.seq > 1 else m.SUBJECT_RECEIPT
+            subject = receipt_subject.format(reference=submission.reference, title=submission.title)
+        elif message.kind in (MessageKind.RETURNED, MessageKind.CLOSED):  # "Berkas perlu dilengkapi" and its end
+            if message.kind == MessageKind.RETURNED and submission.status != SubmissionStatus.RETURNED:
+                raise ObsoleteMessageError(f"outbox {message.id}: {submission.reference} is no longer returned")
+            note = next(
+                (e for e in reversed(self.store.events(submission.reference)) if e.kind == EventKind.STEP_RETURNED),
+                None,
+            )
+            context["note"] = note.reason if note else ""
+            if submission.returned_at is not None:
+                deadline = completion_deadline(submission.returned_at, catalogue.find_agency(submission.agency_id))
+                context["complete_by"] = format_datetime(deadline, zone)
+            returned_subject = m.SUBJECT_RETURNED if message.kind == MessageKind.RETURNED else m.SUBJECT_CLOSED
+            subject = returned_subject.format(reference=submission.reference, title=submission.title)
         elif message.kind == MessageKind.REVIEW_REQUEST:
             subject, extra = self._review(message, submission)
             context.update(extra)

@@ -20,6 +20,10 @@ class Catalogue:
     def agency(self, agency_id: str) -> Agency:
         return next(agency for agency in self.agencies if agency.id == agency_id)
 
+    def find_agency(self, agency_id: str) -> Agency | None:
+        """The agency, or None when it left the catalogue since (an application in flight keeps its copy)."""
+        return next((agency for agency in self.agencies if agency.id == agency_id), None)
+
     def standards_of(self, agency_id: str) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if s.agency_id == agency_id)
 

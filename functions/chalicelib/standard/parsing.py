@@ -399,7 +399,8 @@ def _weekdays(reader: _Reader, key: object, line: int) -> list[int]:
 
 
 def _deadlines(reader: _Reader, data: _Mapping, roles: list[Role]) -> DeadlinePolicy:
-    """deadlines: {reminder_percent: 50, escalate_after_hours: 8, escalation_role: kepala-dinas} (each optional)."""
+    """deadlines: {reminder_percent: 50, escalate_after_hours: 8, escalation_role: kepala-dinas, completion_days: 10}
+    (each optional)."""
     block = data["deadlines"]
     line = data.key_lines["deadlines"]
     if not isinstance(block, _Mapping):
@@ -407,7 +408,8 @@ def _deadlines(reader: _Reader, data: _Mapping, roles: list[Role]) -> DeadlinePo
             line, "'deadlines' harus berisi 'reminder_percent', 'escalate_after_hours' atau 'escalation_role'"
         )
         return DeadlinePolicy()
-    reader.keys(block, set(), {"reminder_percent", "escalate_after_hours", "escalation_role"}, "deadlines")
+    known = {"reminder_percent", "escalate_after_hours", "escalation_role", "completion_days"}
+    reader.keys(block, set(), known, "deadlines")
     default = DeadlinePolicy()
     percent = block.get("reminder_percent", default.reminder_percent)
     if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 99:
@@ -427,7 +429,13 @@ def _deadlines(reader: _Reader, data: _Mapping, roles: list[Role]) -> DeadlinePo
             f"deadlines: 'escalation_role' '{role}' bukan peran petugas di 'roles' instansi ini",
         )
         role = ""
-    return DeadlinePolicy(percent, hours * 60, role)
+    days = block.get("completion_days", default.completion_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        reader.problem(
+            block.key_lines.get("completion_days", line), "deadlines: 'completion_days' harus 1 sampai 60 hari kerja"
+        )
+        days = default.completion_days
+    return DeadlinePolicy(percent, hours * 60, role, days)
 
 
 def _office_hours(reader: _Reader, data: _Mapping) -> OfficeHours:

@@ -160,11 +160,13 @@ class DeadlinePolicy:
     """What happens as an application's promised time runs out (_agency.yml `deadlines`, chalicelib/deadlines/):
     the current step's officers are reminded once `reminder_percent` of the promised time has passed and told
     again when it passes; a step still undecided `escalate_after_minutes` (working time) after that is reported
-    to the officers of `escalation_role` ("" reports to nobody)."""
+    to the officers of `escalation_role` ("" reports to nobody). An application returned to the applicant for
+    completion is closed when it is not sent back within `completion_days` working days."""
 
     reminder_percent: int = 50
     escalate_after_minutes: int = 8 * 60  # one working day of office hours
     escalation_role: str = ""
+    completion_days: int = 10  # two working weeks: time to fetch a missing letter from another office
 
 
 # How long an application's personal data and files are kept after its final state (approved, rejected, closed),

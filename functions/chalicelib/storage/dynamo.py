@@ -365,17 +365,21 @@ class DynamoStore(DynamoComplaints, DynamoRetention):  # complaints, erasure: dy
                     " AND attribute_not_exists(#renewed_at)"
                 ),
             }
-        else:
+        elif change.token_use != TokenUse.NONE:
             raise ValueError(f"unknown token use {change.token_use!r}")
-        items: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": self._dump(token_key(change.token_hash)),
-                    "ExpressionAttributeValues": self._values(now=now, ref=change.reference),
-                    **token_update,
+        items: list[dict[str, Any]] = []
+        if change.token_use != TokenUse.NONE:  # the applicant completing it, or the schedule closing it: no link
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._dump(token_key(change.token_hash)),
+                        "ExpressionAttributeValues": self._values(now=now, ref=change.reference),
+                        **token_update,
+                    }
                 }
-            },
+            )
+        items += [
             {
                 "Put": {
                     "TableName": self._table,

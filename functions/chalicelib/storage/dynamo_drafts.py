@@ -35,6 +35,9 @@ def encode(draft: Draft) -> dict[str, Any]:
         "files": [asdict(f) for f in draft.files],
         "refusals": draft.refusals,
         "sent_reference": draft.sent_reference,
+        "completes": draft.completes,
+        "completes_version": draft.completes_version,
+        "completes_note": draft.completes_note,
     }
     return {
         **draft_key(draft.id),
@@ -59,6 +62,9 @@ def decode(draft_id: str, item: dict[str, Any]) -> Draft:
         refusals=tuple((int(n), str(m)) for n, m in body["refusals"]),
         version=int(item["version"]["N"]),
         sent_reference=str(body.get("sent_reference", "")),
+        completes=str(body.get("completes", "")),
+        completes_version=int(body.get("completes_version", 0)),
+        completes_note=str(body.get("completes_note", "")),
     )
 
 

@@ -25,7 +25,8 @@ from chalicelib.applications.next_steps import NextSteps, next_steps
 from chalicelib.applications.paths import API_ROOT, status_path
 from chalicelib.applications.records import DECISIONS, Event, EventKind, FieldValue, Submission, SubmissionStatus
 from chalicelib.applications.submissions import StatusView
-from chalicelib.applications.timeline import STATUS_LABELS, progress
+from chalicelib.applications.returns import completion_deadline
+from chalicelib.applications.timeline import RETURN_EVENTS, STATUS_LABELS, progress
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
 from chalicelib.documents.officer_view import OfficerFile
 from chalicelib.standard.catalogue import Catalogue, form_url, service_url
@@ -53,6 +54,9 @@ EVENT_LABELS = {
     EventKind.STEP_APPROVED: m.EVENT_APPROVED,
     EventKind.STEP_REJECTED: m.EVENT_REJECTED,
     EventKind.LINK_RENEWED: m.EVENT_LINK_RENEWED,
+    EventKind.STEP_RETURNED: m.EVENT_RETURNED,
+    EventKind.COMPLETED: m.EVENT_COMPLETED,
+    EventKind.CLOSED: m.EVENT_CLOSED,
 }
 
 
@@ -71,7 +75,9 @@ def _promise(submission: Submission | None, now: datetime | None) -> Promise:
     """Where the application stands against the standard's promise when the page was read."""
     if submission is None or now is None:
         return Promise.STOPPED
-    return promise_of(submission.due_at, now, is_open=submission.is_open, paused=submission.returned_at is not None)
+    return promise_of(
+        submission.due_at, now, is_open=not submission.is_final, paused=submission.returned_at is not None
+    )
 
 
 def applicant_context(submission: Submission, catalogue: Catalogue) -> dict[str, Any]:
@@ -98,6 +104,14 @@ def status_page(view: StatusView, catalogue: Catalogue) -> str:
         status_label=STATUS_LABELS[s.status],
         approved=s.status == SubmissionStatus.APPROVED,
         rejected=s.status == SubmissionStatus.REJECTED,
+        returned=s.status == SubmissionStatus.RETURNED,
+        closed=s.status == SubmissionStatus.CLOSED,
+        returns=[e for e in view.events if e.kind in RETURN_EVENTS],
+        note=next((e.reason for e in reversed(view.events) if e.kind == EventKind.STEP_RETURNED), ""),
+        complete_action=f"{API_ROOT}/status/{s.reference}/lengkapi",
+        event_labels=EVENT_LABELS,
+        complete_by=completion_deadline(s.returned_at, catalogue.find_agency(s.agency_id)) if s.returned_at else None,
+        status_key=view.key,
         rows=progress(s, view.events),
         when=_when(view.zone),
         promise=_promise(s, view.now),
@@ -121,7 +135,16 @@ def confirmation_page(view: StatusView, catalogue: Catalogue, base_url: str, *, 
     )
 
 
-NOT_SAVED_LABELS = {Decision.APPROVE: m.NOT_SAVED_APPROVAL, Decision.REJECT: m.NOT_SAVED_REJECTION}
+NOT_SAVED_LABELS = {
+    Decision.APPROVE: m.NOT_SAVED_APPROVAL,
+    Decision.REJECT: m.NOT_SAVED_REJECTION,
+    Decision.RETURN: m.NOT_SAVED_RETURN,
+}
+DECIDED_LABELS = {
+    EventKind.STEP_APPROVED: m.DECIDED_APPROVED,
+    EventKind.STEP_REJECTED: m.DECIDED_REJECTED,
+    EventKind.STEP_RETURNED: m.DECIDED_RETURNED,
+}
 
 
 def shown_fields(submission: Submission, catalogue: Catalogue) -> list[FieldValue]:
@@ -148,6 +171,7 @@ def review_page(
     reason: str = "",
     not_saved: Decision | None = None,
     documents: Sequence[OfficerFile] = (),
+    can_return: bool = False,
 ) -> str:
     """`not_saved`: a decision this request asked for but could not make (the step was decided already).
     `documents`: the application's files with links made for this page view (documents/officer_view.py)."""
@@ -180,6 +204,8 @@ def review_page(
         min_reason=MIN_REASON_LENGTH,
         max_reason=MAX_REASON_LENGTH,
         reject=Decision.REJECT,
+        give_back=Decision.RETURN,
+        can_return=can_return,
         not_saved=NOT_SAVED_LABELS.get(not_saved) if not_saved else "",
         status_label=STATUS_LABELS[s.status] if s else "",
         documents=documents,
@@ -189,7 +215,7 @@ def review_page(
 def _decision_label(decision: Event | None) -> str:
     if decision is None:
         return ""
-    return m.DECIDED_APPROVED if decision.kind == EventKind.STEP_APPROVED else m.DECIDED_REJECTED
+    return DECIDED_LABELS.get(decision.kind, m.DECIDED_REJECTED)
 
 
 def form_page(application: Application, catalogue: Catalogue, errors: Mapping[str, str]) -> str | None:

@@ -139,9 +139,39 @@ def draft_paths() -> dict[str, Any]:
                 "summary": "Send: one application with the verified files (a second send shows its reference)",
                 "parameters": [_DRAFT],
                 "responses": {
-                    "303": _see_other("To the confirmation page"),
+                    "303": _see_other(
+                        "To the confirmation page; a draft completing an application returned again since it was"
+                        " made: to that application's status page"
+                    ),
                     "422": _html("Periksa kembali, with what is still missing"),
                     **_ERRORS,
+                    **_POSTED,
+                },
+            }
+        },
+        "/status/{reference}/lengkapi": {
+            "post": {
+                "operationId": "startCompletion",
+                "summary": "Lengkapi permohonan: a draft holding a returned application as sent (status key in the"
+                " form field `key`), to change values and replace files before sending it back",
+                "parameters": [
+                    {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"type": "object", "properties": {"key": {"type": "string"}}}
+                        }
+                    },
+                },
+                "responses": {
+                    "303": _see_other(
+                        "To Periksa kembali (Set-Cookie keeps the draft); when it is no longer returned, to its"
+                        " status page"
+                    ),
+                    **_ERRORS,
+                    "404": _html("No application with that reference and key"),
                     **_POSTED,
                 },
             }

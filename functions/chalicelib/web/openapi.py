@@ -414,8 +414,12 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["decision", "form_token"],
             "properties": {
-                "decision": {"type": "string", "enum": ["approve", "reject"]},
-                "reason": {"type": "string", "maxLength": MAX_REASON_LENGTH, "description": "Required to reject."},
+                "decision": {"type": "string", "enum": ["approve", "reject", "return"]},
+                "reason": {
+                    "type": "string",
+                    "maxLength": MAX_REASON_LENGTH,
+                    "description": "Required to reject (the reason) and to return for completion (what is missing).",
+                },
                 "form_token": {"type": "string", "description": "The hidden field of the review page."},
             },
         },
