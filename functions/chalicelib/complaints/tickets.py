@@ -1,7 +1,11 @@
 """Ticket numbers of complaints: ADU-<agency code>-<year>-<sequence> (ADU-DPTK-2026-000007).
 
 Never an application's reference (those start with the agency code), so the two never meet in the table.
-The sequence counts per agency and year in its own counter, allocated in the complaint's transaction.
+The sequence counts per agency and year in its own counter item (COUNTER#ADU-<code>#<year>), handed out as
+applications' references are (applications/references.py): the store reserves a block of numbers with one
+atomic ADD outside the complaint's transaction and gives them one by one, so the counter is not a hot key and
+filing stays one transaction. The same cost, plainly: tickets are unique and readable, but can have gaps (at
+most a block's unused numbers per process that stops) and are not strictly in filing order across processes.
 """
 
 from __future__ import annotations

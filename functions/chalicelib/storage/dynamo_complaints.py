@@ -6,6 +6,7 @@ to the storage port's errors exactly as for applications. Layout and access patt
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Iterator, Mapping
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
 from chalicelib.applications.records import ApprovalToken, IdempotencyRecord
+from chalicelib.applications.references import SequenceBlocks, counter_name
 from chalicelib.complaints.records import (
     Complaint,
     ComplaintChange,
@@ -22,10 +24,9 @@ from chalicelib.complaints.records import (
     FigureRow,
     NewComplaint,
 )
-from chalicelib.complaints.tickets import format_ticket, is_ticket
+from chalicelib.complaints.tickets import format_ticket, is_ticket, ticket_counter_code
 from chalicelib.storage.codecs import idempotency_key, outbox_item, submission_key, token_from, token_item, token_key
 from chalicelib.storage.complaint_codecs import (
-    complaint_counter_key,
     complaint_event_from,
     complaint_event_item,
     complaint_from,
@@ -40,7 +41,9 @@ from chalicelib.storage.port import ConflictError, DuplicateRequestError, StoreU
 from chalicelib.storage.table import TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, timestamp
 
-COUNTER_RETRIES = 25
+log = logging.getLogger(__name__)
+
+COUNTER_RETRIES = 25  # numbers found taken, or transaction conflicts with the same client's requests
 IDEMPOTENCY_DAYS = 1
 
 
@@ -53,6 +56,7 @@ class _Adapter(Protocol):
     """What the mixin uses of DynamoStore."""
 
     _table: str
+    _sequences: SequenceBlocks
 
     def _dump(self, item: Mapping[str, Any]) -> dict[str, Any]: ...
     def _load(self, item: Mapping[str, Any]) -> dict[str, Any]: ...
@@ -63,6 +67,7 @@ class _Adapter(Protocol):
     def _transact(self, items: list[dict[str, Any]]) -> list[str] | None: ...
     def _call(self, operation: str, **request: Any) -> dict[str, Any]: ...
     def _rate_update(self, rate: RateCharge) -> dict[str, Any]: ...
+    def _sequence(self, code: str, year: int) -> int: ...
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
 
 
@@ -91,23 +96,14 @@ def _figure_updates(adapter: _Adapter, change: FigureChange) -> list[dict[str, A
 
 class DynamoComplaints:
     def create_complaint(self: _Adapter, new: NewComplaint, rate: RateCharge | None = None) -> Complaint:
-        code = new.complaint.agency_code
+        """One transaction, with a ticket number from this process's block (applications/references.py): the
+        counter item is not in the transaction, so a burst of complaints to one agency does not contend on it."""
+        code = ticket_counter_code(new.complaint.agency_code)
+        counter = counter_name(code, new.year)
         for attempt in range(COUNTER_RETRIES):
-            counter = self._get(complaint_counter_key(code, new.year))
-            last = int(counter["seq"]) if counter else 0
-            ticket = format_ticket(code, new.year, last + 1)
+            sequence = self._sequence(code, new.year)
+            ticket = format_ticket(new.complaint.agency_code, new.year, sequence)
             complaint = replace(new.complaint, ticket=ticket)
-            counter_update: dict[str, Any] = {
-                "TableName": self._table,
-                "Key": self._dump(complaint_counter_key(code, new.year)),
-                "UpdateExpression": "SET #seq = :next",
-            }
-            if last == 0:
-                counter_update["ConditionExpression"] = "attribute_not_exists(#pk)"
-                counter_update["ExpressionAttributeValues"] = self._values(next=1)
-            else:
-                counter_update["ConditionExpression"] = "#seq = :last"
-                counter_update["ExpressionAttributeValues"] = self._values(next=last + 1, last=last)
             idempotency = {
                 **idempotency_key(new.idempotency_hash),
                 "reference": ticket,
@@ -115,7 +111,6 @@ class DynamoComplaints:
                 TTL_ATTRIBUTE: epoch(complaint.created_at) + IDEMPOTENCY_DAYS * 86400,
             }
             items: list[dict[str, Any]] = [
-                {"Update": counter_update},
                 self._put(idempotency, "attribute_not_exists(#pk)"),
                 self._put(complaint_item(complaint), "attribute_not_exists(#pk)"),
                 self._put(complaint_event_item(ticket, new.event), "attribute_not_exists(#pk)"),
@@ -131,19 +126,29 @@ class DynamoComplaints:
                 items.append(self._put(timer_item(replace(new.timer, reference=ticket))))
             if rate is not None:
                 items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
-            reasons = self._transact(items)
+            try:
+                reasons = self._transact(items)
+            except BaseException:
+                self._sequences.give_back(counter, sequence)  # not stored: the next complaint takes it
+                raise
             if reasons is None:
                 return complaint
             if reasons[1] == "ConditionalCheckFailed":
+                # A complaint already holds this number (a write whose answer was lost, then the number given
+                # back; or a counter restored from an older backup): try the next one.
+                log.warning("ticket %s already taken: trying the next number of %s", ticket, counter)
+                continue
+            self._sequences.give_back(counter, sequence)
+            if reasons[0] == "ConditionalCheckFailed":
                 record = self.find_idempotency(new.idempotency_hash)
                 if record is not None:
                     raise DuplicateRequestError(record.reference)
             if rate is not None and reasons[-1] == "ConditionalCheckFailed":
                 raise RateLimitedError(rate.retry_after)
-            if reasons[0] != "ConditionalCheckFailed" and "TransactionConflict" not in reasons:
+            if "TransactionConflict" not in reasons:
                 raise ConflictError(f"complaint not stored: {reasons}")
             time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
-        raise ConflictError("no free ticket number after retries", retryable=True)
+        raise ConflictError("complaint not stored after retries", retryable=True)
 
     def get_complaint(self: _Adapter, ticket: str) -> Complaint | None:
         item = self._get(complaint_key(ticket))
