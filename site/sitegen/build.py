@@ -7,15 +7,17 @@ for build/site/): they are build products, never edited and never committed.
 from __future__ import annotations
 
 import json
-import logging
+import os
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
-from chalicelib.standard.catalogue import load_catalogue
+from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
 
+from sitegen.engine import Engine, EngineError
 from sitegen.open_data import base_url, published_data
 from sitegen.pages import all_pages, nav
 from sitegen.quality import verification_notes
@@ -27,6 +29,8 @@ OVERRIDES = REPO / "site" / "overrides"
 ASSETS = REPO / "site" / "assets"
 MERMAID_PACKAGE = REPO / "node_modules" / "mermaid"
 OPEN_DATA = Path("data") / "standards.json"
+# Pages rendered by earlier builds, by content (sitegen/engine.py: keyed by the generator's own version).
+RENDER_CACHE = REPO / "build" / "cache" / "pages"
 
 
 class SiteBuildError(Exception):
@@ -67,33 +71,33 @@ def write_config(work: Path, docs: Path, out: Path, navigation: list[dict[str, s
     return path
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def run_mkdocs(config_path: Path) -> None:
-    """mkdocs build --strict, in this process (no interpreter start-up, no banner)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
+def run_mkdocs(config_path: Path) -> Engine:
+    """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py)."""
+    engine = Engine(config_path, cache_dir=RENDER_CACHE)
     try:
-        build(load_config(str(config_path), strict=True))
-    except MkDocsException as error:
-        raise SiteBuildError("\n".join([str(error), *collect.messages])) from error
-    finally:
-        logger.removeHandler(collect)
+        engine.build(workers=build_workers())
+    except EngineError as error:
+        raise SiteBuildError(str(error)) from error
+    return engine
 
 
-def build_site(standards: Path, out: Path) -> None:
+def build_workers() -> int:
+    """Processes rendering pages: LAYANAN_SITE_WORKERS, else one per core (at most 4)."""
+    return int(os.environ.get("LAYANAN_SITE_WORKERS") or min(os.cpu_count() or 1, 4))
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build leaves for a partial rebuild (sitegen/incremental.py): its inputs and the mkdocs state."""
+
+    catalogue: Catalogue
+    notes: dict[str, list[str]]
+    pages: dict[str, str]  # each page's Markdown by its path in docs/
+    docs: Path
+    engine: Engine
+
+
+def build_site(standards: Path, out: Path) -> Built:
     try:
         catalogue = load_catalogue(standards)
     except InvalidStandardError as error:
@@ -105,15 +109,17 @@ def build_site(standards: Path, out: Path) -> None:
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
     notes = verification_notes(catalogue, date.today())
-    for page in all_pages(catalogue, notes):
+    pages = all_pages(catalogue, notes)
+    for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
-    run_mkdocs(write_config(work, docs, out, nav(), mermaid))
+    engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid))
     index_site(out)  # the search index (sitegen/search.py)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     published = published_data(catalogue, notes, datetime.now(UTC), base_url())
     data.write_text(json.dumps(published, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine)

@@ -439,6 +439,27 @@ def test_an_edited_standard_shows_without_a_restart(serve: ServeProcess, standar
     assert "Paspor Kilat" in form_returned_with_errors(serve)
 
 
+def test_a_broken_edit_keeps_the_last_good_page_and_prints_the_checker_s_file_and_line(
+    serve: ServeProcess, standards: Path
+) -> None:
+    source = standards / STANDARD
+    good = source.read_text(encoding="utf-8")
+    before = get(serve.url + PAGE)[2]
+    source.write_text(good.replace("## Persyaratan Pelayanan", "## Persyaratan Yang Salah"), encoding="utf-8")
+    deadline = time.monotonic() + 30
+    line = re.compile(r"KESALAHAN \S*standards/disperinaker-klungkung/rekomendasi-paspor\.md:\d+: ")
+    while not line.search(serve.output()):
+        assert time.monotonic() < deadline, serve.output()
+        time.sleep(0.2)
+    assert "still serving the previous one" in serve.output()
+    assert get(serve.url + PAGE)[2] == before
+    source.write_text(good, encoding="utf-8")  # as the last good build read it: nothing to rebuild
+    while "nothing to rebuild" not in serve.output():
+        assert time.monotonic() < deadline, serve.output()
+        time.sleep(0.2)
+    assert get(serve.url + PAGE)[2] == before
+
+
 def test_a_second_serve_on_the_same_var_folder_is_refused(serve: ServeProcess) -> None:
     second = subprocess.run(
         [sys.executable, "-m", "infra.local.serve", "--port", "0", "--var-dir", str(serve.var_dir)],

@@ -22,7 +22,7 @@ from infra.local.serve.errors import ServeError
 from infra.local.serve.gateway import ApiGateway, check_api_configuration, load_app, refresh_api_catalogue
 from infra.local.serve.http_server import LayananServer
 from infra.local.serve.outbox_pump import OutboxPump
-from infra.local.serve.site_builder import SiteBuildError, build_site
+from infra.local.serve.site_builder import LiveSiteBuilder, SiteBuildError
 from infra.local.serve.site_headers import SiteHeadersError, site_headers
 from infra.local.serve.var_folder import exclusive_lock, load_or_create_secret
 from infra.local.serve.watcher import Watcher
@@ -137,21 +137,32 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     check_api_configuration()
 
     say(f"Building the site from {shown(settings.standards)}/ into {shown(settings.site_dir)}/ ...")
+    # Kept running while watching: it holds the last build, so an edit rebuilds only the pages it changes.
+    builder = LiveSiteBuilder(settings.standards, settings.site_dir)
+    cleanup.callback(builder.close)
     try:
-        say(f"Site built in {build_site(settings.standards, settings.site_dir):.1f} s.")
+        say(f"Site built in {builder.build().seconds:.1f} s.")
     except SiteBuildError as error:
         raise ServeError(f"the site does not build; fix the standards and start again:\n{error}") from None
+    if not settings.watch:
+        builder.close()
 
     stop = threading.Event()
 
     def rebuild() -> None:
         say("[watch] standards changed: rebuilding the site ...")
         try:
-            seconds = build_site(settings.standards, settings.site_dir, before_swap=refresh_api_catalogue)
+            rebuilt = builder.build(before_swap=refresh_api_catalogue)
         except SiteBuildError as error:
             say(f"[watch] the site did not build; still serving the previous one:\n{error}")
             return
-        say(f"[watch] site rebuilt in {seconds:.1f} s: reload the page.")
+        if rebuilt.kind == "pages":
+            pages = ", ".join(rebuilt.pages) or "no page changed"
+            say(f"[watch] {len(rebuilt.pages)} page(s) rebuilt in {rebuilt.seconds:.1f} s ({pages}): reload the page.")
+        elif rebuilt.kind == "full":
+            say(f"[watch] site rebuilt in {rebuilt.seconds:.1f} s: reload the page.")
+        else:
+            say("[watch] no standard's content changed: nothing to rebuild.")
 
     server.api = ApiGateway(app)
     http = threading.Thread(target=server.serve_forever, name="http", daemon=True)

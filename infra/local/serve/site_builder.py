@@ -1,13 +1,19 @@
-"""The static site, built by sitegen into a sibling folder and swapped in whole."""
+"""The static site, built by a long-running sitegen into sibling folders and moved in once it has built."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from infra.local.paths import PROJECT_ROOT
 from infra.local.serve.environment import code_environment
@@ -17,40 +23,106 @@ class SiteBuildError(RuntimeError):
     """The site build failed; the message holds the end of its output."""
 
 
-def build_site(standards: Path, site_dir: Path, before_swap: Callable[[], None] | None = None) -> float:
-    """Build into a sibling folder, then swap it in: readers never see a half-built site. Returns seconds.
+@dataclass(frozen=True)
+class Rebuilt:
+    seconds: float
+    kind: str  # "full": the whole site was swapped in; "pages": only `pages` were; "none": nothing changed
+    pages: tuple[str, ...] = ()
 
-    `before_swap` runs once the build has succeeded and before the new site is visible, so the API can
-    take the new standards first: a reader who sees the new page never gets an answer from the old ones.
 
-    The build runs as `python -m sitegen build` in a subprocess, so edits to sitegen's own code and
-    templates apply too, and mkdocs' global state never accumulates in this long-running process.
+class LiveSiteBuilder:
+    """The site builder kept running (`python -m sitegen.live`): it holds the last build's state, so an edit to
+    one standard renders only the pages that show it (issue 15: within 2 s at 1,000 services).
+
+    It builds into sibling folders and this side moves the result in once `before_swap` has run: a whole
+    build is swapped in as one folder; a partial one's files each replace their old copy whole (a reader gets
+    the old page or the new one, never half of one). When the generator's own code changed, the builder says
+    so and exits; a new one starts and builds the whole site with the new code.
     """
-    started = time.monotonic()
-    staging = site_dir.with_name(site_dir.name + ".next")
+
+    def __init__(self, standards: Path, site_dir: Path) -> None:
+        self._standards = standards
+        self._site_dir = site_dir
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            self._site_dir.parent.mkdir(parents=True, exist_ok=True)
+            command = [sys.executable, "-m", "sitegen.live", "--standards", str(self._standards)]
+            self._process = subprocess.Popen(  # its stderr is serve's: a crash shows on the console
+                [*command, "--site", str(self._site_dir)],
+                env=code_environment(),
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )
+        return self._process
+
+    def _ask(self) -> dict[str, Any]:
+        for _ in range(2):  # a second time after a restart for new code
+            process = self._start()
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                process.stdin.write("build\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
+            except (BrokenPipeError, OSError):
+                line = ""
+            if not line:
+                process.wait()
+                raise SiteBuildError(f"the site builder stopped (exit code {process.returncode}); see above")
+            reply: dict[str, Any] = json.loads(line)
+            if reply.get("kind") != "restart":
+                return reply
+            process.wait()
+        raise SiteBuildError("the site builder restarted twice in a row")
+
+    def build(self, before_swap: Callable[[], None] | None = None) -> Rebuilt:
+        """Bring the site up to date with the standards. Raises SiteBuildError, the site unchanged, when they
+        do not build (the message holds the checker's file:line lines)."""
+        with self._lock:
+            started = time.monotonic()
+            reply = self._ask()
+            if not reply["ok"]:
+                raise SiteBuildError(str(reply["error"])[-6000:])
+            kind, folder = str(reply["kind"]), Path(str(reply.get("folder", "")))
+            if kind != "none" and before_swap is not None:
+                before_swap()
+            if kind == "full":
+                _swap_in(folder, self._site_dir)
+            elif kind == "pages":
+                _move_into(folder, [str(name) for name in reply["files"]], self._site_dir)
+            return Rebuilt(time.monotonic() - started, kind, tuple(str(page) for page in reply.get("pages", ())))
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()  # end of input: it exits
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
     retired = site_dir.with_name(site_dir.name + ".old")
-    scratch = staging.with_name(staging.name + "-mkdocs")  # sitegen's work folder beside its output
-    shutil.rmtree(staging, ignore_errors=True)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "sitegen", "build", "--standards", str(standards), "--out", str(staging)],
-        env=code_environment(),
-        cwd=PROJECT_ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    shutil.rmtree(scratch, ignore_errors=True)  # only sitegen's debugging aid; `make site` keeps its own
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        output = (result.stdout + result.stderr).strip()
-        raise SiteBuildError(output[-6000:] or f"sitegen build exited with code {result.returncode}")
-    if before_swap is not None:
-        before_swap()
     shutil.rmtree(retired, ignore_errors=True)
     if site_dir.exists():
         site_dir.rename(retired)
     staging.rename(site_dir)
     shutil.rmtree(retired, ignore_errors=True)
-    return time.monotonic() - started
+
+
+def _move_into(folder: Path, files: list[str], site_dir: Path) -> None:
+    for name in files:
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder / name, target)  # same file system: each page is replaced in one step
+    shutil.rmtree(folder, ignore_errors=True)

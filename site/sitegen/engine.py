@@ -1,0 +1,428 @@
+"""mkdocs' build, in stages this module holds (issue 15): the same pages as `mkdocs build --strict`, faster.
+
+mkdocs.commands.build.build does four things in one call: read the config and the theme, gather the files and
+the navigation, turn every page's Markdown into HTML, and put every page through the theme's templates. Here
+the first two are done once and kept (`Engine`), so that:
+
+- the last two can run per page on both cores (`build(workers=2)` forks after the shared state is ready;
+  each worker renders and writes its share of the pages and sends back what the parent needs: the search
+  entries, the anchors for link validation, and the warnings);
+- a page's Markdown converted once is not converted again while neither it nor the generator changes
+  (`RenderCache`, keyed by the generator's version, the configuration and the page's own Markdown);
+- `make serve` rebuilds only the pages an edit changed (`rebuild_pages`), into a folder of its own, with the
+  configuration, the theme's template environment and the navigation of the last build.
+
+Output is byte for byte the output of mkdocs' own build (tests/site/test_engine.py compares them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs import utils
+from mkdocs.commands.build import _build_extra_template, _build_theme_template, get_context
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+
+SEARCH_PLUGIN = "material/search"
+# Below this many pages, starting workers costs more than it saves.
+PARALLEL_FROM_PAGES = 64
+
+
+class EngineError(Exception):
+    """mkdocs refused the site: in strict mode every warning is an error. The message lists them."""
+
+
+def generator_version() -> str:
+    """Our own code and the versions of what renders Markdown: a change to any of them renews every page."""
+    import markdown
+    import material
+    import mkdocs
+
+    digest = hashlib.sha256()
+    for name in (mkdocs.__version__, markdown.__version__, material.__version__):
+        digest.update(name.encode() + b"\0")
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Rendered:
+    """What mkdocs' Page.render leaves on a page: all that the templates and the link checks read."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str]
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the linked file's src_uri
+
+    @classmethod
+    def of(cls, page: Page) -> Rendered:
+        links = page.links_to_anchors
+        return cls(
+            content=page.content or "",
+            toc=page.toc,
+            title=page._title_from_render,
+            anchors=set(page.present_anchor_ids or ()),
+            links_to_anchors=None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+        )
+
+    def apply(self, page: Page, files: Files) -> None:
+        page.content = self.content
+        page.toc = self.toc
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors)
+        page.links_to_anchors = _links_by_file(self.links_to_anchors, files)
+
+
+def _links_by_file(links: dict[str, dict[str, str]] | None, files: Files) -> dict[File, dict[str, str]] | None:
+    if links is None:
+        return None
+    found = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
+    return {file: anchors for file, anchors in found.items() if file is not None}
+
+
+class RenderCache:
+    """Rendered pages on disk, one file per (generator version, configuration, page, Markdown)."""
+
+    def __init__(self, folder: Path | None, salt: str) -> None:
+        self._folder = folder
+        self._salt = salt
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, src_uri: str, markdown: str) -> str:
+        digest = hashlib.sha256(self._salt.encode())
+        digest.update(b"\0" + src_uri.encode() + b"\0" + markdown.encode())
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        return None if self._folder is None else self._folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Rendered | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            found = pickle.loads(path.read_bytes())  # our own cache, written by put() below
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            self.misses += 1
+            return None
+        if not isinstance(found, Rendered):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole then renamed: a build stopped half-way, or a worker beside it, never leaves half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            handle.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(handle.name, path)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collecting() -> Iterator[_Collect]:
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+
+
+@dataclass
+class _PageResult:
+    src_uri: str
+    anchors: set[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    search_entries: list[dict[str, Any]]
+
+
+@dataclass
+class _ShareResult:
+    pages: list[_PageResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hits: int = 0
+    misses: int = 0
+
+
+_FORKED: Engine | None = None  # the engine a forked worker inherits
+
+
+def _work(share: Sequence[str]) -> _ShareResult:
+    assert _FORKED is not None
+    return _FORKED._render_share(share, Path(_FORKED.config.site_dir))
+
+
+class Engine:
+    """One site's mkdocs state: configuration, files, navigation and the theme's templates, kept between builds."""
+
+    def __init__(self, config_path: Path, cache_dir: Path | None = None) -> None:
+        self._config_path = config_path
+        self._cache_dir = cache_dir
+        self.config: MkDocsConfig | Any = None
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env: Any = None
+        self.cache = RenderCache(None, "")
+
+    # -- the whole site ---------------------------------------------------------------------------------
+
+    def build(self, workers: int = 1) -> None:
+        """Build the whole site into the configuration's site_dir. Raises EngineError on any warning."""
+        with _collecting() as collect:
+            try:
+                self.config = load_config(str(self._config_path), strict=True)
+                self._build(workers, collect)
+            except EngineError:
+                raise
+            except Exception as error:
+                if self.config is not None:
+                    self.config.plugins.on_build_error(error=error)
+                raise EngineError("\n".join([str(error), *collect.messages])) from error
+            if collect.messages:
+                raise EngineError("\n".join(collect.messages))
+
+    def _build(self, workers: int, collect: _Collect) -> None:
+        config = self.config.plugins.on_config(self.config)
+        self.config = config
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        self.files, self.nav = files, nav
+        self.cache = RenderCache(self._cache_dir, self._cache_salt(files))
+        doc_files = files.documentation_pages()
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+        # The pages in the navigation first, here: their titles and neighbours appear on every other page.
+        in_nav = {page.file.src_uri for page in nav.pages}
+        for file in doc_files:
+            if file.src_uri in in_nav:
+                assert file.page is not None
+                self._populate(file.page)
+        self.env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files()
+        for template in config.theme.static_templates:
+            _build_theme_template(template, self.env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+        results = self._render_all([file.src_uri for file in doc_files], workers)
+        for result in results:
+            collect.messages.extend(result.warnings)
+            self.cache.hits += result.hits
+            self.cache.misses += result.misses
+        self._take_results([page for result in results for page in result.pages])
+        self._validate_anchors()
+        config.plugins.on_post_build(config=config)
+
+    def _cache_salt(self, files: Files) -> str:
+        """What a page's HTML depends on besides its Markdown: the generator, the Markdown settings, and which
+        pages exist (a link to a page is rewritten to its address, or warned about when it is missing)."""
+        if self._cache_dir is None:
+            return ""
+        config = self.config
+        digest = hashlib.sha256(generator_version().encode())
+        settings = (config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])
+        digest.update(repr(settings).encode())
+        digest.update(repr(config["validation"]).encode())
+        for file in files.documentation_pages():
+            digest.update(file.src_uri.encode() + b"\0")
+        return digest.hexdigest()
+
+    def _render_all(self, src_uris: list[str], workers: int) -> list[_ShareResult]:
+        if workers <= 1 or len(src_uris) < PARALLEL_FROM_PAGES:
+            return [self._render_share(src_uris, Path(self.config.site_dir))]
+        global _FORKED
+        # Interleaved shares: the big pages (agencies, the A–Z list) do not all fall to one worker.
+        shares = [src_uris[i::workers] for i in range(workers)]
+        _FORKED = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_work, shares, chunksize=1)
+        finally:
+            _FORKED = None
+
+    def _render_share(self, src_uris: Sequence[str], dest: Path) -> _ShareResult:
+        assert self.files is not None
+        result = _ShareResult()
+        search = self._search_index()
+        hits, misses = self.cache.hits, self.cache.misses
+        with _collecting() as collect:
+            for src_uri in src_uris:
+                file = self.files.get_file_from_path(src_uri)
+                assert file is not None and file.page is not None
+                page = file.page
+                before = len(search.entries) if search is not None else 0
+                if page.content is None:
+                    self._populate(page)
+                self._write(page, dest)
+                entries = search.entries[before:] if search is not None else []
+                result.pages.append(
+                    _PageResult(
+                        src_uri, set(page.present_anchor_ids or ()), Rendered.of(page).links_to_anchors, entries
+                    )
+                )
+        result.warnings = collect.messages
+        result.hits, result.misses = self.cache.hits - hits, self.cache.misses - misses
+        return result
+
+    def _take_results(self, pages: list[_PageResult]) -> None:
+        """The workers' share of the state back in this process, in the site's page order."""
+        assert self.files is not None
+        by_uri = {page.src_uri: page for page in pages}
+        search = self._search_index()
+        if search is not None:
+            search.entries = []
+        for file in self.files.documentation_pages():
+            found = by_uri.get(file.src_uri)
+            if found is None or file.page is None:
+                continue
+            file.page.present_anchor_ids = found.anchors
+            file.page.links_to_anchors = _links_by_file(found.links_to_anchors, self.files)
+            if search is not None:
+                search.entries.extend(found.search_entries)
+
+    def _validate_anchors(self) -> None:
+        assert self.files is not None
+        level = self.config.validation.links.anchors
+        for file in self.files.documentation_pages():
+            if file.page is not None:
+                file.page.validate_anchor_links(files=self.files, log_level=level)
+
+    # -- one page -----------------------------------------------------------------------------------------
+
+    def _populate(self, page: Page) -> None:
+        """mkdocs' _populate_page, with the Markdown conversion taken from the cache when it is there."""
+        config, files = self.config, self.files
+        assert files is not None
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            key = self.cache.key(page.file.src_uri, page.markdown)
+            cached = self.cache.get(key)
+            if cached is not None:
+                cached.apply(page, files)
+            else:
+                with _collecting() as collect:
+                    page.render(config, files)
+                if not collect.messages:  # a page that warned is rendered again, and warns again, next time
+                    self.cache.put(key, Rendered.of(page))
+            assert page.content is not None
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        except Exception as error:
+            logging.getLogger("mkdocs").error(f"Error reading page '{page.file.src_uri}': {error}")
+            raise
+        finally:
+            config._current_page = None
+
+    def _write(self, page: Page, dest: Path) -> None:
+        """mkdocs' _build_page, writing under `dest` (the site, or the folder of a partial rebuild)."""
+        config, nav, files = self.config, self.nav, self.files
+        assert nav is not None and files is not None
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, files.documentation_pages(), config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = template.render(context)
+            output = config.plugins.on_post_page(output, page=page, config=config)
+            if output.strip():
+                utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), str(dest / page.file.dest_uri))
+        except Exception as error:
+            logging.getLogger("mkdocs").error(f"Error building page '{page.file.src_uri}': {error}")
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
+
+    def _search_index(self) -> Any:
+        plugin = self.config.plugins.get(SEARCH_PLUGIN)
+        if plugin is None or not plugin.config.enabled:
+            return None
+        return plugin.search_index
+
+    # -- some pages again ---------------------------------------------------------------------------------
+
+    def rebuild_pages(self, src_uris: Sequence[str], dest: Path) -> list[Path]:
+        """Render these pages again from their docs files into `dest`, with the search index, after a build.
+
+        Returns the files written, relative to `dest`. On a warning or an error nothing is kept: the pages'
+        state and the search entries are as before, and EngineError says why."""
+        assert self.files is not None
+        pages: list[Page] = []
+        for src_uri in src_uris:
+            file = self.files.get_file_from_path(src_uri)
+            if file is None or file.page is None:
+                raise EngineError(f"{src_uri}: not a page of the last build")
+            pages.append(file.page)
+        search = self._search_index()
+        entries_before = list(search.entries) if search is not None else []
+        saved = {page.file.src_uri: (Rendered.of(page), page.markdown, page.meta) for page in pages}
+        site_dir = self.config.site_dir
+        try:
+            with _collecting() as collect:
+                urls = {page.url for page in pages}
+                if search is not None:
+                    search.entries = [e for e in search.entries if e["location"].split("#")[0] not in urls]
+                for page in pages:
+                    page.content = None
+                    self._populate(page)
+                    self._write(page, dest)
+                self._validate_anchors()
+                self.config["site_dir"] = str(dest)  # where on_post_build writes the search index
+                self.config.plugins.on_post_build(config=self.config)
+            if collect.messages:
+                raise EngineError("\n".join(collect.messages))
+        except Exception as error:
+            for page in pages:
+                rendered, markdown, meta = saved[page.file.src_uri]
+                rendered.apply(page, self.files)
+                page.markdown, page.meta = markdown, meta
+            if search is not None:
+                search.entries = entries_before
+            if isinstance(error, EngineError):
+                raise
+            raise EngineError(str(error)) from error
+        finally:
+            self.config["site_dir"] = site_dir
+        return sorted(path.relative_to(dest) for path in dest.rglob("*") if path.is_file())

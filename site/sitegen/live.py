@@ -1,0 +1,71 @@
+"""`python -m sitegen.live --standards DIR --site DIR`: the site builder `make serve` keeps running.
+
+It holds the last good build in memory (sitegen/incremental.py) and answers one JSON line on stdout for
+each line it reads on stdin:
+
+- `{"ok": true, "kind": "full", "folder": ...}`: a whole new site in `folder`, to swap in;
+- `{"ok": true, "kind": "pages", "folder": ..., "files": [...], "pages": [...]}`: only these files changed,
+  written under `folder`, to move into the site;
+- `{"ok": true, "kind": "none"}`: nothing changed;
+- `{"ok": false, "error": ...}`: the standards do not build (the checker's file:line lines); nothing changed;
+- `{"ok": true, "kind": "restart"}`: the generator's own code or the theme changed since it started: it
+  exits, and the caller starts a new one, which builds the whole site with the new code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from sitegen.incremental import LiveBuildError, LiveSite
+
+
+def answer(site: LiveSite) -> dict[str, Any]:
+    if site.code_changed():
+        return {"ok": True, "kind": "restart"}
+    started = time.monotonic()
+    try:
+        update = site.update()
+    except LiveBuildError as error:
+        return {"ok": False, "error": str(error), "seconds": time.monotonic() - started}
+    return {
+        "ok": True,
+        "kind": update.kind,
+        "folder": str(update.folder),
+        "files": list(update.files),
+        "pages": list(update.pages),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def serve(site: LiveSite, requests: TextIO, replies: TextIO) -> None:
+    for _ in requests:
+        reply = answer(site)
+        replies.write(json.dumps(reply, ensure_ascii=False) + "\n")
+        replies.flush()
+        if reply.get("kind") == "restart":
+            return
+        site.prepare()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sitegen.live")
+    parser.add_argument("--standards", type=Path, required=True)
+    parser.add_argument("--site", type=Path, required=True)
+    args = parser.parse_args(argv)
+    # The replies go to the real stdout; anything else printed goes to stderr and cannot garble them.
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    sys.stdout = sys.stderr
+    logging.getLogger("mkdocs").propagate = False  # the engine collects mkdocs' warnings into the replies
+    serve(LiveSite(args.standards.resolve(), args.site.resolve()), sys.stdin, replies)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
