@@ -46,6 +46,7 @@ from infra.package import Package, output_directory
 from infra.parameters import (
     ensure_stage_parameters,
     officers_parameter,
+    pass_on_steps,
     restart_functions,
     secret_parameter,
     store_officers,
@@ -223,11 +224,12 @@ def run(args: argparse.Namespace, aws: Aws) -> None:
             aws, args.stage, parse_parameters(args.parameter), execute=not args.no_execute, confirm_replacement=confirm
         )
     elif args.command == "officers":
-        count = store_officers(aws, args.stage, args.file)
-        print(f"Stored {officers_parameter(args.stage)}: {count} agencies.")
+        stored = store_officers(aws, args.stage, args.file)
+        print(f"Stored {officers_parameter(args.stage)}: {stored.agencies} agencies.")
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         for name in restart_functions(aws, args.stage, f"officer directory updated {stamp}"):
             print(f"Restarted {name}: it reads the new directory from its next request.")
+        pass_on_steps(aws, args.stage, stored.roles)
     elif args.list:
         print("\n".join(list_deployments(aws, args.stage)))
     else:

@@ -6,11 +6,19 @@ changed), and the parameters of agencies no longer in the file are deleted, last
 valid on its own, so a function starting while this runs reads every agency either as before or as
 after, never a half-written file; `make officers` then restarts the functions so all read the new one.
 Earlier values stay in each parameter's history (`aws ssm get-parameter-history`).
+
+Then (`hand_over_steps`, after the functions are restarted) every open step waiting on a role that one of its
+link holders has left is mailed to the role's current officers (functions/chalicelib/officers/handover.py):
+the roles of the directory before and after the change are read from the table's index of waiting steps, never
+scanned. Running `make officers` again with the same file sends nothing more.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +33,7 @@ class StoredDirectory:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    roles: set[tuple[str, str]] = field(default_factory=set)  # (agency, role) held before or after the change
 
     @property
     def agencies(self) -> int:
@@ -40,6 +49,10 @@ def _directory_module() -> Any:
     return directory
 
 
+def _roles(parsed: Any) -> set[tuple[str, str]]:
+    return {(agency_id, role) for agency_id, agency in parsed.agencies.items() for role in agency.roles}
+
+
 def store_directory(ssm: Any, path: str, text: str, source: str) -> StoredDirectory:
     """Check `text`, then make the parameters under `path` hold exactly its agencies.
 
@@ -50,6 +63,12 @@ def store_directory(ssm: Any, path: str, text: str, source: str) -> StoredDirect
     path = path.rstrip("/")
     stored = dict(directory.stored_parameters(ssm, path))
     result = StoredDirectory()
+    for name, value in stored.items():  # the roles held before: their waiting steps are checked (hand_over_steps)
+        # An entry stored by an older version and unreadable now is replaced below like any other.
+        with contextlib.suppress(directory.OfficerDirectoryError):
+            result.roles |= _roles(directory.parse_directory(value, f"ssm:{name}"))
+    for agency_id, value in parts.items():
+        result.roles |= _roles(directory.parse_directory(value, f"{source}: {agency_id}"))
     for agency_id, value in parts.items():
         name = f"{path}/{agency_id}"
         if stored.get(name) == value:
@@ -69,3 +88,36 @@ def store_directory(ssm: Any, path: str, text: str, source: str) -> StoredDirect
         ssm.delete_parameters(Names=gone[start : start + DELETE_BATCH])
     result.deleted = gone
     return result
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    """The environment the stage's functions get from functions/.chalice/config.json (table, parameters, TTL)."""
+    config = json.loads((ROOT / "functions" / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    variables: dict[str, str] = dict(config.get("environment_variables", {}))
+    variables.update(config["stages"][stage].get("environment_variables", {}))
+    return variables
+
+
+def hand_over_steps(ssm: Any, dynamodb: Any, stage: str, roles: Iterable[tuple[str, str]]) -> Any:
+    """Pass on the steps waiting on `roles` whose link holders left, as the stage's functions would: the directory
+    and the links' secret read from SSM, the table and the links' lifetime from the stage's configuration.
+    The chalicelib.officers.handover.HandoverReport."""
+    _directory_module()  # functions/ on sys.path
+    from chalicelib.officers.directory import load_parameter
+    from chalicelib.officers.handover import HandoverService
+    from chalicelib.randomness import SystemTokenSource
+    from chalicelib.storage.dynamo import DynamoStore
+    from chalicelib.time.clock import SystemClock
+
+    env = stage_environment(stage)
+    secret = str(ssm.get_parameter(Name=env["LAYANAN_SECRET_PARAMETER"], WithDecryption=True)["Parameter"]["Value"])
+    current = load_parameter(ssm, env["LAYANAN_OFFICERS_PARAMETER"])
+    service = HandoverService(
+        DynamoStore(dynamodb, env["LAYANAN_TABLE"]),
+        lambda: current,
+        SystemClock(),
+        SystemTokenSource(),
+        secret.encode("utf-8"),
+        int(env.get("LAYANAN_TOKEN_TTL_DAYS") or 7),
+    )
+    return service.run(roles)

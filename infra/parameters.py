@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from infra.aws import Aws, Client, DeployError, explain, stack_name
 from infra.edge import ensure_origin_secret, origin_secret_parameter
+from infra.officers import StoredDirectory
 from infra.package import ROOT
 
 SECRET_BYTES = 48  # 64 URL-safe characters; chalicelib.wiring requires at least 32
@@ -66,9 +69,9 @@ def ensure_stage_parameters(aws: Aws, stage: str) -> list[str]:
     return created
 
 
-def store_officers(aws: Aws, stage: str, path: Path) -> int:
+def store_officers(aws: Aws, stage: str, path: Path) -> StoredDirectory:
     """Check the directory with the API's parser, then store it, one parameter per agency
-    (infra/officers.py); the number of agencies in it."""
+    (infra/officers.py); what was written, and the roles held before and after (for hand_over_steps)."""
     from botocore.exceptions import ClientError
 
     from infra.officers import store_directory
@@ -86,7 +89,7 @@ def store_officers(aws: Aws, stage: str, path: Path) -> int:
     except ClientError as error:
         where = f"storing the parameters under {officers_parameter(stage)}"
         raise explain(error, where, identity=aws.identity) from None
-    return stored.agencies
+    return stored
 
 
 def restart_functions(aws: Aws, stage: str, reason: str) -> list[str]:
@@ -109,3 +112,28 @@ def restart_functions(aws: Aws, stage: str, reason: str) -> list[str]:
         functions.update_function_configuration(FunctionName=name, Description=f"Layanan ({reason})"[:256])
         restarted.append(name)
     return restarted
+
+
+def pass_on_steps(aws: Aws, stage: str, roles: Iterable[tuple[str, str]], log: Callable[[str], object] = print) -> Any:
+    """After storing the directory: mail the steps waiting on removed officers to their roles' current officers
+    (infra/officers.py, hand_over_steps); the report. Nothing to pass on before the stack (and its table) exists."""
+    from botocore.exceptions import ClientError
+
+    from infra.officers import hand_over_steps
+
+    try:
+        report = hand_over_steps(aws.client("ssm"), aws.client("dynamodb"), stage, roles)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("ResourceNotFoundException", "ParameterNotFound"):
+            log("The stage is not deployed yet (no table or secret): no waiting step to pass on.")
+            return None
+        raise explain(error, "passing on the steps waiting on removed officers", identity=aws.identity) from None
+    for handed in report.handed_over:
+        log(
+            f"{handed.reference} step {handed.step} ({handed.role_id}): {', '.join(handed.removed)} left; "
+            f"new links queued for {', '.join(handed.recipients)}"
+        )
+    for reference, role in report.unstaffed:
+        log(f"{reference}: nobody is listed for {role} any more; its step waits until someone is (make officers)")
+    log(f"{report.checked} waiting steps checked, {len(report.handed_over)} passed on.")
+    return report

@@ -861,7 +861,7 @@ def rehearsal(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         edge.origin_secret_parameter(STAGE),
     ]
     assert parameters.ensure_stage_parameters(aws, STAGE) == []  # never replaced: links already mailed stay valid
-    assert parameters.store_officers(aws, STAGE, OFFICERS) == 3
+    assert parameters.store_officers(aws, STAGE, OFFICERS).agencies == 3
     # `make deploy` passes the parameter's value to the stack as OriginSecret: the rehearsed stack got this one.
     edge.write_origin_secrets(aws.client("ssm"), STAGE, [PARAMETERS["OriginSecret"]])
     api = Function(stack, "APIHandler", task_root, work)
@@ -1045,7 +1045,9 @@ UNUSED_HERE: dict[str, set[str]] = {
     # The document flow (issue 12): uploads are checked, copied from drafts/ to sent/ and shown to officers;
     # the rehearsed application is the one-post form without files (tests/e2e/test_documents.py drives uploads).
     "APIHandler": {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"},
-    "DeliverOutbox": set(),
+    # Firing due timers (deadlines/run.py) and erasing after the retention period (applications/retention.py):
+    # tests/functions/test_reminders.py and test_retention.py run them against DynamoDB Local.
+    "DeliverOutbox": {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem", "s3:DeleteObject"},
 }
 
 
@@ -1226,6 +1228,29 @@ def test_deploy_parameters_keep_previous_values_and_name_what_a_first_deployment
     assert {"ParameterKey": "AlarmEmail", "ParameterValue": "ops@example.id"} in update
     with pytest.raises(DeployError, match="no parameter"):
         cfn.stack_parameters(template, STAGE, {"Domain": "x"}, existing)
+
+
+def test_make_officers_passes_a_removed_officers_waiting_step_to_the_new_officer_once(
+    rehearsal: Rehearsal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    application_flow(rehearsal)  # an application approved once: its second step waits on SECOND_OFFICER
+    successor = "kasi.baru@disperinaker-klungkung.example"
+    changed = tmp_path / "officers.yml"
+    changed.write_text(OFFICERS.read_text(encoding="utf-8").replace(SECOND_OFFICER, successor), encoding="utf-8")
+    aws = deploy_aws(rehearsal.stack, "ssm", "dynamodb", "cloudformation", "lambda")
+    command = ["officers", "--stage", STAGE, str(changed)]
+    try:
+        assert deploy.main(command, connect=lambda region: aws) == 0
+        first = capsys.readouterr().out
+        assert f"step 2 (kepala-seksi-penempatan): {SECOND_OFFICER} left; new links queued for {successor}" in first
+        assert deploy.main(command, connect=lambda region: aws) == 0  # run again: nothing more
+        assert "0 passed on" in capsys.readouterr().out
+        rehearsal.outbox.invoke(SCHEDULE_EVENT)
+        (request,) = mail_to(successor)
+        assert re.search(rf"https://{re.escape(DOMAIN)}/api/review/DPTK-", text_of(request)), text_of(request)
+        assert len(mail_to(SECOND_OFFICER)) == 1  # the removed officer is sent nothing more
+    finally:
+        parameters.store_officers(aws, STAGE, OFFICERS)  # the sample again, for the tests after this one
 
 
 def test_a_broken_officer_directory_is_refused_before_it_reaches_production(stack: Stack, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ The table's layout and access patterns are described in table.py; items are enco
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import secrets
@@ -442,19 +443,14 @@ class DynamoStore(DynamoComplaints, DynamoRetention):  # complaints, erasure: dy
         return timer_from(item) if item else None
 
     def waiting_steps(self, agency_id: str, role_id: str, limit: int) -> list[Submission]:
-        response = self._call(
-            "query",
-            **self._named(
-                {
-                    "TableName": self._table,
-                    "IndexName": GSI,
-                    "KeyConditionExpression": "#gsi1pk = :waiting",
-                    "ExpressionAttributeValues": self._values(waiting=waiting_partition(agency_id, role_id)),
-                    "Limit": limit,
-                }
-            ),
+        # Page on past DynamoDB's 1 MB a response until `limit` (officers/handover.py reads a whole role).
+        items = self._query(
+            IndexName=GSI,
+            KeyConditionExpression="#gsi1pk = :waiting",
+            ExpressionAttributeValues=self._values(waiting=waiting_partition(agency_id, role_id)),
+            Limit=limit,
         )
-        return [submission_from(self._load(item)) for item in response.get("Items", [])]
+        return [submission_from(item) for item in itertools.islice(items, limit)]
 
     def queue_digest(self, agency_id: str, day: date, messages: tuple[OutboxMessage, ...]) -> bool:
         items = [self._put(digest_key(agency_id, day), "attribute_not_exists(#pk)")]

@@ -86,6 +86,33 @@ def check_api_configuration() -> None:
         raise ServeError(f"the API's configuration is not usable: {type(error).__name__}: {error}") from None
 
 
+def pass_on_waiting_steps() -> list[str]:
+    """At start, after an edit of the officer directory (LAYANAN_OFFICERS_FILE, read once per start): the steps
+    waiting on an officer no longer listed are mailed to the role's current officers, as `make officers` does on
+    AWS (chalicelib/officers/handover.py). Starting again with the same file sends nothing. What was done, as
+    lines for the console."""
+    from chalicelib.officers.handover import HandoverService
+    from chalicelib.wiring import get_services
+
+    services = get_services()
+    handover = HandoverService(
+        services.store,
+        services.directory,
+        services.clock,
+        services.nonces,
+        services.secret,
+        services.settings.token_ttl_days,
+    )
+    report = handover.run()
+    lines = [
+        f"{h.reference} step {h.step}: {', '.join(h.removed)} left {h.role_id}; new links queued for "
+        f"{', '.join(h.recipients)}"
+        for h in report.handed_over
+    ]
+    lines += [f"{reference}: nobody is listed for {role}; its step waits" for reference, role in report.unstaffed]
+    return lines
+
+
 def refresh_api_catalogue() -> None:
     """After a standards edit, make the API re-read the catalogue (forms, fields, approval chains)."""
     from chalicelib import wiring

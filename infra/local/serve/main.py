@@ -19,7 +19,13 @@ from infra.local.paths import CODE_PATHS, PROJECT_ROOT
 from infra.local.serve.console import log_to_console, say, shown
 from infra.local.serve.environment import configure_environment
 from infra.local.serve.errors import ServeError
-from infra.local.serve.gateway import ApiGateway, check_api_configuration, load_app, refresh_api_catalogue
+from infra.local.serve.gateway import (
+    ApiGateway,
+    check_api_configuration,
+    load_app,
+    pass_on_waiting_steps,
+    refresh_api_catalogue,
+)
 from infra.local.serve.http_server import LayananServer
 from infra.local.serve.outbox_pump import OutboxPump
 from infra.local.serve.site_builder import LiveSiteBuilder, SiteBuildError
@@ -135,6 +141,8 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
 
     ensure_table(boto3.client("dynamodb", endpoint_url=dynamodb.endpoint), os.environ["LAYANAN_TABLE"])
     check_api_configuration()
+    for line in pass_on_waiting_steps():  # the officer directory changed since the last start
+        say(line)
 
     say(f"Building the site from {shown(settings.standards)}/ into {shown(settings.site_dir)}/ ...")
     # Kept running while watching: it holds the last build, so an edit rebuilds only the pages it changes.
