@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -68,17 +69,24 @@ class Fingerprints:
 
     def __call__(self) -> dict[str, str]:
         found: dict[str, tuple[int, int, str]] = {}
-        for path in self._standards.rglob("*"):
-            name = path.name
-            if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")) or not path.is_file():
-                continue
-            relative = path.relative_to(self._standards).as_posix()
-            stat = path.stat()
-            known = self._known.get(relative)
-            if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        root = str(self._standards)
+        for folder, folders, names in os.walk(root):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+            for name in names:
+                if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")):
+                    continue
+                path = os.path.join(folder, name)
+                relative = name if prefix == "." else f"{prefix}/{name}"
+                try:
+                    stat = os.stat(path)
+                    known = self._known.get(relative)
+                    if known is None or known[:2] != (stat.st_mtime_ns, stat.st_size):
+                        with open(path, "rb") as handle:
+                            known = (stat.st_mtime_ns, stat.st_size, hashlib.sha256(handle.read()).hexdigest())
+                except FileNotFoundError:  # removed while listed
+                    continue
                 found[relative] = known
-            else:
-                found[relative] = (stat.st_mtime_ns, stat.st_size, hashlib.sha256(path.read_bytes()).hexdigest())
         self._known = found
         return {relative: known[2] for relative, known in found.items()}
 
