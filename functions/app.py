@@ -44,6 +44,8 @@ from chalicelib.applications.submissions import HoneypotError, ServiceUnavailabl
 from chalicelib.applications.timeline import receipt_document, status_document
 from chalicelib.applications.validation import Application, ValidationError
 from chalicelib.complaints.deadlines import zone_of
+from chalicelib.complaints.faq import LATEST as FAQ_LATEST
+from chalicelib.complaints.faq import faq_document
 from chalicelib.complaints.figures import MONTH_PATTERN, month_document
 from chalicelib.complaints.filing import ComplaintForm, ComplaintNotFoundError, ComplaintsNotAcceptedError
 from chalicelib.complaints.handling import (
@@ -584,6 +586,7 @@ def handle_complaint(link: str) -> Response:
         services.complaint_handling.act(
             link, values.get("tindakan", ""), values.get("teks", ""), values.get("jabatan", ""),
             values.get("form_token", ""), _client(),
+            publish=values.get("terbitkan", "") == "ya", faq_question=values.get("pertanyaan_umum", ""),
         )  # fmt: skip
     except Exception as error:
 
@@ -615,6 +618,34 @@ def handle_complaint(link: str) -> Response:
             },
         )
     return _redirect(f"{API_ROOT}/pengaduan/tangani/{link}")
+
+
+@app.route("/pengaduan/tanya-jawab/{agency}/{service}", methods=["GET", "HEAD"], cors=True)
+def complaint_faq(agency: str, service: str) -> Response:
+    """A service's published tanya jawab (complaints/faq.py): a page, or JSON with ?format=json. Public and
+    the same for everyone: cached 5 minutes like /api/kinerja (?format= alone decides, errors included)."""
+    services = get_services()
+    wanted = dict(_request().query_params or {}).get("format", "")
+    catalogue = services.catalogue()
+    standard = catalogue.find(f"{agency}/{service}")
+    if standard is None:
+        return _message(404, m.FAQ_UNKNOWN_TITLE, as_json=wanted == "json")
+    try:
+        answers = services.store.published_answers(standard.key, FAQ_LATEST)
+    except StoreUnavailableError:
+        return _busy(m.RELOAD_SOON, as_json=wanted == "json")
+    cache = {"Cache-Control": f"public, max-age={PERFORMANCE_MAX_AGE}"}
+    path = f"{API_ROOT}/pengaduan/tanya-jawab/{standard.key}"
+    headers: dict[str, str | list[str]]
+    if wanted == "json":
+        body = json.dumps(faq_document(standard.key, standard.title, answers), ensure_ascii=False)
+        headers = {"Content-Type": "application/json; charset=utf-8", **cache}
+    else:
+        agency_name = catalogue.agency(standard.agency_id).name
+        zone = zone_of(catalogue, standard.agency_id)
+        body = complaint_pages.faq_page(standard, agency_name, answers, zone, f"{path}?format=json")
+        headers = {**api_pages.HEADERS, **cache}
+    return Response(body="" if _request().method == "HEAD" else body, status_code=200, headers=headers)
 
 
 @app.route("/pengaduan/angka/{agency}/{month}", methods=["GET", "HEAD"], cors=True)

@@ -312,6 +312,27 @@ SUBJECT_COMPLAINT_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu t
 SUBJECT_COMPLAINT_DECISION_REMINDER: Final = "Pengingat: pengaduan {ticket} belum diselesaikan: {title}"
 SUBJECT_COMPLAINT_DECISION_ESCALATION: Final = "Pengaduan {ticket} melewati batas waktu penyelesaian: {title}"
 SUBJECT_COMPLAINT_DELIVERY_PROBLEM: Final = "Surel pengaduan {ticket} tidak terkirim: {title}"
+# The answer to a frequent question, published on the service page (chalicelib/complaints/faq.py)
+FAQ_TITLE: Final = "Tanya jawab"
+FAQ_INTRO: Final = (
+    "Jawaban instansi atas pertanyaan yang diajukan masyarakat. Pertanyaan ditulis ulang oleh pengelola"
+    " pengaduan tanpa identitas penanya."
+)
+FAQ_NONE: Final = "Belum ada tanya jawab yang diterbitkan untuk layanan ini."
+FAQ_SITE_LINK: Final = "Tanya jawab: jawaban atas pertanyaan yang sering diajukan"
+FAQ_JSON: Final = "Tanya jawab (JSON)"
+FAQ_PUBLISHED: Final = "Diterbitkan"
+FAQ_UNKNOWN_TITLE: Final = "Layanan tidak ditemukan"
+FAQ_PUBLISH_LABEL: Final = "Terbitkan jawaban ini sebagai tanya jawab di halaman layanan"
+FAQ_QUESTION_LABEL: Final = "Pertanyaan untuk umum (tulis ulang tanpa nama, alamat, nomor, atau kalimat penanya)"
+FAQ_ONLY_QUESTIONS: Final = "Hanya jawaban atas pertanyaan yang dapat diterbitkan sebagai tanya jawab."
+FAQ_ONLY_ANSWERS: Final = "Pilih Jawab pengadu untuk menerbitkan jawabannya sebagai tanya jawab."
+FAQ_ONLY_COORDINATOR: Final = "Hanya pengelola pengaduan yang dapat menerbitkan tanya jawab."
+FAQ_QUESTION_REQUIRED: Final = "Tulis pertanyaan untuk umum: pertanyaan inilah yang diterbitkan."
+FAQ_HAS_CONTACT: Final = "{name} memuat identitas penanya ({what}). Hapus sebelum diterbitkan."
+FAQ_COPIES_COMPLAINANT: Final = (
+    "Pertanyaan untuk umum menyalin kalimat penanya. Tulis ulang dengan kata-kata Anda sendiri."
+)
 
 # --- Survei Kepuasan Masyarakat (chalicelib/surveys/, templates/surveys/) ---
 SURVEY_TITLE: Final = "Survei Kepuasan Masyarakat"

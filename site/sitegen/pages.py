@@ -119,6 +119,9 @@ def _complaint_form(agency: Agency, service: str = "") -> str:
     link = f'<p class="pengaduan__formulir"><a class="md-button" href="/api/pengaduan/formulir?{_e(query)}">'
     figures_url = f"/api/pengaduan/angka/{agency.id}"
     figures = f'<p class="pengaduan__angka"><a href="{_e(figures_url)}">{_e(m.COMPLAINT_FIGURES_LINK)}</a></p>'
+    if service:  # the agency's published answers to frequent questions (complaints/faq.py), served by the API
+        faq_url = f"/api/pengaduan/tanya-jawab/{service}"
+        figures += f'\n<p class="pengaduan__tanya-jawab"><a href="{_e(faq_url)}">{_e(m.FAQ_SITE_LINK)}</a></p>'
     return f"{link}{_e(m.COMPLAINT_FORM_TITLE)}</a></p>\n{figures}\n{lapor}"
 
 

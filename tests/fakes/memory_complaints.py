@@ -14,6 +14,7 @@ from chalicelib.complaints.records import (
     FigureChange,
     FigureRow,
     NewComplaint,
+    PublishedAnswer,
 )
 from chalicelib.complaints.tickets import format_ticket, ticket_counter_code
 from chalicelib.deadlines.timers import DeadlineTimer
@@ -25,6 +26,7 @@ class ComplaintTables:
     complaints: dict[str, Complaint] = field(default_factory=dict)
     events: dict[str, dict[int, ComplaintEvent]] = field(default_factory=dict)
     figures: dict[tuple[str, str, str], FigureRow] = field(default_factory=dict)  # (agency, month, row)
+    faqs: dict[str, list[PublishedAnswer]] = field(default_factory=dict)  # service -> published, oldest first
 
 
 class MemoryComplaints:
@@ -112,6 +114,13 @@ class MemoryComplaints:
                 raise ConflictError("token exists")
             if any(m.id in self.outbox for m in change.outbox):
                 raise ConflictError("outbox message exists")
+            published = self.complaint_tables.faqs.setdefault(change.faq.service, []) if change.faq else []
+            if change.faq is not None and any(
+                (a.published_at, a.ticket) == (change.faq.published_at, change.faq.ticket) for a in published
+            ):
+                raise ConflictError("published answer exists")
+            if change.faq is not None:
+                published.append(change.faq)
             if used is not None:
                 self.tokens[used.token_hash] = used
             self.complaint_tables.complaints[change.ticket] = change.complaint
@@ -136,3 +145,8 @@ class MemoryComplaints:
                 ),
                 key=lambda row: row.row,
             )
+
+    def published_answers(self, service: str, limit: int) -> list[PublishedAnswer]:
+        with self._lock:
+            ordered = sorted(self.complaint_tables.faqs.get(service, []), key=lambda a: (a.published_at, a.ticket))
+            return list(reversed(ordered))[:limit]

@@ -403,13 +403,17 @@ def test_the_api_is_served_under_the_stage_cloudfront_routes_api_to(resources: d
     # The site's missing paths become its 404 page on the site behaviour only: test_site_paths.py.
 
 
-def test_only_the_published_performance_is_cached_at_the_edge_five_minutes_keyed_by_format(
+def test_only_the_published_performance_and_tanya_jawab_are_cached_at_the_edge_five_minutes_by_format(
     resources: dict[str, Any],
 ) -> None:
     behaviours = resources["Distribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"]
-    assert [b["PathPattern"] for b in behaviours] == ["/api/kinerja/*", "/api/*"]  # first match applies
-    kinerja = behaviours[0]
-    assert kinerja["AllowedMethods"] == ["GET", "HEAD"] and kinerja["TargetOriginId"] == behaviours[1]["TargetOriginId"]
+    patterns = [b["PathPattern"] for b in behaviours]  # first match applies: the catch-all last
+    assert patterns == ["/api/kinerja/*", "/api/pengaduan/tanya-jawab/*", "/api/*"]
+    kinerja, faq = behaviours[0], behaviours[1]
+    assert kinerja["AllowedMethods"] == ["GET", "HEAD"]
+    assert kinerja["TargetOriginId"] == behaviours[-1]["TargetOriginId"]
+    same = {k: v for k, v in kinerja.items() if k != "PathPattern"}
+    assert {k: v for k, v in faq.items() if k != "PathPattern"} == same  # tanya jawab (issue 14): cached as Kinerja
     (name,) = references(kinerja["CachePolicyId"])
     policy = resources[name]["Properties"]["CachePolicyConfig"]
     assert (policy["MinTTL"], policy["DefaultTTL"], policy["MaxTTL"]) == (0, 300, 300)

@@ -19,6 +19,13 @@ def test_a_service_page_links_to_its_complaint_form_and_names_sp4n_lapor(site: P
     assert "lapor.go.id" in html and "SMS 1708" in html
 
 
+def test_a_service_page_links_to_its_published_answers_to_frequent_questions(site: Path) -> None:
+    html = page(site, f"{PASPOR}/")
+    assert f'href="/api/pengaduan/tanya-jawab/{PASPOR}"' in html and "Tanya jawab" in html
+    agency = page(site, "disperinaker-klungkung/")
+    assert "/api/pengaduan/tanya-jawab/" not in agency  # an agency's page has no one service's answers
+
+
 def test_an_agency_page_links_to_its_form_with_a_choice_of_service(site: Path) -> None:
     html = page(site, "disperinaker-klungkung/")
     assert 'href="/api/pengaduan/formulir?instansi=disperinaker-klungkung"' in html

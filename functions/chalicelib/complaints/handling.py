@@ -23,6 +23,7 @@ from chalicelib.applications.records import ApprovalToken, ClientInfo, MessageKi
 from chalicelib.applications.validation import ValidationError
 from chalicelib.complaints import figures
 from chalicelib.complaints.deadlines import minutes_to_answer, zone_of
+from chalicelib.complaints.faq import PUBLISH_FIELD, published_answer
 from chalicelib.complaints.links import issue_handler_links
 from chalicelib.complaints.records import (
     COORDINATOR_STAGE,
@@ -34,6 +35,7 @@ from chalicelib.complaints.records import (
     ComplaintStatus,
     Contact,
     FigureChange,
+    PublishedAnswer,
 )
 from chalicelib.complaints.reminders import next_complaint_timer
 from chalicelib.complaints.store import ComplaintStore
@@ -165,7 +167,20 @@ class HandlingService:
             roles,
         )
 
-    def act(self, link: str, action: str, text: str, role: str, form_token: str, client: ClientInfo) -> Complaint:
+    def act(
+        self,
+        link: str,
+        action: str,
+        text: str,
+        role: str,
+        form_token: str,
+        client: ClientInfo,
+        *,
+        publish: bool = False,
+        faq_question: str = "",
+    ) -> Complaint:
+        """Act by link; with `publish`, the coordinator's answer to a question is also published as tanya jawab
+        with `faq_question`, in the same transaction (complaints/faq.py)."""
         parts = split_handler_link(link)
         if parts is None:
             raise UnknownHandlerLinkError(link[:50])
@@ -182,12 +197,23 @@ class HandlingService:
             complaint = self.store.get_complaint(parts[0])  # the whole record: the view's may lack the contact
             assert complaint is not None
             change = self._change(view, complaint, action, text, role, client)
+            if publish:
+                change = replace(change, faq=self._faq(view, complaint, action, change, faq_question))
             try:
                 self.store.apply_complaint_change(change)
             except ConflictError:
                 continue
             return change.complaint
         raise ConflictError("the complaint kept changing while handling it", retryable=True)
+
+    def _faq(
+        self, view: HandlerView, complaint: Complaint, action: str, change: ComplaintChange, question: str
+    ) -> PublishedAnswer:
+        if view.stage != COORDINATOR_STAGE:
+            raise ValidationError({PUBLISH_FIELD: m.FAQ_ONLY_COORDINATOR})
+        if action != Action.ANSWER:
+            raise ValidationError({PUBLISH_FIELD: m.FAQ_ONLY_ANSWERS})
+        return published_answer(complaint, question, change.event.text, change.at)
 
     def _change(
         self, view: HandlerView, complaint: Complaint, action: str, text: str, role: str, client: ClientInfo

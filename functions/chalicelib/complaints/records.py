@@ -146,6 +146,18 @@ class FigureChange:
 
 
 @dataclass(frozen=True)
+class PublishedAnswer:
+    """A frequent question's answer, published on the service page (complaints/faq.py): the question as the
+    coordinator rewrote it without anything of the complainant, and the answer they gave."""
+
+    service: str  # the standard's key, agency/service
+    question: str
+    answer: str
+    published_at: datetime
+    ticket: str  # the complaint it came from: kept for the office, never published
+
+
+@dataclass(frozen=True)
 class NewComplaint:
     complaint: Complaint
     event: ComplaintEvent
@@ -177,6 +189,7 @@ class ComplaintChange:
     figures: FigureChange | None = None
     timer: DeadlineTimer | None = None  # replaces the complaint's deadline timer (forwarded: the new holder's)
     clear_timer: bool = False  # the first answer or the closing: no more reminders
+    faq: PublishedAnswer | None = None  # the coordinator published the answer to a question (complaints/faq.py)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,14 @@ from typing import Protocol
 
 from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import ApprovalToken, IdempotencyRecord
-from chalicelib.complaints.records import Complaint, ComplaintChange, ComplaintEvent, FigureRow, NewComplaint
+from chalicelib.complaints.records import (
+    Complaint,
+    ComplaintChange,
+    ComplaintEvent,
+    FigureRow,
+    NewComplaint,
+    PublishedAnswer,
+)
 
 
 class ComplaintStore(Protocol):
@@ -36,4 +43,8 @@ class ComplaintStore(Protocol):
 
     def complaint_figures(self, agency_id: str, month: str) -> list[FigureRow]:
         """The month's counter rows of the agency (one Query of one partition)."""
+        ...
+
+    def published_answers(self, service: str, limit: int) -> list[PublishedAnswer]:
+        """The service's published tanya jawab, newest first, at most `limit` (one Query of one partition)."""
         ...

@@ -13,6 +13,7 @@ from chalicelib.complaints.records import (
     ComplaintStatus,
     Contact,
     FigureRow,
+    PublishedAnswer,
 )
 from chalicelib.complaints.tickets import ticket_counter_code
 from chalicelib.storage.codecs import client_fields, client_from, counter_key
@@ -139,4 +140,31 @@ def figure_row_from(item: Mapping[str, Any]) -> FigureRow:
         answered=int(item.get("answered", 0)),
         in_time=int(item.get("in_time", 0)),
         first_answer_minutes=tuple(int(value) for value in item.get("minutes", [])),
+    )
+
+
+def faq_pk(service: str) -> str:
+    return f"FAQ#{service}"
+
+
+def faq_item(answer: PublishedAnswer) -> dict[str, Any]:
+    """One published tanya jawab, in its service's partition, sorted by time (newest last)."""
+    return {
+        "pk": faq_pk(answer.service),
+        "sk": f"{timestamp(answer.published_at)}#{answer.ticket}",
+        "service": answer.service,
+        "question": answer.question,
+        "answer": answer.answer,
+        "published_at": timestamp(answer.published_at),
+        "ticket": answer.ticket,
+    }
+
+
+def faq_from(item: Mapping[str, Any]) -> PublishedAnswer:
+    return PublishedAnswer(
+        service=str(item["service"]),
+        question=str(item["question"]),
+        answer=str(item["answer"]),
+        published_at=parse_timestamp(str(item["published_at"])),
+        ticket=str(item["ticket"]),
     )

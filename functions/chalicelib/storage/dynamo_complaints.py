@@ -23,6 +23,7 @@ from chalicelib.complaints.records import (
     FigureChange,
     FigureRow,
     NewComplaint,
+    PublishedAnswer,
 )
 from chalicelib.complaints.tickets import format_ticket, is_ticket, ticket_counter_code
 from chalicelib.storage.codecs import idempotency_key, outbox_item, submission_key, token_from, token_item, token_key
@@ -32,6 +33,9 @@ from chalicelib.storage.complaint_codecs import (
     complaint_from,
     complaint_item,
     complaint_key,
+    faq_from,
+    faq_item,
+    faq_pk,
     figure_key,
     figure_row_from,
     figures_pk,
@@ -214,6 +218,8 @@ class DynamoComplaints:
         items += [self._put(outbox_item(m), "attribute_not_exists(#pk)") for m in change.outbox]
         if change.figures is not None:
             items += _figure_updates(self, change.figures)
+        if change.faq is not None:  # published with the answer, or not at all
+            items.append(self._put(faq_item(change.faq), "attribute_not_exists(#pk)"))
         if change.timer is not None:  # replaces the timer whatever it was: a run firing the old one then fails
             items.append(self._put(timer_item(change.timer)))
         elif change.clear_timer:
@@ -230,3 +236,12 @@ class DynamoComplaints:
             ConsistentRead=True,
         )
         return [figure_row_from(item) for item in items]
+
+    def published_answers(self: _Adapter, service: str, limit: int) -> list[PublishedAnswer]:
+        items = self._query(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeValues=self._values(pk=faq_pk(service)),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [faq_from(item) for _, item in zip(range(limit), items, strict=False)]

@@ -28,8 +28,11 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
     complaint mail       SUB#<ticket>              OUTBOX#<version>#<nn>   outbox messages as above (kinds pengaduan_*)
     complaint link       TOKEN#<sha256 of token>   TOKEN                   an approval token: reference = ticket, step =
                                                                            1 (coordinator) or 2 (forwarded role)
-    ticket counter       COUNTER#ADU-<code>#<year> COUNTER                 `seq`: last ticket number given
+    ticket counter       COUNTER#ADU-<code>#<year> COUNTER                 `seq`: the last number reserved (blocks of
+                                                                           ten, as the reference counter)
     complaint timer      SUB#<ticket>              DEADLINE                a deadline timer as above, until answered
+    published tanya jawab FAQ#<agency/service>     <published at>#<ticket> the coordinator's question and answer
+                                                                           (complaints/faq.py); `ticket` never shown
     complaint figures    FIGURES#<agency>#<month>  ALL, CAT#<category> or SVC#<agency/service>
                                                                            `received`, `answered`, `in_time` (ADD) and
                                                                            `minutes` (to each first answer)
@@ -82,8 +85,9 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
     published index      ONE BatchGetItem of the SURVEYTALLY items (a service: one key; an agency: its own
                          and its services'), never the answers
     recount (audit)      Query pk=SURVEY#<service>#<sem> begins_with(sk, "ANSWER#")
-    file a complaint     GetItem IDEM, GetItem COUNTER#ADU-… (consistent), then ONE TransactWriteItems: counter
-                         +1 (conditional on the value read), IDEM, COMPLAINT and CEVENT put if absent, the
+    file a complaint     GetItem IDEM; a ticket number from the process's block (when it is empty, one
+                         UpdateItem ADD COUNTER#ADU-… seq + 10, as for references); then ONE TransactWriteItems:
+                         IDEM, COMPLAINT and CEVENT put if absent, the
                          coordinator role's TOKENs and OUTBOX (and the receipt), the month's FIGURES rows ADD
                          received, the client's RATE counter +1 (shared with applications)
     complaint status     GetItem COMPLAINT + Query pk=SUB#<ticket> begins_with(sk, "CEVENT#")
@@ -93,6 +97,8 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
                          at the first answer the FIGURES rows ADD answered (in_time) and append `minutes`
     complainant's word   the same transaction without a TOKEN (the status key proved who it is)
     complaint figures    Query pk=FIGURES#<agency>#<YYYY-MM>: counters only, never the complaints
+    tanya jawab          Query pk=FAQ#<agency/service>, newest first, Limit 50 (written by the answer's own
+                         transaction, put if absent, when the coordinator publishes it)
 
 The outbox index is a single partition: fine for the volume of regional offices (a few thousand
 applications a year); shard gsi1pk by a suffix if that ever changes.

@@ -18,6 +18,27 @@ def _busy(description: str) -> dict[str, Any]:
     }
 
 
+_FAQ = {
+    "type": "object",
+    "required": ["layanan", "judul", "tanya_jawab"],
+    "properties": {
+        "layanan": {"type": "string"},
+        "judul": {"type": "string"},
+        "tanya_jawab": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["pertanyaan", "jawaban", "diterbitkan"],
+                "additionalProperties": False,
+                "properties": {
+                    "pertanyaan": {"type": "string"},
+                    "jawaban": {"type": "string"},
+                    "diterbitkan": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+}
 _REDIRECT = {
     "description": "Done: the browser is sent to the page showing the result.",
     "headers": {"Location": {"schema": {"type": "string"}}},
@@ -129,6 +150,30 @@ def complaint_paths() -> dict[str, Any]:
                 },
             },
         },
+        "/pengaduan/tanya-jawab/{agency}/{service}": _get(
+            "complaintFaq",
+            "A service's published tanya jawab (questions the coordinator rewrote without the asker, and their"
+            " answers): a page, or JSON with ?format=json; public, cached 5 minutes",
+            [
+                {"name": "agency", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "service", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json"]}},
+            ],
+            {
+                "200": {
+                    "description": "The published answers, newest first (at most 50)",
+                    "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": _FAQ}},
+                },
+                "404": {
+                    "description": "Unknown service",
+                    "content": {
+                        "text/html": {"schema": {"type": "string"}},
+                        "application/json": {"schema": {"type": "object"}},
+                    },
+                },
+                "503": _busy("Busy."),
+            },
+        ),
         "/pengaduan/angka/{agency}": _get(
             "complaintFiguresPage",
             "The month's figures as a page (?bulan=YYYY-MM; this month when absent), linking to the JSON",

@@ -9,9 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import messages as m
+from chalicelib.complaints.faq import MAX_QUESTION
 from chalicelib.complaints.filing import MAX_NAME, MAX_TEXT, ComplaintForm, ComplaintView
 from chalicelib.complaints.handling import MAX_REPLY, HandlerLinkState, HandlerView
-from chalicelib.complaints.records import CATEGORY_LABELS, STATUS_LABELS, Category, ComplaintEventKind
+from chalicelib.complaints.records import (
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    Category,
+    ComplaintEventKind,
+    PublishedAnswer,
+)
 from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import Standard
 from chalicelib.templating import environment
@@ -120,6 +127,7 @@ def handler_page(
         errors=dict(errors or {}),
         values=dict(values or {}),
         max_reply=MAX_REPLY,
+        max_question=MAX_QUESTION,
     )
 
 
@@ -156,3 +164,17 @@ MONTH_NAMES = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
+
+
+def faq_page(standard: Standard, agency_name: str, answers: list[PublishedAnswer], zone: Zone, json_path: str) -> str:
+    """A service's published tanya jawab as a page (the same as the JSON it links to)."""
+    return _render(
+        "faq.html",
+        title=f"{m.FAQ_TITLE}: {standard.title}",
+        standard=standard,
+        agency_name=agency_name,
+        service_url=service_url(standard),
+        answers=answers,
+        when=_when(zone),
+        json_path=json_path,
+    )
