@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from chalicelib.applications.approvals import LinkState
+from chalicelib.applications.approvals import LinkRevokedError, LinkState
 from chalicelib.applications.records import EventKind, MessageKind
 from chalicelib.officers.directory import Directory
 from chalicelib.officers.handover import HandoverReport, HandoverService
@@ -67,6 +67,12 @@ def test_a_step_waiting_on_a_removed_officer_gets_a_new_link_mailed_to_the_roles
     assert [m.to for m in mailer.sent] == [SUCCESSOR]
     (new_link,) = links_for(mailer, SUCCESSOR)
     assert later.approvals.review(old_link).state == LinkState.REVOKED  # the removed officer's stays revoked
+    # ... and, the step being passed on already, it offers nothing more: its "pass it on" would send it twice.
+    assert later.approvals.review(old_link).can_renew is False
+    queued = len(both.store.outbox_of(reference))
+    with pytest.raises(LinkRevokedError):
+        later.approvals.renew(old_link, form_token(old_link), CLIENT)
+    assert len(both.store.outbox_of(reference)) == queued
     assert later.approvals.review(new_link).state == LinkState.OPEN
     assert decide(later, new_link).submission.current_step == 2
     renewed = [e for e in both.store.events(reference) if e.kind == EventKind.LINK_RENEWED]
@@ -181,3 +187,33 @@ def test_every_step_waiting_on_a_role_is_read_past_a_page_of_the_index(dynamo_st
 
     assert {s.reference for s in waiting} == references and paging.queries == 3
     assert len(store.waiting_steps(AGENCY, "petugas-antar-kerja", 4)) == 4
+
+
+def test_when_one_removed_officer_passed_the_step_on_another_removed_officers_link_offers_nothing_more(
+    both: Services, clock: FakeClock
+) -> None:
+    sample = directory()
+    agency = sample.agencies[AGENCY]
+    two = replace(
+        sample,
+        agencies={
+            **sample.agencies,
+            AGENCY: replace(agency, roles={**agency.roles, "petugas-antar-kerja": (OFFICER_1, SUCCESSOR)}),
+        },
+    )
+    mailer = FakeMailer()
+    services = make_services(both.store, clock=clock, mailer=mailer, directory_=two)
+    reference = submit(services).reference
+    services.deliver_outbox()
+    first, second = links_for(mailer, OFFICER_1)[-1], links_for(mailer, SUCCESSOR)[-1]
+    newcomer = "petugas.baru@disperinaker-klungkung.example"
+    roles = {**agency.roles, "petugas-antar-kerja": (newcomer,)}
+    both_left = replace(sample, agencies={**sample.agencies, AGENCY: replace(agency, roles=roles)})
+    later = make_services(both.store, clock=clock, directory_=both_left)
+    later.nonces = FakeTokenSource("later")
+
+    later.approvals.renew(first, form_token(first), CLIENT)  # one of them passes it on
+
+    assert later.approvals.review(second).state == LinkState.REVOKED
+    assert later.approvals.review(second).can_renew is False
+    assert [to for seq, to in review_requests(later, reference) if seq > 1] == [newcomer]

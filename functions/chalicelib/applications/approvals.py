@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from chalicelib import messages as m
 from chalicelib.applications import tokens
+from chalicelib.applications.link_holders import removed_holders
 from chalicelib.applications.records import (
     DECISIONS,
     ApprovalToken,
@@ -150,6 +151,9 @@ class ReviewView:
     events: tuple[Event, ...] = ()
     form_token: str = ""
     now: datetime | None = None  # when it was read: whether the promise has passed (time/promise.py)
+    # A revoked link's step was passed on already to the role's current officers (by `make officers` or by another
+    # removed officer's link: applications/link_holders.py), so this link offers nothing more to do.
+    passed_on: bool = False
 
     @property
     def decision(self) -> Event | None:
@@ -168,7 +172,7 @@ class ReviewView:
     @property
     def can_renew(self) -> bool:
         """An expired link gets a fresh one; a revoked one is passed on to the role's current officers."""
-        renewable = self.state in (LinkState.EXPIRED, LinkState.REVOKED)
+        renewable = self.state in (LinkState.EXPIRED, LinkState.REVOKED) and not self.passed_on
         return renewable and self.token is not None and self.token.renewed_at is None and not self.token.view_only
 
 
@@ -263,7 +267,11 @@ class ApprovalService:
             state = LinkState.OPEN
         with_form = state in (LinkState.OPEN, LinkState.EXPIRED, LinkState.REVOKED)
         form_token = tokens.form_token(self.secret, token_hash) if with_form else ""
-        return ReviewView(state, zone, token, submission, events, form_token, self.clock.now())
+        passed_on = False
+        if state == LinkState.REVOKED:  # one Query of its outbox, on this rare path only
+            officers = directory.officers(submission.agency_id, submission.chain[token.step - 1])
+            passed_on = not removed_holders(submission, self.store.outbox_of(submission.reference), officers)
+        return ReviewView(state, zone, token, submission, events, form_token, self.clock.now(), passed_on)
 
     def decide(self, link: str, decision: str, reason: str, form_token: str, client: ClientInfo) -> Outcome:
         self._check_form_token(link, form_token)

@@ -17,20 +17,12 @@ still needed is done), recorded in the timeline as a new link (EventKind.LINK_RE
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from chalicelib.applications.approvals import issue_review_requests
-from chalicelib.applications.records import (
-    ClientInfo,
-    Event,
-    EventKind,
-    MessageKind,
-    OutboxMessage,
-    StepChange,
-    Submission,
-    TokenUse,
-)
+from chalicelib.applications.link_holders import removed_holders
+from chalicelib.applications.records import ClientInfo, Event, EventKind, StepChange, Submission, TokenUse
 from chalicelib.officers.directory import Directory
 from chalicelib.randomness import TokenSource
 from chalicelib.storage.port import ConflictError, Store
@@ -38,8 +30,6 @@ from chalicelib.time.clock import Clock
 
 log = logging.getLogger(__name__)
 
-# Mails that carry a link deciding the step: review requests, and the deadline reminders sent with a fresh one.
-LINK_KINDS = frozenset({MessageKind.REVIEW_REQUEST, MessageKind.DEADLINE_REMINDER, MessageKind.DEADLINE_OVERDUE})
 MAX_WAITING = 100_000  # steps read per agency and role: far above any office's open applications
 ATTEMPTS = 4
 
@@ -58,23 +48,6 @@ class HandoverReport:
     checked: int = 0  # waiting steps looked at
     handed_over: list[HandOver] = field(default_factory=list)
     unstaffed: list[tuple[str, str]] = field(default_factory=list)  # (reference, role) with nobody listed to ask
-
-
-def removed_holders(
-    submission: Submission, messages: Sequence[OutboxMessage], officers: Iterable[str]
-) -> tuple[str, ...]:
-    """The link holders of the submission's current step that the role no longer lists, when the step still has to
-    be passed on to `officers`; () when nobody left or the latest review requests went to exactly `officers`."""
-    current = set(officers)
-    links = [m for m in messages if m.step == submission.current_step and m.kind in LINK_KINDS]
-    removed = sorted({m.to for m in links} - current)
-    if not removed:
-        return ()
-    requests = [m for m in links if m.kind == MessageKind.REVIEW_REQUEST]
-    latest = max((m.seq for m in requests), default=None)
-    if latest is not None and {m.to for m in requests if m.seq == latest} == current:
-        return ()  # passed on already (by this, or by a removed officer's click)
-    return tuple(removed)
 
 
 @dataclass(frozen=True)
