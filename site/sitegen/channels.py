@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from chalicelib.contacts.phones import normalise_phone
 from chalicelib.standard.schema import Channel
 
@@ -25,6 +27,7 @@ def _social(channel: Channel, value: str) -> str | None:
     return SOCIAL_PROFILES[network].format(value.lstrip("@")) if network else None
 
 
+@functools.lru_cache(maxsize=4096)  # the agency's channels are listed on each of its services' pages
 def channel_href(channel: Channel) -> str | None:
     """The link for a channel, or None when its value cannot be linked (it is then shown as text)."""
     if channel_problem(channel) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,27 @@ class Catalogue:
         return next((agency for agency in self.agencies if agency.id == agency_id), None)
 
     def standards_of(self, agency_id: str) -> tuple[Standard, ...]:
-        return tuple(s for s in self.standards if s.agency_id == agency_id)
+        return self._by_agency.get(agency_id, ())
 
     def find(self, key: str) -> Standard | None:
         """The standard whose key is 'agency/service', or None."""
-        return next((s for s in self.standards if s.key == key), None)
+        return self._by_key.get(key)
+
+    # Indexes built on first use: a search of every standard for each service made the site build grow
+    # with the square of the catalogue (issue 15, 10,000 services).
+    @cached_property
+    def _by_key(self) -> dict[str, Standard]:
+        found: dict[str, Standard] = {}
+        for standard in self.standards:
+            found.setdefault(standard.key, standard)  # the first, as the search it replaces found
+        return found
+
+    @cached_property
+    def _by_agency(self) -> dict[str, tuple[Standard, ...]]:
+        grouped: dict[str, list[Standard]] = {}
+        for standard in self.standards:
+            grouped.setdefault(standard.agency_id, []).append(standard)
+        return {agency_id: tuple(standards) for agency_id, standards in grouped.items()}
 
     def channels_of(self, standard: Standard) -> tuple[Channel, ...]:
         """Where to complain about a service: its standard's own channels, else its agency's."""
