@@ -22,6 +22,7 @@ from tests.functions.factories import (
     catalogue,
     json_body,
     submit,
+    without_annotations,
 )
 
 KARTU_FIELDS = {
@@ -131,7 +132,12 @@ def test_kartu_pencari_kerja_asks_for_training_and_experience_papers_only_from_w
 
 
 def test_a_standard_without_annotations_takes_no_answers() -> None:
-    errors = errors_of(frozenset({1, 2, 3, 4, 5}), {"syarat_menikah": "ya"}, LK3)
+    with pytest.raises(ValidationError) as caught:
+        validate_application(
+            without_annotations(LK3),
+            application(LK3, requirements_confirmed=frozenset({1, 2, 3, 4, 5}), answers={"syarat_menikah": "ya"}),
+        )
+    errors = caught.value.errors
 
     assert errors == {"syarat_menikah": "Layanan ini tidak menanyakan persyaratan; kirim tanpa jawaban ini."}
 
@@ -204,7 +210,8 @@ def test_open_data_tells_json_clients_the_questions_and_what_each_item_needs() -
         "max_bytes": 2 * 1024 * 1024,
         "files": 1,
     }
-    assert open_data_entry(catalogue(), catalogue().find(LK3))["online"]["requirement_rules"] is None  # type: ignore[arg-type]
+    plain = without_annotations(LK3)
+    assert open_data_entry(plain, plain.find(LK3))["online"]["requirement_rules"] is None  # type: ignore[arg-type]
 
 
 def test_what_to_bring_to_the_office_lists_only_the_items_that_apply(services: Services) -> None:

@@ -27,6 +27,7 @@ from tests.functions.factories import (
     application,
     catalogue,
     paspor_fields,
+    without_annotations,
 )
 
 NIK = FormField("nik", "NIK", "nik")
@@ -93,7 +94,11 @@ def test_an_unknown_field_is_refused_by_name() -> None:
 
 
 def test_every_requirement_must_be_confirmed_when_the_standard_does_not_annotate_them() -> None:
-    errors = errors_of(service=LK3, fields=None, requirements_confirmed=frozenset({1, 2, 3}))
+    with pytest.raises(ValidationError) as caught:
+        validate_application(
+            without_annotations(LK3), application(LK3, requirements_confirmed=frozenset({1, 2, 3}), answers={})
+        )
+    errors = caught.value.errors
     assert errors == {"persyaratan": "Centang semua persyaratan; siapkan dulu berkas yang belum ada."}
 
 
