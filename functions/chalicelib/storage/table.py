@@ -75,6 +75,12 @@ Access patterns (none scans; reads on a request path are GetItem, BatchGetItem o
                          its kind, step and fire time being as read (two overlapping runs: one wins);
                          ConditionCheck SUBMISSION version as read (decided meanwhile: nothing is sent);
                          the mails' TOKENs and OUTBOX puts if absent
+    purge timer          the transaction that makes a submission final puts its DEADLINE item as a purge timer
+                         (kind hapus_data), due the agency's retention period later (applications/retention.py)
+    erase (retention)    when it is due: GetItem SUBMISSION, Query its EVENT#, OUTBOX# and PROBLEM# items, then
+                         TransactWriteItems of their erased copies (EVENT and PROBLEM puts, OUTBOX updates) and,
+                         last, SUBMISSION put conditional on the version read + DEADLINE delete conditional on its
+                         kind and fire time (storage/dynamo_retention.py)
     mail problem         ONE TransactWriteItems: PROBLEM put if absent (an SNS event delivered twice writes
                          nothing), the notices' OUTBOX puts; read back with Query begins_with(sk, "PROBLEM#")
     survey answer        ONE TransactWriteItems: SURVEYLINK put if absent (a link's answer only: a second
