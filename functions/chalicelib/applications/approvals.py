@@ -36,7 +36,6 @@ from chalicelib.applications.records import (
 )
 from chalicelib.applications.retention import purge_timer
 from chalicelib.applications.returns import returned_for_completion
-from chalicelib.applications.retention import purge_timer
 from chalicelib.applications.validation import ValidationError
 from chalicelib.deadlines.planning import first_timer
 from chalicelib.deadlines.timers import DeadlineTimer
