@@ -173,6 +173,14 @@ PERFORMANCE_SITE_TEXT: Final = (
     " yang selesai dalam jangka waktu yang dijanjikan."
 )
 PERFORMANCE_CSV: Final = "Data terbuka (CSV)"
+PERFORMANCE_SCRIPT: Final = {  # site/assets/javascripts/kinerja.js, through the section's data-pesan attribute
+    "caption": "Kinerja tiga bulan terakhir (waktu dalam jam kerja instansi)",
+    "columns": ["Bulan", "Diterima", "Diputuskan", "Dikembalikan", "Median waktu", "Tepat waktu"],
+    "none": "Belum ada permohonan daring yang tercatat.",
+    "at_most": "paling lama",
+    "minutes": "menit",
+    "hours": "jam",
+}
 PERFORMANCE_UNKNOWN_TITLE: Final = "Instansi atau layanan tidak ditemukan"
 SUBJECT_DIGEST: Final = "Ringkasan harian {day}: {count} permohonan menunggu keputusan Anda"
 DIGEST_INTRO: Final = (

@@ -229,7 +229,7 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
     meta = {
         "title": agency.name,
         "description": _description(f"Standar pelayanan {agency.name}: {agency.address}"),
-        "survey": True,  # assets/javascripts/ikm.js shows the agency's index (sitegen/surveys.py)
+        "survey": True,  # ikm.js and kinerja.js show the agency's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(agency_path(agency), _front_matter(meta, body))
@@ -374,7 +374,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
         "title": standard.title,
         "description": _description(f"Standar pelayanan {standard.title}, {agency.name}."),
         "flowchart": True,
-        "survey": True,  # assets/javascripts/ikm.js shows the service's index (sitegen/surveys.py)
+        "survey": True,  # ikm.js and kinerja.js show the service's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(service_path(standard), _front_matter(meta, body))

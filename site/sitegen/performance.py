@@ -1,12 +1,15 @@
 """Kinerja layanan on the site: each service and agency page links to its published performance, served by the
-API from counters (current without rebuilding the site, cached 5 minutes) as a page, JSON and CSV. Links only:
-it works without JavaScript and keeps the static pages free of figures that would be stale by tomorrow."""
+API from counters (current without rebuilding the site, cached 5 minutes) as a page, JSON and CSV. With
+JavaScript, assets/javascripts/kinerja.js reads the latest months into the section; without, the links lead to
+the same figures. The static pages never hold figures that would be stale by tomorrow."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from chalicelib import messages as m
+from chalicelib.time.formatting import MONTHS
 
 HEADING = m.PERFORMANCE_TITLE
 
@@ -18,7 +21,9 @@ def _section(path: str) -> str:
         f'<li><a href="{escape(path)}?format=csv">{escape(m.PERFORMANCE_CSV)}</a></li>',
     ]
     links = f'<ul class="kinerja">\n{chr(10).join(items)}\n</ul>'
-    return f"## {HEADING}\n\n<p>{escape(m.PERFORMANCE_SITE_TEXT)}</p>\n\n{links}\n"
+    words = escape(json.dumps({**m.PERFORMANCE_SCRIPT, "months": list(MONTHS)}, ensure_ascii=False))
+    data = f'data-kinerja="{escape(path)}?format=json" data-pesan="{words}"'
+    return f"## {HEADING}\n\n<div {data}>\n<p>{escape(m.PERFORMANCE_SITE_TEXT)}</p>\n{links}\n</div>\n"
 
 
 def service_section(agency_id: str, service_id: str) -> str:

@@ -111,6 +111,11 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
         shown.wait_for(timeout=10_000)
         assert "Nilai IKM 100,00, mutu A (Sangat Baik), dari 1 responden" in shown.inner_text()
         assert shown.locator("tbody tr").count() == ELEMENTS
+        # ... and the latest month of Kinerja layanan: the one application, received and decided.
+        performance = reader.locator("[data-kinerja-hasil]")
+        performance.wait_for(timeout=10_000)
+        first = [cell.inner_text() for cell in performance.locator("tbody tr").first.locator("th, td").all()]
+        assert first[1:4] == ["1", "1", "0"] and first[5] in ("100%", "0%"), first
         assert script_errors == []
     finally:
         officer_context.close()
