@@ -178,7 +178,7 @@ def performance_recount(serve: ServeChild) -> dict[str, Any]:
             item = {key: deserializer.deserialize(value) for key, value in raw.items()}
             if item["sk"] == "SUBMISSION":
                 recount[(str(item["service"]), "received")] += 1
-                if item["status"] != "diproses":
+                if item["status"] in ("disetujui", "ditolak"):  # returned or closed ones are not decided
                     recount[(str(item["service"]), "decided")] += 1
                     recount[(str(item["service"]), "approved" if item["status"] == "disetujui" else "rejected")] += 1
             elif str(item["pk"]).startswith("PERF#"):
