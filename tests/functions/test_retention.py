@@ -9,16 +9,20 @@ from datetime import datetime, timedelta
 import pytest
 from chalicelib.applications.records import APPLICANT, ClientInfo, SubmissionStatus
 from chalicelib.applications.retention import purge_timer
+from chalicelib.applications.returns import completion_deadline
 from chalicelib.applications.submissions import StatusNotFoundError
 from chalicelib.deadlines.timers import DeadlineTimer, TimerKind
 from chalicelib.documents.drafts import DraftFile
 from chalicelib.standard.schema import DataProtection
+from chalicelib.storage.dynamo import DynamoStore
+from chalicelib.storage.dynamo_drafts import DynamoDrafts
 from chalicelib.storage.port import Store
 from chalicelib.wiring import Services
 
 from tests.fakes.clock import FakeClock
 from tests.fakes.file_store import FakeFileStore
 from tests.fakes.mailer import FakeMailer
+from tests.fakes.memory_drafts import MemoryDrafts
 from tests.functions.document_files import pdf
 from tests.functions.factories import (
     APPLICANT_EMAIL,
@@ -35,6 +39,7 @@ from tests.functions.factories import (
     links_for,
     make_services,
 )
+from tests.functions.test_returns import MONDAY, returned_by_the_first_officer
 
 AGENCY = "disperinaker-klungkung"
 UPLOADS = [1, 2, 3, 4, 5, 8, 9, 10]  # Rekomendasi Paspor, not married, placed by a P3MI: the items uploaded
@@ -153,6 +158,28 @@ def test_running_twice_or_after_an_interrupted_run_changes_nothing_more(with_fil
     assert with_files.store.get_submission(reference) == erased
     assert (with_files.store.events(reference), with_files.store.outbox_of(reference)) == (events, outbox)
     assert bucket(with_files).objects == {}
+
+
+def test_an_application_closed_as_not_completed_is_erased_after_the_period_too(
+    any_store: Store, clock: FakeClock, mailer: FakeMailer
+) -> None:
+    clock.set(MONDAY)
+    drafts = DynamoDrafts(any_store._client, any_store._table) if isinstance(any_store, DynamoStore) else MemoryDrafts()
+    services = make_services(any_store, clock=clock, mailer=mailer, files=FakeFileStore(now=clock.now), drafts=drafts)
+    receipt, _ = returned_by_the_first_officer(services, clock)  # "Berkas perlu dilengkapi", never completed
+    agency = catalogue().agency(AGENCY)
+    run_at(services, clock, completion_deadline(clock.now(), agency))
+    closed = services.store.get_submission(receipt.reference)
+    assert closed is not None and closed.status == SubmissionStatus.CLOSED and closed.documents
+    assert all(document.key in bucket(services).objects for document in closed.documents)
+
+    assert run_at(services, clock, clock.now() + timedelta(days=365)) == 1
+
+    after = services.store.get_submission(receipt.reference)
+    assert after is not None and after.status == SubmissionStatus.CLOSED and after.purged_at == clock.now()
+    assert (after.fields, after.applicant_email, after.documents) == ((), "", ())
+    assert not any(document.key in bucket(services).objects for document in closed.documents)
+    assert all(event.reason == "" for event in services.store.events(receipt.reference))  # the officer's note too
 
 
 def test_an_open_application_is_never_erased(with_files: Services, clock: FakeClock) -> None:
