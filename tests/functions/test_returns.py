@@ -20,6 +20,8 @@ from chalicelib.documents.flow import DraftNotFoundError
 from chalicelib.storage.dynamo import DynamoStore
 from chalicelib.storage.dynamo_drafts import DynamoDrafts
 from chalicelib.storage.port import Store
+from chalicelib.surveys.links import survey_link
+from chalicelib.surveys.service import LinkState as SurveyLinkState
 from chalicelib.time.pause import resume
 from chalicelib.time.working_time import calendar_of
 from chalicelib.web import api_pages
@@ -36,6 +38,7 @@ from tests.functions.factories import (
     CLIENT,
     OFFICER_1,
     PASPOR_OFFICERS,
+    SECRET,
     app_client,
     catalogue,
     decide,
@@ -293,3 +296,9 @@ def test_through_the_api_without_javascript_the_officer_returns_and_the_applican
         check = client.http.get(location.removeprefix("/api")).body.decode()
         assert "Anda melengkapi permohonan" in check and NOTE in check and "Kirim kembali permohonan" in check
     assert current(services, receipt.reference).status == SubmissionStatus.RETURNED
+
+
+def test_the_survey_waits_for_a_decision_not_for_a_return(returning: Services, clock: FakeClock) -> None:
+    receipt, _ = returned_by_the_first_officer(returning, clock)
+    link = survey_link(SECRET, receipt.reference)
+    assert returning.surveys.link_form(link).state == SurveyLinkState.NOT_DECIDED

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from chalicelib.applications.rate_limit import RateLimit
-from chalicelib.applications.records import ClientInfo, Submission, SubmissionStatus
+from chalicelib.applications.records import ClientInfo, Submission
 from chalicelib.randomness import TokenSource
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import Standard
@@ -97,7 +97,7 @@ class SurveyService:
         submission = self.store.get_submission(reference) if reference else None
         if submission is None:
             return LinkForm(LinkState.UNKNOWN), None
-        if submission.status == SubmissionStatus.IN_PROGRESS:
+        if not submission.is_final:  # in progress, or returned for completion
             form = LinkForm(LinkState.NOT_DECIDED, submission.service, submission.title, submission.agency_name)
             return form, submission
         used = self.store.survey_link_used(used_marker(link))
@@ -111,7 +111,7 @@ class SurveyService:
             raise SurveyHoneypotError()
         reference = parse_link(self.secret, link)
         submission = self.store.get_submission(reference) if reference else None
-        if submission is None or submission.status == SubmissionStatus.IN_PROGRESS:
+        if submission is None or not submission.is_final:
             raise UnknownSurveyError(link)
         answer = parse_answer(values)
         entry = self._entry(submission.service, submission.agency_id, answer, LINK, used_marker(link))
