@@ -38,6 +38,8 @@ from tests.functions.factories import (
     decide,
     links_for,
     make_services,
+    paspor_fields,
+    submit,
 )
 from tests.functions.test_returns import MONDAY, returned_by_the_first_officer
 
@@ -180,6 +182,34 @@ def test_an_application_closed_as_not_completed_is_erased_after_the_period_too(
     assert (after.fields, after.applicant_email, after.documents) == ((), "", ())
     assert not any(document.key in bucket(services).objects for document in closed.documents)
     assert all(event.reason == "" for event in services.store.events(receipt.reference))  # the officer's note too
+
+
+class RefusingBucket(FakeFileStore):
+    """A bucket that refuses deletes, as S3 does to a role without s3:DeleteObject."""
+
+    def delete(self, key: str) -> None:
+        raise PermissionError(f"AccessDenied: {key}")
+
+
+def test_an_erasure_that_fails_waits_a_day_without_holding_up_the_other_timers(
+    any_store: Store, clock: FakeClock, mailer: FakeMailer
+) -> None:
+    services = replace(make_services(any_store, clock=clock, mailer=mailer), files=RefusingBucket(now=clock.now))
+    reference = submit_with_files(services)
+    approve_all(services, PASPOR_OFFICERS)
+    timer = services.store.get_timer(reference)
+    assert timer is not None
+    waiting = submit(services, fields=paspor_fields(nama="I Wayan Sudarma")).reference  # another, still open
+    waiting_timer = services.store.get_timer(waiting)
+    assert waiting_timer is not None
+
+    assert run_at(services, clock, max(timer.fire_at, waiting_timer.fire_at)) >= 2  # both fired: none held up
+
+    kept = services.store.get_submission(reference)
+    assert kept is not None and kept.purged_at is None and kept.applicant_email == APPLICANT_EMAIL
+    later = services.store.get_timer(reference)
+    assert later is not None and later.kind == TimerKind.PURGE and later.fire_at == clock.now() + DAY
+    assert services.store.get_timer(waiting) != waiting_timer  # its reminder went out
 
 
 def test_an_open_application_is_never_erased(with_files: Services, clock: FakeClock) -> None:

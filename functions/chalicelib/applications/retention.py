@@ -29,12 +29,13 @@ from chalicelib.deadlines.firing import TimerFiring
 from chalicelib.deadlines.timers import DeadlineTimer, TimerKind
 from chalicelib.documents.port import FileStore
 from chalicelib.standard.schema import DEFAULT_RETENTION_DAYS, Agency
-from chalicelib.storage.port import Store
+from chalicelib.storage.port import Store, StoreUnavailableError
 from chalicelib.time.clock import Clock
 
 log = logging.getLogger(__name__)
 
 RETRY_WITHOUT_FILE_STORE = timedelta(days=1)
+RETRY_AFTER_FAILURE = timedelta(days=1)
 
 
 def retention_days(agency: Agency | None) -> int:
@@ -71,6 +72,17 @@ class RetentionService:
                       len(submission.documents))  # fmt: skip
             later = replace(timer, fire_at=self.clock.now() + RETRY_WITHOUT_FILE_STORE)
             return self.store.fire_timer(TimerFiring(timer, None, next=later))
+        try:
+            return self._erase(timer, submission)
+        except StoreUnavailableError:
+            raise  # DynamoDB itself failed: the next run, a minute later, tries again
+        except Exception:  # the bucket refused, or a write was refused for another reason than a condition
+            # The run goes on with the other timers (the deadline mails, then the outbox): this one waits a day.
+            log.exception("%s: erasure failed, tried again in a day", timer.reference)
+            later = replace(timer, fire_at=self.clock.now() + RETRY_AFTER_FAILURE)
+            return self.store.fire_timer(TimerFiring(timer, None, next=later))
+
+    def _erase(self, timer: DeadlineTimer, submission: Submission) -> bool:
         for document in submission.documents:
             assert self.files is not None
             self.files.delete(document.key)  # deleting a deleted object succeeds: safe to repeat
