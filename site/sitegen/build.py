@@ -73,12 +73,20 @@ def write_config(work: Path, docs: Path, out: Path, navigation: list[dict[str, s
 
 def run_mkdocs(config_path: Path) -> Engine:
     """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py)."""
-    engine = Engine(config_path, cache_dir=RENDER_CACHE)
+    engine = Engine(config_path, cache_dir=render_cache())
     try:
         engine.build(workers=build_workers())
     except EngineError as error:
         raise SiteBuildError(str(error)) from error
     return engine
+
+
+def render_cache() -> Path | None:
+    """Where rendered pages are kept between builds: LAYANAN_SITE_CACHE ("off": nowhere), else build/cache/pages."""
+    setting = os.environ.get("LAYANAN_SITE_CACHE", "")
+    if setting == "off":
+        return None
+    return Path(setting) if setting else RENDER_CACHE
 
 
 def build_workers() -> int:

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_theme_template, get_context
@@ -96,6 +96,18 @@ def _links_by_file(links: dict[str, dict[str, str]] | None, files: Files) -> dic
     return {file: anchors for file, anchors in found.items() if file is not None}
 
 
+@dataclass
+class WrittenPage:
+    """A page as written into the site, with what the link checks read: kept when no plugin watches pages."""
+
+    html: bytes
+    anchors: set[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+
+_Cached = TypeVar("_Cached", Rendered, WrittenPage)
+
+
 class RenderCache:
     """Rendered pages on disk, one file per (generator version, configuration, page, Markdown)."""
 
@@ -113,7 +125,7 @@ class RenderCache:
     def _path(self, key: str) -> Path | None:
         return None if self._folder is None else self._folder / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> Rendered | None:
+    def get(self, key: str, kind: type[_Cached]) -> _Cached | None:
         path = self._path(key)
         if path is None:
             return None
@@ -122,13 +134,13 @@ class RenderCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             self.misses += 1
             return None
-        if not isinstance(found, Rendered):
+        if not isinstance(found, kind):
             self.misses += 1
             return None
         self.hits += 1
         return found
 
-    def put(self, key: str, rendered: Rendered) -> None:
+    def put(self, key: str, rendered: Rendered | WrittenPage) -> None:
         path = self._path(key)
         if path is None:
             return
@@ -137,6 +149,17 @@ class RenderCache:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             handle.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, path)
+
+
+def _stable(value: Any) -> Any:
+    """A value whose repr is the same in every process (sets are ordered by hashes that vary per process)."""
+    if isinstance(value, dict):
+        return sorted((str(key), _stable(item)) for key, item in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(_stable(item)) for item in value)
+    if isinstance(value, (list, tuple)):
+        return [_stable(item) for item in value]
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
 class _Collect(logging.Handler):
@@ -191,6 +214,7 @@ class Engine:
         self._cache_dir = cache_dir
         self.config: MkDocsConfig | Any = None
         self.files: Files | None = None
+        self.doc_files: Sequence[File] = ()  # the pages, listed once: the templates get them on every page
         self.nav: Navigation | None = None
         self.env: Any = None
         self.cache = RenderCache(None, "")
@@ -225,8 +249,8 @@ class Engine:
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
         self.files, self.nav = files, nav
-        self.cache = RenderCache(self._cache_dir, self._cache_salt(files))
-        doc_files = files.documentation_pages()
+        doc_files = self.doc_files = files.documentation_pages()
+        self.cache = RenderCache(self._cache_dir, self._cache_salt())
         for file in doc_files:
             if file.page is None:
                 Page(None, file, config)
@@ -251,7 +275,7 @@ class Engine:
         self._validate_anchors()
         config.plugins.on_post_build(config=config)
 
-    def _cache_salt(self, files: Files) -> str:
+    def _cache_salt(self) -> str:
         """What a page's HTML depends on besides its Markdown: the generator, the Markdown settings, and which
         pages exist (a link to a page is rewritten to its address, or warned about when it is missing)."""
         if self._cache_dir is None:
@@ -261,8 +285,16 @@ class Engine:
         settings = (config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"])
         digest.update(repr(settings).encode())
         digest.update(repr(config["validation"]).encode())
-        for file in files.documentation_pages():
+        for file in self.doc_files:
             digest.update(file.src_uri.encode() + b"\0")
+        # What the theme's templates read besides the page: the configuration and the templates themselves.
+        keys = ("site_name", "site_url", "site_description", "copyright", "nav", "extra", "extra_css", "repo_url")
+        digest.update(repr([(key, _stable(config[key])) for key in keys]).encode())
+        digest.update(repr([str(script) for script in config["extra_javascript"]]).encode())
+        digest.update(repr(_stable(dict(config.theme.items()))).encode())
+        for folder in config.theme.dirs:
+            for template in sorted(Path(folder).rglob("*.html")):
+                digest.update(str(template).encode() + b"\0" + template.read_bytes())
         return digest.hexdigest()
 
     def _render_all(self, src_uris: list[str], workers: int) -> list[_ShareResult]:
@@ -283,21 +315,30 @@ class Engine:
         result = _ShareResult()
         search = self._search_index()
         hits, misses = self.cache.hits, self.cache.misses
+        whole_pages = self._cache_dir is not None and not self.config.plugins  # a plugin may watch each page
         with _collecting() as collect:
             for src_uri in src_uris:
                 file = self.files.get_file_from_path(src_uri)
                 assert file is not None and file.page is not None
                 page = file.page
+                key = ""
+                if whole_pages:
+                    key = self.cache.key(f"page\0{src_uri}", file.content_string)
+                    written = self.cache.get(key, WrittenPage)
+                    if written is not None:
+                        utils.write_file(written.html, str(dest / file.dest_uri))
+                        result.pages.append(_PageResult(src_uri, written.anchors, written.links_to_anchors, []))
+                        continue
                 before = len(search.entries) if search is not None else 0
+                warned = len(collect.messages)
                 if page.content is None:
                     self._populate(page)
-                self._write(page, dest)
+                html = self._write(page, dest)
                 entries = search.entries[before:] if search is not None else []
-                result.pages.append(
-                    _PageResult(
-                        src_uri, set(page.present_anchor_ids or ()), Rendered.of(page).links_to_anchors, entries
-                    )
-                )
+                anchors, links = set(page.present_anchor_ids or ()), Rendered.of(page).links_to_anchors
+                result.pages.append(_PageResult(src_uri, anchors, links, entries))
+                if key and len(collect.messages) == warned:
+                    self.cache.put(key, WrittenPage(html, anchors, links))
         result.warnings = collect.messages
         result.hits, result.misses = self.cache.hits - hits, self.cache.misses - misses
         return result
@@ -309,7 +350,7 @@ class Engine:
         search = self._search_index()
         if search is not None:
             search.entries = []
-        for file in self.files.documentation_pages():
+        for file in self.doc_files:
             found = by_uri.get(file.src_uri)
             if found is None or file.page is None:
                 continue
@@ -321,7 +362,7 @@ class Engine:
     def _validate_anchors(self) -> None:
         assert self.files is not None
         level = self.config.validation.links.anchors
-        for file in self.files.documentation_pages():
+        for file in self.doc_files:
             if file.page is not None:
                 file.page.validate_anchor_links(files=self.files, log_level=level)
 
@@ -338,7 +379,7 @@ class Engine:
             assert page.markdown is not None
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             key = self.cache.key(page.file.src_uri, page.markdown)
-            cached = self.cache.get(key)
+            cached = self.cache.get(key, Rendered)
             if cached is not None:
                 cached.apply(page, files)
             else:
@@ -354,20 +395,22 @@ class Engine:
         finally:
             config._current_page = None
 
-    def _write(self, page: Page, dest: Path) -> None:
+    def _write(self, page: Page, dest: Path) -> bytes:
         """mkdocs' _build_page, writing under `dest` (the site, or the folder of a partial rebuild)."""
         config, nav, files = self.config, self.nav, self.files
         assert nav is not None and files is not None
         config._current_page = page
         page.active = True
         try:
-            context = get_context(nav, files.documentation_pages(), config, page)
+            context = get_context(nav, self.doc_files, config, page)
             template = self.env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
+            html = output.encode("utf-8", errors="xmlcharrefreplace")
             if output.strip():
-                utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), str(dest / page.file.dest_uri))
+                utils.write_file(html, str(dest / page.file.dest_uri))
+            return html
         except Exception as error:
             logging.getLogger("mkdocs").error(f"Error building page '{page.file.src_uri}': {error}")
             raise
