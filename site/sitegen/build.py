@@ -10,15 +10,15 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import yaml
 from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
 
-from sitegen.engine import Engine, EngineError
-from sitegen.open_data import base_url, published_data
+from sitegen.engine import Engine, EngineError, prune
+from sitegen.open_data_text import OpenDataText
 from sitegen.pages import all_pages, nav
 from sitegen.quality import verification_notes
 from sitegen.search import index_site
@@ -103,6 +103,7 @@ class Built:
     pages: dict[str, str]  # each page's Markdown by its path in docs/
     docs: Path
     engine: Engine
+    open_data: OpenDataText  # data/standards.json's entries, encoded
 
 
 def build_site(standards: Path, out: Path) -> Built:
@@ -114,8 +115,7 @@ def build_site(standards: Path, out: Path) -> Built:
         raise SystemExit("\n".join([*lines, f"{len(error.problems)} kesalahan: situs tidak dibangun."])) from error
     work = work_dir(out)
     docs = work / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
-    docs.mkdir(parents=True)
+    docs.mkdir(parents=True, exist_ok=True)  # what the last build left is overwritten, the rest pruned below
     notes = verification_notes(catalogue, date.today())
     pages = all_pages(catalogue, notes)
     for page in pages:
@@ -124,10 +124,15 @@ def build_site(standards: Path, out: Path) -> Built:
         path.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
+    assets = {f"assets/{path.relative_to(ASSETS).as_posix()}" for path in ASSETS.rglob("*") if path.is_file()}
+    prune(docs, {page.path for page in pages} | assets | {mermaid})
     engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid))
     index_site(out)  # the search index (sitegen/search.py)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
-    published = published_data(catalogue, notes, datetime.now(UTC), base_url())
-    data.write_text(json.dumps(published, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine)
+    cache = render_cache()
+    open_data = OpenDataText.load(cache and cache / "open-data.pickle")
+    open_data.update(catalogue, notes)
+    data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
+    open_data.save(cache and cache / "open-data.pickle")
+    return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine, open_data)

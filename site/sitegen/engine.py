@@ -240,7 +240,8 @@ class Engine:
         config = self.config.plugins.on_config(self.config)
         self.config = config
         config.plugins.on_pre_build(config=config)
-        utils.clean_directory(config.site_dir)
+        if config.plugins:  # a plugin may write files of its own: start from an empty folder, as mkdocs does
+            utils.clean_directory(config.site_dir)
         files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
@@ -274,6 +275,9 @@ class Engine:
         self._take_results([page for result in results for page in result.pages])
         self._validate_anchors()
         config.plugins.on_post_build(config=config)
+        if not config.plugins:  # what an earlier build left and this one did not write (cheaper than emptying it)
+            written = {file.dest_uri for file in files} | set(config.theme.static_templates) | {"sitemap.xml.gz"}
+            prune(Path(config.site_dir), written | set(config.extra_templates))
 
     def _cache_salt(self) -> str:
         """What a page's HTML depends on besides its Markdown: the generator, the Markdown settings, and which
@@ -469,3 +473,14 @@ class Engine:
         finally:
             self.config["site_dir"] = site_dir
         return sorted(path.relative_to(dest) for path in dest.rglob("*") if path.is_file())
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove every file under `folder` whose path relative to it is not in `keep`, then the empty folders."""
+    for parent, _, names in os.walk(folder, topdown=False):
+        relative = Path(parent).relative_to(folder)
+        for name in names:
+            if (relative / name).as_posix() not in keep:
+                os.unlink(os.path.join(parent, name))
+        if parent != str(folder) and not os.listdir(parent):
+            os.rmdir(parent)

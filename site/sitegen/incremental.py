@@ -18,12 +18,11 @@ lists the checker's `file:line` lines, as `sitegen build` does.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +32,6 @@ from chalicelib.standard.schema import Standard
 
 from sitegen.build import OPEN_DATA, REPO, Built, SiteBuildError, build_site
 from sitegen.engine import EngineError
-from sitegen.open_data import base_url, published_data
 from sitegen.pages import Page, agency_page, form_page, home_page, open_data_page, service_page, services_index_page
 from sitegen.quality import verification_notes
 
@@ -97,32 +95,6 @@ def code_fingerprint() -> tuple[tuple[str, int], ...]:
     return tuple(sorted((str(path), path.stat().st_mtime_ns) for path in paths if path.exists()))
 
 
-class OpenDataText:
-    """data/standards.json as `sitegen build` writes it (`json.dumps(..., indent=1)`), with each service's entry
-    kept as text: after an edit only the edited services are encoded again (the whole file takes a second
-    at 1,000 services: json's indented encoder is pure Python)."""
-
-    _SERVICES = "\0services\0"
-
-    def __init__(self, catalogue: Catalogue, notes: dict[str, list[str]]) -> None:
-        self._entries = {key: "" for key in (standard.key for standard in catalogue.standards)}
-        self.update(catalogue, notes, set(self._entries))
-
-    def update(self, catalogue: Catalogue, notes: dict[str, list[str]], keys: set[str]) -> None:
-        edited = Catalogue(catalogue.agencies, tuple(s for s in catalogue.standards if s.key in keys))
-        for entry in published_data(edited, notes, datetime.now(UTC), base_url())["services"]:
-            text = json.dumps(entry, ensure_ascii=False, indent=1)
-            self._entries[entry["id"]] = "\n".join("  " + line for line in text.split("\n"))
-
-    def text(self, catalogue: Catalogue, notes: dict[str, list[str]]) -> str:
-        head = published_data(Catalogue(catalogue.agencies, ()), notes, datetime.now(UTC), base_url())
-        head["services"] = self._SERVICES
-        entries = [self._entries[standard.key] for standard in catalogue.standards]
-        services = "[\n" + ",\n".join(entries) + "\n ]" if entries else "[]"
-        encoded = json.dumps(head, ensure_ascii=False, indent=1)
-        return encoded.replace(json.dumps(self._SERVICES), services, 1) + "\n"
-
-
 def _is_service_file(relative: str) -> bool:
     parts = relative.split("/")
     return len(parts) == 2 and parts[1].endswith(".md") and not parts[1].startswith("_") and parts[0] != ""
@@ -139,7 +111,6 @@ class LiveSite:
         self.code = code_fingerprint()
         self._built: Built | None = None
         self._seen: dict[str, str] = {}
-        self._open_data: OpenDataText | None = None
         self._fingerprints = Fingerprints(standards)
 
     def code_changed(self) -> bool:
@@ -167,13 +138,7 @@ class LiveSite:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise LiveBuildError(str(error)) from None
         self._built, self._seen = built, current
-        self._open_data = None  # prepare() encodes it once the new site is up
         return Update("full", self.staging)
-
-    def prepare(self) -> None:
-        """Work for the next edit, done after a whole build has been answered: the open data's entries."""
-        if self._built is not None and self._open_data is None:
-            self._open_data = OpenDataText(self._built.catalogue, self._built.notes)
 
     def _partial(self, built: Built, changed: list[str], current: dict[str, str]) -> Update:
         catalogue = built.catalogue
@@ -203,13 +168,10 @@ class LiveSite:
                 (built.docs / page.path).write_text(built.pages[page.path], encoding="utf-8")
             shutil.rmtree(self.overlay, ignore_errors=True)
             raise LiveBuildError(str(error)) from None
-        if self._open_data is None:
-            self._open_data = OpenDataText(new, notes)
-        else:
-            self._open_data.update(new, notes, {*replaced, *noted})
+        built.open_data.update(new, notes, {*replaced, *noted})
         data = self.overlay / OPEN_DATA
         data.parent.mkdir(parents=True, exist_ok=True)
-        data.write_text(self._open_data.text(new, notes), encoding="utf-8")
+        data.write_text(built.open_data.text(new, notes), encoding="utf-8")
         pages = {**built.pages, **{page.path: page.markdown for page in differ}}
         self._built = replace(built, catalogue=new, notes=notes, pages=pages)
         self._seen = current

@@ -51,7 +51,6 @@ def serve(site: LiveSite, requests: TextIO, replies: TextIO) -> None:
         replies.flush()
         if reply.get("kind") == "restart":
             return
-        site.prepare()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,3 +138,14 @@ def test_mkdocs_warnings_are_not_left_to_the_root_logger(config: Path, tmp_path:
     handlers = list(logging.getLogger("mkdocs").handlers)
     Engine(configured(config, tmp_path / "site")).build()
     assert logging.getLogger("mkdocs").handlers == handlers
+
+
+def test_what_an_earlier_build_left_and_this_one_does_not_write_is_removed(config: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    stale = site / "layanan-yang-dihapus" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<p>halaman lama</p>", encoding="utf-8")
+    expected = mkdocs_build(config, tmp_path / "mkdocs")
+    Engine(configured(config, site)).build()
+    assert not stale.parent.exists()
+    assert files_of(site) == expected

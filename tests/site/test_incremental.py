@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from chalicelib.standard.catalogue import load_catalogue
 from sitegen.build import build_site
-from sitegen.incremental import LiveBuildError, LiveSite, OpenDataText
-from sitegen.open_data import base_url, published_data
-from sitegen.quality import verification_notes
+from sitegen.incremental import LiveBuildError, LiveSite
 
 from tests.site.conftest import STANDARDS, article, page
 
@@ -123,12 +119,3 @@ def test_nothing_changed_builds_nothing_and_a_new_file_builds_the_whole_site(tmp
     assert site_state.update().kind == "none"
     shutil.copyfile(standards / PASPOR, standards / PASPOR.with_name("rekomendasi-paspor-kedua.md"))
     assert site_state.update().kind == "full"
-
-
-def test_the_open_data_kept_entry_by_entry_is_the_file_a_whole_build_writes() -> None:
-    catalogue = load_catalogue(STANDARDS)
-    notes = verification_notes(catalogue, date.today())
-    kept = OpenDataText(catalogue, notes).text(catalogue, notes)
-    whole = json.dumps(published_data(catalogue, notes, datetime.now(UTC), base_url()), ensure_ascii=False, indent=1)
-    generated = json.loads(kept)["generated_at"]
-    assert kept == json.dumps({**json.loads(whole), "generated_at": generated}, ensure_ascii=False, indent=1) + "\n"
