@@ -55,7 +55,14 @@ from chalicelib.complaints.handling import (
     UnknownHandlerLinkError,
 )
 from chalicelib.documents.drafts import DraftConflictError
-from chalicelib.documents.flow import DocumentItem, DraftNotFoundError, DraftSentError, DraftService, draft_path
+from chalicelib.documents.flow import (
+    DocumentItem,
+    DraftNotFoundError,
+    DraftSentError,
+    DraftService,
+    draft_path,
+    upload_outcome,
+)
 from chalicelib.documents.officer_view import OfficerFile, officer_files
 from chalicelib.performance.published import PerformanceService, UnknownPerformanceError, report_csv, report_document
 from chalicelib.standard.schema import Standard
@@ -992,14 +999,20 @@ def draft_documents(draft_id: str) -> Response:
 
 @app.route("/draf/{draft_id}/berkas/{item}/{slot}", methods=["GET", "HEAD"])
 def draft_uploaded(draft_id: str, item: str, slot: str) -> Response:
-    """Where the store sends the browser after a post: the API verifies the object before it counts."""
-    key = str(dict(_request().query_params or {}).get("key", ""))
+    """Where the store sends the browser after a post: the API verifies the object before it counts. The page's
+    script asks the same with ?format=json (and &gagal=<the store's error code> when the store refused its post)."""
+    query: dict[str, str] = dict(_request().query_params or {})
+    key, as_json = str(query.get("key", "")), query.get("format") == "json"
     try:
         if not item.isdigit() or not slot.isdigit():
             raise DraftNotFoundError()
-        _draft_flow().uploaded(draft_id, int(item), int(slot), key)
+        store_error = str(query.get("gagal", ""))[:40] if as_json else ""
+        draft = _draft_flow().uploaded(draft_id, int(item), int(slot), key, store_error)
     except Exception as error:
-        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+        answer = _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+        return _json(answer.status_code, {"pesan": m.UPLOAD_SCRIPT["check_failed"]}) if as_json else answer
+    if as_json:
+        return _json(200, draft_pages.outcome_answer(upload_outcome(draft, int(item), int(slot), key)))
     return _redirect(draft_path(draft_id, "berkas") + f"#persyaratan-{int(item)}")
 
 

@@ -426,6 +426,19 @@ DRAFT_SENT_TEXT: Final = (
 UPLOADS_UNAVAILABLE_TITLE: Final = "Unggah berkas belum tersedia"
 UPLOADS_UNAVAILABLE_TEXT: Final = "Tempat penyimpanan berkas belum disiapkan di server ini. Coba lagi nanti."
 DRAFT_FORM_TITLE: Final = "Ubah data permohonan {service}"
+UPLOAD_SCRIPT: Final = {  # web/upload_progress.js, through the documents page's data-pesan attribute
+    "hint": (
+        "Anda dapat memilih berkas untuk beberapa persyaratan sekaligus, lalu menekan salah satu tombol Unggah:"
+        " semua berkas yang Anda pilih diunggah bersamaan."
+    ),
+    "progress_label": "Kemajuan unggah persyaratan {item}, berkas {slot}",
+    "progress": "Mengunggah… {percent}%",
+    "checking": "Berkas terkirim; sedang diperiksa…",
+    "none_chosen": "Pilih dulu berkas yang akan diunggah.",
+    "check_failed": "Berkas belum dapat diperiksa. Muat ulang halaman ini, lalu pilih berkasnya lagi.",
+    "done": "Unggahan selesai diperiksa: {accepted} berkas diterima, {refused} berkas ditolak.",
+}
+UPLOAD_ACCEPTED: Final = "Berkas {slot} diterima: {described}, sudah diperiksa."
 
 # --- the application form's field checks (applications/validation.py); {label} is the field's label -------
 

@@ -7,7 +7,8 @@ tests use this one: the subset of S3 the product calls, path-style (/<bucket>/<k
 
 Enforced, as S3 does: the POST policy's SigV4 signature (the local secret), its expiration, every condition
 (exact match, eq, starts-with, content-length-range), every form field covered by a condition, the bucket,
-the file as the last field, 204 or a 303 to success_action_redirect with bucket, key and etag.
+the file as the last field, 204 or a 303 to success_action_redirect with bucket, key and etag. CORS as the
+bucket's rule in infra/template.yml: a POST (and its preflight) from the allowed origins only.
 Not enforced (the API's own checks stand in, and it listens on 127.0.0.1 only): the signature of the API's
 own HEAD/GET/PUT/COPY/DELETE calls and of presigned GETs (their expiry is enforced), ACLs, encryption, lifecycle.
 """
@@ -90,8 +91,11 @@ def check_post(fields: dict[str, str], size: int, bucket: str, secret: str, now:
 class UploadsServer:
     """Start with .start(); .url is the endpoint; .stop() ends it. Objects live under `root`."""
 
-    def __init__(self, root: Path, secret: str, port: int = 0, clock: Any = None) -> None:
+    def __init__(
+        self, root: Path, secret: str, port: int = 0, clock: Any = None, allowed_origins: tuple[str, ...] = ()
+    ) -> None:
         self.root, self.secret = root, secret
+        self.allowed_origins = allowed_origins  # CORS: the site's origin may POST with a script (progress bars)
         self.clock = clock or (lambda: datetime.now(UTC))
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
@@ -139,9 +143,35 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
             bucket, _, key = unquote(parts.path).lstrip("/").partition("/")
             return bucket, key, parse_qs(parts.query)
 
+        def _cors(self) -> None:
+            """S3's CORS headers on a POST's answer when its Origin is allowed (else none: the script cannot read)."""
+            origin = self.headers.get("Origin", "")
+            if self.command == "POST" and origin in owner.allowed_origins:
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Access-Control-Allow-Methods", "POST")
+                self.send_header("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+
+        def do_OPTIONS(self) -> None:
+            """A preflight (a script that watches upload progress sends one): allowed for POST from the origins."""
+            origin = self.headers.get("Origin", "")
+            if origin not in owner.allowed_origins or self.headers.get("Access-Control-Request-Method") != "POST":
+                self._error(PolicyError("AccessForbidden", "CORSResponse: This CORS request is not allowed."))
+                return
+            self.send_response(200)
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Access-Control-Allow-Methods", "POST")
+            requested = self.headers.get("Access-Control-Request-Headers", "")
+            if requested:
+                self.send_header("Access-Control-Allow-Headers", requested)
+            self.send_header("Access-Control-Max-Age", "600")
+            self.send_header("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def _error(self, error: PolicyError) -> None:
             body = f"<Error><Code>{error.code}</Code><Message>{error.message}</Message></Error>".encode()
             self.send_response(error.status)
+            self._cors()
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -221,6 +251,7 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
                 )
             else:
                 self.send_response(204)
+            self._cors()
             self.send_header("Content-Length", "0")
             self.end_headers()
 

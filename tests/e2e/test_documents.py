@@ -37,8 +37,12 @@ def upload(page: Page, name: str, content: bytes, mime: str) -> None:
     form = page.locator("form[enctype='multipart/form-data']").first
     payload: FilePayload = {"name": name, "mimeType": mime, "buffer": content}
     form.locator("input[type=file]").set_input_files(files=[payload])
+    scripted = page.locator("#unggah-bersama").is_visible()  # with JavaScript: no navigation, a summary when done
     form.get_by_role("button", name="Unggah").click()
-    page.wait_for_url(re.compile(r"/api/draf/[^/]+/berkas"))
+    if scripted:
+        page.locator("#unggah-ringkasan").get_by_text("selesai diperiksa").wait_for()
+    else:
+        page.wait_for_url(re.compile(r"/api/draf/[^/]+/berkas"))
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])

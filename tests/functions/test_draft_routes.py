@@ -24,7 +24,7 @@ from tests.functions.document_files import jpeg, pdf, windows_program
 from tests.functions.factories import OFFICER_1, PASPOR, app_client, form_body, links_for
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-_FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data">(.*?)</form>', re.DOTALL)
+_FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"[^>]*>(.*?)</form>', re.DOTALL)
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 

@@ -50,6 +50,9 @@ class Slot:
     file: DraftFile | None
     form: UploadTarget | None
     kind: str  # the type the form accepts (one per form: the policy pins it)
+    # The same key, type and size for the page's script: the store answers 204 instead of redirecting (a script
+    # cannot follow a cross-origin redirect back), and the script asks the API to verify (UploadOutcome).
+    script_form: UploadTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,24 @@ class DocumentItem:
     @property
     def complete(self) -> bool:
         return any(slot.file for slot in self.slots)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What became of one post, for the page's script: counted, or refused with the reason naming the item."""
+
+    item: int
+    slot: int
+    accepted: bool
+    message: str  # the refusal, or "" when the file counts
+    file: DraftFile | None
+
+
+def upload_outcome(draft: Draft, item: int, slot: int, key: str) -> UploadOutcome:
+    """Read from the draft `uploaded` returned: the file at this place has this key, or the item's refusal."""
+    found = next((f for f in draft.files_of(item) if f.slot == slot and f.key == key), None)
+    message = "" if found else dict(draft.refusals).get(item, "")
+    return UploadOutcome(item, slot, found is not None, message, found)
 
 
 def draft_path(draft_id: str, *rest: object) -> str:
@@ -162,12 +183,13 @@ class DraftService:
             present = {f.slot: f for f in draft.files_of(rule.number)}
             for slot in range(1, rule.upload.files + 1):
                 found = present.get(slot)
-                form = None
+                form = script_form = None
                 if found is None:
                     key = upload_key(draft.id, rule.number, slot, self.nonces.token()[:16])
                     back = f"{self.base_url}{draft_path(draft.id, 'berkas', rule.number, slot)}"
                     form = upload_form(self.files, key, kind, rule.upload, back)
-                slots.append(Slot(rule.number, slot, found, form, kind))
+                    script_form = upload_form(self.files, key, kind, rule.upload, "")
+                slots.append(Slot(rule.number, slot, found, form, kind, script_form))
                 if found is None:
                     break  # one empty place at a time: the next appears once this one is filled
             items.append(
@@ -177,8 +199,9 @@ class DraftService:
             )
         return draft, items
 
-    def uploaded(self, draft_id: str, item: int, slot: int, key: str) -> Draft:
-        """The store sent the browser back: verify the object and record it, or record why it does not count."""
+    def uploaded(self, draft_id: str, item: int, slot: int, key: str, store_error: str = "") -> Draft:
+        """The store sent the browser back (or the page's script reports its post): verify the object and record
+        it, or record why it does not count (`store_error`: the store's code when the script saw it refuse)."""
         draft, standard = self.open(draft_id)
         if draft.sent_reference:
             raise DraftSentError(draft.sent_reference)
@@ -189,7 +212,7 @@ class DraftService:
             raise DraftNotFoundError()
         label = standard.components["requirements"].items[item - 1]
         try:
-            verified = verify_upload(self.files, key, label, rule.upload)
+            verified = verify_upload(self.files, key, label, rule.upload, store_error)
         except UploadRefusedError as refused:
             self.files.delete(key)
             message = refused.message

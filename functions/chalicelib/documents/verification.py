@@ -42,12 +42,23 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def verify_upload(store: FileStore, key: str, label: str, upload: Upload) -> VerifiedFile:
-    """The file at `key` as it counts for the requirement `label`, or UploadRefusedError saying why not."""
+# What the store answered a post it refused (its error code, as the page's script read it), as a reason. Taken
+# only when the object is indeed missing: a client that misreports can only refuse its own upload.
+STORE_REFUSALS = {
+    "EntityTooLarge": "berkas terlalu besar; {rule}.",
+    "EntityTooSmall": "berkas kosong; {rule}.",
+    "AccessDenied": "formulir unggah sudah kedaluwarsa; pilih berkasnya lalu tekan Unggah lagi.",
+}
+
+
+def verify_upload(store: FileStore, key: str, label: str, upload: Upload, store_error: str = "") -> VerifiedFile:
+    """The file at `key` as it counts for the requirement `label`, or UploadRefusedError saying why not.
+    `store_error`: the store's error code when the browser's script saw its post refused (or refused it first)."""
     rule = f"berkas harus {upload.described}"
     found = store.head(key)
     if found is None:
-        raise UploadRefusedError(label, "berkas belum terunggah; pilih berkasnya lalu tekan Unggah lagi.")
+        reason = STORE_REFUSALS.get(store_error, "berkas belum terunggah; pilih berkasnya lalu tekan Unggah lagi.")
+        raise UploadRefusedError(label, reason.format(rule=rule))
     if found.size == 0:
         raise UploadRefusedError(label, f"berkas kosong; {rule}.")
     if found.size > upload.max_bytes:

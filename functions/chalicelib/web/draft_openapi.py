@@ -34,6 +34,18 @@ _FORM = {
 }
 
 
+_UPLOAD_OUTCOME: dict[str, Any] = {
+    "type": "object",
+    "required": ["persyaratan", "berkas", "diterima", "pesan"],
+    "properties": {
+        "persyaratan": {"type": "integer"},
+        "berkas": {"type": "integer"},
+        "diterima": {"type": "boolean"},
+        "pesan": {"type": "string"},
+    },
+}
+
+
 def _html(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
@@ -97,8 +109,27 @@ def draft_paths() -> dict[str, Any]:
             "get": {
                 "operationId": "draftUploaded",
                 "summary": "Where the store sends the browser after a post: the API verifies the file before it counts",
-                "parameters": [_DRAFT, _ITEM, _SLOT, {"name": "key", "in": "query", "schema": {"type": "string"}}],
-                "responses": {"303": _see_other("Back to the documents page"), **_ERRORS},
+                "description": (
+                    "With format=json (the documents page's script, which posted for a 204) the answer is JSON:"
+                    " diterima (counted or not) and pesan (the sentence to show); gagal carries the store's error"
+                    " code when it refused the post, used only when the object is indeed missing."
+                ),
+                "parameters": [
+                    _DRAFT,
+                    _ITEM,
+                    _SLOT,
+                    {"name": "key", "in": "query", "schema": {"type": "string"}},
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
+                    {"name": "gagal", "in": "query", "schema": {"type": "string", "maxLength": 40}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "format=json: whether the file counts, and the sentence naming its requirement",
+                        "content": {"application/json": {"schema": _UPLOAD_OUTCOME}},
+                    },
+                    "303": _see_other("Back to the documents page"),
+                    **_ERRORS,
+                },
             },
             "head": {
                 "operationId": "draftUploadedHead",

@@ -1,17 +1,23 @@
-"""The draft flow's pages: each document to upload (plain forms posting straight to the store, no script),
-then "Periksa kembali" (check your answers, with change links) and the button that sends."""
+"""The draft flow's pages: each document to upload (plain forms posting straight to the store; with JavaScript,
+one inline script posts every chosen file at once with a progress bar), then "Periksa kembali" (check your
+answers, with change links) and the button that sends."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from markupsafe import Markup
 
 from chalicelib import messages as m
 from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, requirement_name
 from chalicelib.applications.validation import MAX_SERVICE_LENGTH, Application
 from chalicelib.documents.drafts import Draft
-from chalicelib.documents.flow import DocumentItem, draft_path
+from chalicelib.documents.flow import DocumentItem, UploadOutcome, draft_path
 from chalicelib.documents.verification import size_text
 from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import UPLOAD_TYPE_LABELS, UPLOAD_TYPES, Standard
@@ -21,13 +27,30 @@ from chalicelib.web.forms import render_form
 
 DRAFT_COOKIE = "layanan_draf"
 
+# The documents page's one script, inlined and allowed by its hash alone (the API pages load no other script).
+UPLOAD_SCRIPT = (Path(__file__).resolve().parent / "upload_progress.js").read_text(encoding="utf-8")
+UPLOAD_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(UPLOAD_SCRIPT.encode("utf-8")).digest()).decode()
+
 
 def headers(store_url: str) -> dict[str, str]:
-    """The API pages' headers, with the store's origin allowed as a form action (and nothing else added)."""
+    """The API pages' headers, with the store's origin allowed as a form action and as the one place besides the
+    API the page's script may post to, and that script allowed by its hash (nothing else added)."""
     parts = urlsplit(store_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     policy = HEADERS["Content-Security-Policy"].replace("form-action 'self'", f"form-action 'self' {origin}")
+    policy += f"; script-src '{UPLOAD_SCRIPT_HASH}'; connect-src 'self' {origin}"
     return {**HEADERS, "Content-Security-Policy": policy}
+
+
+def outcome_answer(outcome: UploadOutcome) -> dict[str, object]:
+    """The JSON the page's script reads after its post: counted or not, and the sentence to show."""
+    found = outcome.file
+    if found is None:
+        return {"persyaratan": outcome.item, "berkas": outcome.slot, "diterima": False, "pesan": outcome.message}
+    pages = f", {found.pages} halaman" if found.pages else ""
+    described = f"{UPLOAD_TYPE_LABELS[found.kind]}, {size_text(found.size)}{pages}"
+    message = m.UPLOAD_ACCEPTED.format(slot=outcome.slot, described=described)
+    return {"persyaratan": outcome.item, "berkas": outcome.slot, "diterima": True, "pesan": message}
 
 
 def cookie(draft_id: str, secure: bool) -> str:
@@ -55,6 +78,7 @@ def documents_page(draft: Draft, standard: Standard, items: list[DocumentItem], 
         ],
         size_text=size_text,
         content_types=UPLOAD_TYPES,
+        upload_script=Markup(UPLOAD_SCRIPT),  # our own file, hashed into the page's CSP
     )
 
 

@@ -124,7 +124,9 @@ def serve(settings: Settings, cleanup: contextlib.ExitStack) -> None:
     mail = MailCatcher(settings.var_dir / "mail").start()
     cleanup.callback(mail.stop)
     # The applicants' files: a local S3 that enforces presigned POST policies; data under var/uploads.
-    uploads = UploadsServer(settings.var_dir / "uploads", secret="local").start()
+    # The site's origin may post with a script (progress bars), as the bucket's CORS rule allows the domain.
+    site_origin = f"http://127.0.0.1:{server.port}"
+    uploads = UploadsServer(settings.var_dir / "uploads", secret="local", allowed_origins=(site_origin,)).start()
     cleanup.callback(uploads.stop)
 
     configure_environment(
