@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from chalicelib.applications.mail_problems import MailProblem, ProblemKind
 from chalicelib.applications.records import APPLICANT, ClientInfo, SubmissionStatus
 from chalicelib.applications.retention import purge_timer
 from chalicelib.applications.returns import completion_deadline
@@ -23,6 +24,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.file_store import FakeFileStore
 from tests.fakes.mailer import FakeMailer
 from tests.fakes.memory_drafts import MemoryDrafts
+from tests.fakes.memory_store import MemoryStore
 from tests.functions.document_files import pdf
 from tests.functions.factories import (
     APPLICANT_EMAIL,
@@ -72,6 +74,24 @@ def run_at(services: Services, clock: FakeClock, instant: datetime) -> int:
     return services.run_deadlines()
 
 
+def personal_data_in(store: Store, reference: str) -> set[str]:
+    """Which personal data any stored item of the application's partition still holds (raw items on DynamoDB)."""
+    if isinstance(store, DynamoStore):
+        response = store._client.query(
+            TableName=store._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"SUB#{reference}"}},
+            ConsistentRead=True,
+        )
+        stored = repr(response["Items"])
+    else:
+        assert isinstance(store, MemoryStore)
+        stored = repr((store.submissions.get(reference), store.event_log.get(reference), store.outbox_of(reference),
+                       store.mail_problems(reference)))  # fmt: skip
+    wanted = {"NIK": NIK_WOMAN, "email": APPLICANT_EMAIL, "IP": CLIENT.ip, "officer": OFFICER_1}
+    return {name for name, value in wanted.items() if value in stored}
+
+
 def test_the_final_decision_plans_the_erasure_at_the_agencys_retention_period(
     with_files: Services, clock: FakeClock
 ) -> None:
@@ -94,6 +114,11 @@ def test_after_the_period_the_personal_data_and_files_are_gone_and_the_statistic
     assert before is not None and before.fields and before.applicant_email == APPLICANT_EMAIL
     counters = with_files.store.performance_counters(AGENCY)
     decided_at = before.updated_at
+    decision_mail = with_files.store.outbox_of(reference)[-1]  # it bounced: SES told us the applicant's address
+    bounce = MailProblem(reference, decision_mail.seq, decision_mail.index, ProblemKind.BOUNCE, APPLICANT_EMAIL,
+                         f"Permanent/General: 550 {APPLICANT_EMAIL} unknown", decided_at, True)  # fmt: skip
+    assert with_files.store.record_mail_problem(bounce, ())
+    assert personal_data_in(with_files.store, reference) == {"NIK", "email", "IP", "officer"}
 
     assert run_at(with_files, clock, decided_at + timedelta(days=365) - timedelta(minutes=1)) == 0
     assert len(bucket(with_files).objects) == len(UPLOADS)  # a minute early: everything is still there
@@ -117,6 +142,8 @@ def test_after_the_period_the_personal_data_and_files_are_gone_and_the_statistic
     outbox = with_files.store.outbox_of(reference)
     assert outbox and all(m.to == "" and m.token_nonce == "" for m in outbox)
     assert not any(NIK_WOMAN in repr(x) or APPLICANT_EMAIL in repr(x) for x in (after, events, outbox))
+    assert [p.address for p in with_files.store.mail_problems(reference)] == [""]
+    assert personal_data_in(with_files.store, reference) == set()  # in every item of its partition, as stored
     assert with_files.store.performance_counters(AGENCY) == counters  # the published figures are unchanged
     assert with_files.store.get_timer(reference) is None
     with pytest.raises(StatusNotFoundError):  # the applicant's status link opens nothing any more
