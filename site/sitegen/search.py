@@ -26,7 +26,7 @@ class SearchIndexError(Exception):
     """Pagefind is missing or could not index the site."""
 
 
-def pagefind_command(site: Path) -> list[str]:
+def pagefind_command(site: Path, output: Path) -> list[str]:
     node = shutil.which("node")
     if node is None or not PAGEFIND.exists():
         raise SearchIndexError(f"{PAGEFIND} atau node tidak ada: jalankan `make assets` (npm ci) dulu")
@@ -34,9 +34,9 @@ def pagefind_command(site: Path) -> list[str]:
         node,
         str(PAGEFIND),
         "--site",
-        str(site),
-        "--output-subdir",
-        BUNDLE,
+        str(site.resolve()),
+        "--output-path",
+        str(output.resolve()),
         "--force-language",
         LANGUAGE,
         "--quiet",
@@ -44,14 +44,25 @@ def pagefind_command(site: Path) -> list[str]:
 
 
 def index_site(site: Path) -> Path:
-    """Index the built site into site/pagefind/ (replacing an earlier index); return that folder."""
-    command = pagefind_command(site)
-    bundle = site / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)  # no fragment of a removed page survives a rebuild
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (bundle / "pagefind.js").exists():
+    """Index the built site into site/pagefind/, replacing an earlier index whole; return that folder.
+
+    The new index is written beside the site (site-pagefind/, never published) and swapped in once complete:
+    a site being served (`make serve`) keeps a whole index at every moment, and a failed run leaves the
+    earlier one. Nothing of the earlier index survives (no fragment of a removed page)."""
+    staging = site.parent / f"{site.name}-{BUNDLE}"
+    shutil.rmtree(staging, ignore_errors=True)
+    result = subprocess.run(pagefind_command(site, staging), capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (staging / "pagefind.js").exists():
+        shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(f"pagefind gagal (kode {result.returncode}):\n{result.stdout}{result.stderr}")
     for pattern in UNUSED:
-        for unused in bundle.glob(pattern):
+        for unused in staging.glob(pattern):
             unused.unlink()
+    bundle = site / BUNDLE
+    earlier = site.parent / f"{site.name}-{BUNDLE}-lama"
+    shutil.rmtree(earlier, ignore_errors=True)
+    if bundle.exists():
+        bundle.rename(earlier)
+    staging.rename(bundle)
+    shutil.rmtree(earlier, ignore_errors=True)
     return bundle
