@@ -169,6 +169,9 @@ def test_search_results_keep_words_apart_and_pass_axe(browser: Browser, base_url
         text = results.inner_text()
         assert "Paspor60" not in text and "Pelayanan Rekomendasi Paspor" in text
         assert results.locator("ol.md-search-result__list").get_attribute("role") == "list"
+        assert (
+            results.locator(".md-search-result__meta").get_attribute("aria-live") == "polite"
+        )  # the count is read out
         assert axe_violations(page) == []  # the result count's contrast, the two search landmarks, the list
     finally:
         reader.context.close()
