@@ -13,37 +13,15 @@ Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from boto3.dynamodb.types import TypeDeserializer
 from chalicelib.deadlines.planning import first_timer
-from chalicelib.standard.catalogue import Catalogue, load_catalogue
+from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.codecs import submission_from, submission_item
 from chalicelib.storage.deadline_codecs import timer_item, timer_key
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _conditional_put(client: Any, table: str, item: dict[str, Any], condition: str, values: dict[str, Any]) -> bool:
-    serializer = TypeSerializer()
-    request: dict[str, Any] = {
-        "TableName": table,
-        "Item": {key: serializer.serialize(value) for key, value in item.items()},
-        "ConditionExpression": condition,
-        "ExpressionAttributeNames": {name: name[1:] for name in ("#pk", "#version") if name in condition},
-    }
-    if values:
-        request["ExpressionAttributeValues"] = {key: serializer.serialize(value) for key, value in values.items()}
-    try:
-        client.put_item(**request)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+from infra.one_off import conditional_put, table_and_catalogue
 
 
 def backfill(client: Any, table: str, catalogue: Catalogue) -> dict[str, int]:
@@ -63,11 +41,11 @@ def backfill(client: Any, table: str, catalogue: Catalogue) -> dict[str, int]:
             counts["open"] += 1
             agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
             timer = first_timer(submission, agency, submission.updated_at)
-            if timer is not None and _conditional_put(
+            if timer is not None and conditional_put(
                 client, table, {**timer_key(submission.reference), **timer_item(timer)}, "attribute_not_exists(#pk)", {}
             ):
                 counts["timers"] += 1
-            if "gsi1pk" not in item and _conditional_put(
+            if "gsi1pk" not in item and conditional_put(
                 client, table, submission_item(submission), "#version = :version", {":version": submission.version}
             ):
                 counts["indexed"] += 1
@@ -75,15 +53,8 @@ def backfill(client: Any, table: str, catalogue: Catalogue) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import boto3
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--table", required=True)
-    parser.add_argument("--endpoint", default="")
-    parser.add_argument("--standards", default=str(ROOT / "standards"))
-    args = parser.parse_args(argv)
-    client = boto3.client("dynamodb", endpoint_url=args.endpoint or None)
-    counts = backfill(client, args.table, load_catalogue(Path(args.standards)))
+    client, table, catalogue = table_and_catalogue(argv, __doc__.splitlines()[0])
+    counts = backfill(client, table, catalogue)
     print(f"{counts['open']} open applications: {counts['timers']} timers put, {counts['indexed']} indexed")
     return 0
 

@@ -13,25 +13,23 @@ second time.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from boto3.dynamodb.types import TypeDeserializer
 from chalicelib.applications.records import FINAL_STATUSES
 from chalicelib.applications.retention import purge_timer
-from chalicelib.standard.catalogue import Catalogue, load_catalogue
+from chalicelib.standard.catalogue import Catalogue
 from chalicelib.storage.codecs import submission_from
 from chalicelib.storage.deadline_codecs import timer_item
 
-ROOT = Path(__file__).resolve().parents[1]
+from infra.one_off import conditional_put, table_and_catalogue
+
 FINAL = sorted(str(status) for status in FINAL_STATUSES)  # approved, rejected, closed
 
 
 def backfill(client: Any, table: str, catalogue: Catalogue) -> dict[str, int]:
     """The counts of final applications not erased yet and of purge timers put."""
-    deserializer, serializer = TypeDeserializer(), TypeSerializer()
+    deserializer = TypeDeserializer()
     counts = {"final": 0, "timers": 0}
     pages = client.get_paginator("scan").paginate(
         TableName=table,
@@ -50,31 +48,14 @@ def backfill(client: Any, table: str, catalogue: Catalogue) -> dict[str, int]:
             counts["final"] += 1
             agency = next((a for a in catalogue.agencies if a.id == submission.agency_id), None)
             item = timer_item(purge_timer(submission, agency, submission.updated_at))
-            try:
-                client.put_item(
-                    TableName=table,
-                    Item={key: serializer.serialize(value) for key, value in item.items()},
-                    ConditionExpression="attribute_not_exists(#pk)",
-                    ExpressionAttributeNames={"#pk": "pk"},
-                )
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                    raise
-                continue  # it has its timer already
-            counts["timers"] += 1
+            if conditional_put(client, table, item, "attribute_not_exists(#pk)", {}):  # else: it has its timer
+                counts["timers"] += 1
     return counts
 
 
 def main(argv: list[str] | None = None) -> int:
-    import boto3
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--table", required=True)
-    parser.add_argument("--endpoint", default="")
-    parser.add_argument("--standards", default=str(ROOT / "standards"))
-    args = parser.parse_args(argv)
-    client = boto3.client("dynamodb", endpoint_url=args.endpoint or None)
-    counts = backfill(client, args.table, load_catalogue(Path(args.standards)))
+    client, table, catalogue = table_and_catalogue(argv, __doc__.splitlines()[0])
+    counts = backfill(client, table, catalogue)
     print(f"{counts['final']} final applications not erased: {counts['timers']} purge timers put")
     return 0
 
