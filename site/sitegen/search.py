@@ -26,21 +26,13 @@ class SearchIndexError(Exception):
     """Pagefind is missing or could not index the site."""
 
 
-def pagefind_command(site: Path, output: Path) -> list[str]:
+def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
+    """Pagefind over the site, into `output` (a folder anywhere), or by default into site/pagefind/."""
     node = shutil.which("node")
     if node is None or not PAGEFIND.exists():
         raise SearchIndexError(f"{PAGEFIND} atau node tidak ada: jalankan `make assets` (npm ci) dulu")
-    return [
-        node,
-        str(PAGEFIND),
-        "--site",
-        str(site.resolve()),
-        "--output-path",
-        str(output.resolve()),
-        "--force-language",
-        LANGUAGE,
-        "--quiet",
-    ]
+    where = ["--output-subdir", BUNDLE] if output is None else ["--output-path", str(output.resolve())]
+    return [node, str(PAGEFIND), "--site", str(site.resolve()), *where, "--force-language", LANGUAGE, "--quiet"]
 
 
 def index_site(site: Path) -> Path:

@@ -56,3 +56,11 @@ def test_without_the_npm_assets_the_build_says_to_install_them(tmp_path: Path, m
     monkeypatch.setattr(search, "PAGEFIND", tmp_path / "missing" / "bin.cjs")
     with pytest.raises(SearchIndexError, match="make assets"):
         index_site(tmp_path)
+
+
+def test_the_command_writes_into_the_site_by_default_or_anywhere_asked(tmp_path: Path) -> None:
+    default = search.pagefind_command(tmp_path)
+    assert default[default.index("--output-subdir") + 1] == "pagefind"
+    elsewhere = search.pagefind_command(tmp_path, tmp_path / "x")
+    assert elsewhere[elsewhere.index("--output-path") + 1] == str((tmp_path / "x").resolve())
+    assert "--output-subdir" not in elsewhere and elsewhere[elsewhere.index("--force-language") + 1] == "id"
