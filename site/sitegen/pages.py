@@ -164,11 +164,10 @@ def services_index_page(catalogue: Catalogue) -> Page:
         + "\n\n".join(sections)
         + "\n"
     )
-    # Out of the search index: it repeats the agency pages' lists, and search would find every service twice.
+    # Not `searchable`: it repeats the agency pages' lists, and search would find every service twice.
     meta = {
         "title": "Daftar Layanan A–Z",
         "description": "Semua layanan, per instansi, urut abjad.",
-        "search": {"exclude": True},
     }
     return Page(SERVICES_INDEX_PATH, _front_matter(meta, body))
 
@@ -414,8 +413,7 @@ Permohonan diperiksa berurutan oleh:
     meta = {
         "title": f"{ONLINE_LINK_TEXT}: {standard.title}",
         "description": _description(f"Formulir permohonan daring {standard.title}, {agency.name}."),
-        "form": True,
-        "search": {"exclude": True},
+        "form": True,  # not `searchable`: the service page is what search finds
         "hide": ["toc"],
     }
     return Page(form_path(standard), _front_matter(meta, body))
