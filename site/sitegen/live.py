@@ -1,7 +1,8 @@
 """`python -m sitegen.live --standards DIR --site DIR`: the site builder `make serve` keeps running.
 
 It holds the last good build in memory (sitegen/incremental.py) and answers one JSON line on stdout for
-each line it reads on stdin:
+each line it reads on stdin (`build`, or `search` once a partial rebuild's files are in the site: Pagefind
+then indexes the site again in the background, sitegen/live_search.py):
 
 - `{"ok": true, "kind": "full", "folder": ...}`: a whole new site in `folder`, to swap in;
 - `{"ok": true, "kind": "pages", "folder": ..., "files": [...], "pages": [...]}`: only these files changed,
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sitegen.incremental import LiveBuildError, LiveSite
+from sitegen.live_search import SearchRefresh
 
 
 def answer(site: LiveSite) -> dict[str, Any]:
@@ -45,12 +47,20 @@ def answer(site: LiveSite) -> dict[str, Any]:
 
 
 def serve(site: LiveSite, requests: TextIO, replies: TextIO) -> None:
-    for _ in requests:
-        reply = answer(site)
-        replies.write(json.dumps(reply, ensure_ascii=False) + "\n")
-        replies.flush()
-        if reply.get("kind") == "restart":
-            return
+    search = SearchRefresh(site.site)
+    try:
+        for request in requests:
+            if request.strip() == "search":  # the edited pages are in the site: index it again, in the background
+                search.start()
+                reply: dict[str, Any] = {"ok": True, "kind": "search"}
+            else:
+                reply = answer(site)
+            replies.write(json.dumps(reply, ensure_ascii=False) + "\n")
+            replies.flush()
+            if reply.get("kind") == "restart":
+                return
+    finally:
+        search.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

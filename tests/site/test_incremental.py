@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sitegen.build import build_site
 from sitegen.incremental import LiveBuildError, LiveSite
+from sitegen.live_search import SearchRefresh
 
 from tests.site.conftest import STANDARDS, article, page
+from tests.site.pagefind_files import indexed_pages
 
 pytestmark = pytest.mark.integration  # whole mkdocs builds
 
@@ -119,3 +121,18 @@ def test_nothing_changed_builds_nothing_and_a_new_file_builds_the_whole_site(tmp
     assert site_state.update().kind == "none"
     shutil.copyfile(standards / PASPOR, standards / PASPOR.with_name("rekomendasi-paspor-kedua.md"))
     assert site_state.update().kind == "full"
+
+
+def test_after_a_partial_rebuild_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
+    site_state, standards, site = live(tmp_path)
+    product = "## Produk Pelayanan\n\nRekomendasi Paspor\n"
+    edit(standards / PASPOR, product, product.replace("Paspor\n", "Paspor bersampul zamrudkatulistiwa\n"))
+    update = site_state.update()
+    move_in(update.folder, update.files, site)
+    assert "zamrudkatulistiwa" not in indexed_pages(site)[PASPOR_URL]["content"]
+    search = SearchRefresh(site)
+    search.start()
+    search.wait(120)
+    assert search.refreshed == 1, search.failed
+    assert "zamrudkatulistiwa" in indexed_pages(site)[PASPOR_URL]["content"]
+    assert not (site / "pagefind.next").exists() and not (site / "pagefind.old").exists()

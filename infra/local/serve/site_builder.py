@@ -61,12 +61,12 @@ class LiveSiteBuilder:
             )
         return self._process
 
-    def _ask(self) -> dict[str, Any]:
+    def _ask(self, request: str = "build") -> dict[str, Any]:
         for _ in range(2):  # a second time after a restart for new code
             process = self._start()
             assert process.stdin is not None and process.stdout is not None
             try:
-                process.stdin.write("build\n")
+                process.stdin.write(f"{request}\n")
                 process.stdin.flush()
                 line = process.stdout.readline()
             except (BrokenPipeError, OSError):
@@ -95,6 +95,7 @@ class LiveSiteBuilder:
                 _swap_in(folder, self._site_dir)
             elif kind == "pages":
                 _move_into(folder, [str(name) for name in reply["files"]], self._site_dir)
+                self._ask("search")  # the search index follows in the background (a whole build makes its own)
             return Rebuilt(time.monotonic() - started, kind, tuple(str(page) for page in reply.get("pages", ())))
 
     def close(self) -> None:
