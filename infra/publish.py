@@ -43,8 +43,10 @@ DEFAULT_REGION = "ap-southeast-3"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
-# A content hash (8+ hex digits between dots) or a semantic version in the file name.
-VERSIONED_NAME = re.compile(r"(\.[0-9a-f]{8,}\.)|(-\d+\.\d+\.\d+[.-])")
+# A content hash (8+ hex digits between dots) or a semantic version in the file name, or a Pagefind chunk
+# (id_<7+ hex>.pf_index/.pf_fragment, pagefind.id_<hex>.pf_meta): named by their content, so kept after a
+# publish for readers whose cached pagefind-entry.json (5 minutes) still points at them.
+VERSIONED_NAME = re.compile(r"(\.[0-9a-f]{8,}\.)|(-\d+\.\d+\.\d+[.-])|(_[0-9a-f]{7,}\.pf_(index|fragment|meta)$)")
 TEXT = "; charset=utf-8"
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html" + TEXT,
