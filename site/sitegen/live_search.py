@@ -8,6 +8,7 @@ A second edit before it is done starts it again: the index that lands holds the 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import threading
@@ -17,6 +18,10 @@ from sitegen.search import BUNDLE, UNUSED, pagefind_command
 
 NEXT = f"{BUNDLE}.next"
 OLD = f"{BUNDLE}.old"
+
+
+def _lowest_priority() -> None:
+    os.nice(19)
 
 
 class SearchRefresh:
@@ -34,7 +39,10 @@ class SearchRefresh:
             shutil.rmtree(self._site / NEXT, ignore_errors=True)
             command = pagefind_command(self._site)
             command[command.index("--output-subdir") + 1] = NEXT
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            # At the lowest priority: the next edit's pages are what the developer is waiting for.
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_lowest_priority
+            )
             self._process = process
             self._waiter = threading.Thread(target=self._finish, args=(process,), name="pagefind", daemon=True)
             self._waiter.start()

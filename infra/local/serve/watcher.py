@@ -8,9 +8,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-# A quarter of a second to notice an edit and as much to see it settle: most of the 2 s an edited page may
+# A fifth of a second to notice an edit and 0.15 s more to see it settle: most of the 2 s an edited page may
 # take to show at 1,000 services (issue 15) is left to the build. A poll of 1,000 files costs about 10 ms.
-WATCH_INTERVAL_SECONDS = 0.25
+WATCH_INTERVAL_SECONDS = 0.2
+SETTLE_SECONDS = 0.15
 
 
 def _skipped(name: str) -> bool:
@@ -51,7 +52,7 @@ class Watcher(threading.Thread):
             if current == seen:
                 continue
             # Editors write in several steps (and `git checkout` touches many files): wait for quiet.
-            while not self._halt.wait(WATCH_INTERVAL_SECONDS):
+            while not self._halt.wait(SETTLE_SECONDS):
                 settled = snapshot(self._folder)
                 if settled == current:
                     break
