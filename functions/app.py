@@ -334,8 +334,9 @@ def _review_response(status: int, view: ReviewView, link: str, **extra: Any) -> 
         view, link, services.catalogue(), documents=files, can_return=services.approvals.returns, **extra
     )
     response = _html(status, page)
-    if files:
-        response.headers.update(draft_pages.review_headers(files[0].link))
+    link = next((file.link for file in files if file.link), "")  # a file not to be opened has none
+    if link:
+        response.headers.update(draft_pages.review_headers(link))
     return response
 
 
@@ -345,7 +346,8 @@ def _officer_files(view: ReviewView) -> list[OfficerFile]:
     if files is None or s is None or not s.documents or view.state not in (LinkState.OPEN, LinkState.VIEW_ONLY):
         return []
     standard = get_services().catalogue().find(s.service)
-    return officer_files(files, s, standard.components["requirements"].items if standard else ())
+    texts = standard.components["requirements"].items if standard else ()
+    return officer_files(files, s, texts, scanning=get_services().settings.malware_scan)
 
 
 def _officer_errors(link: str, values: Mapping[str, str]) -> dict[type, Handler]:

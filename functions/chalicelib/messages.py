@@ -439,6 +439,13 @@ UPLOAD_SCRIPT: Final = {  # web/upload_progress.js, through the documents page's
     "done": "Unggahan selesai diperiksa: {accepted} berkas diterima, {refused} berkas ditolak.",
 }
 UPLOAD_ACCEPTED: Final = "Berkas {slot} diterima: {described}, sudah diperiksa."
+# The officer's review page with malware scanning on (documents/malware.py): what shows instead of a link.
+SCAN_THREATS: Final = (
+    "Pemindai malware menandai berkas ini berbahaya; berkas tidak ditampilkan. Kembalikan permohonan untuk"
+    " dilengkapi agar pemohon mengunggah berkas lain."
+)
+SCAN_PENDING: Final = "Berkas ini sedang dipindai dari malware. Muat ulang halaman ini sebentar lagi untuk membukanya."
+SCAN_UNCHECKED: Final = "Berkas ini tidak dapat dipindai dari malware; buka dengan hati-hati."
 
 # --- the application form's field checks (applications/validation.py); {label} is the field's label -------
 

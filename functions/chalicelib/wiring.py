@@ -118,6 +118,7 @@ class Settings:
     metrics_namespace: str = ""
     uploads_bucket: str = ""  # the applicants' files (issue 12); none: the document flow answers 503
     uploads_endpoint: str = ""  # a local S3 (make serve, tests); none: AWS's regional endpoint
+    malware_scan: bool = False  # GuardDuty tags sent files (the stack's MalwareScan option): officers see the result
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -170,6 +171,7 @@ class Settings:
             metrics_namespace=env.get("LAYANAN_METRICS_NAMESPACE", "").strip(),
             uploads_bucket=env.get("LAYANAN_UPLOADS_BUCKET", "").strip(),
             uploads_endpoint=env.get("LAYANAN_UPLOADS_ENDPOINT", "").strip(),
+            malware_scan=env.get("LAYANAN_MALWARE_SCAN", "").strip() == "on",
         )
 
 

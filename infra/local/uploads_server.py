@@ -11,6 +11,10 @@ the file as the last field, 204 or a 303 to success_action_redirect with bucket,
 bucket's rule in infra/template.yml: a POST (and its preflight) from the allowed origins only.
 Not enforced (the API's own checks stand in, and it listens on 127.0.0.1 only): the signature of the API's
 own HEAD/GET/PUT/COPY/DELETE calls and of presigned GETs (their expiry is enforced), ACLs, encryption, lifecycle.
+Object tags (GetObjectTagging, PutObjectTagging, kept by a copy as S3 does): to try the review page as GuardDuty's
+Malware Protection leaves it (LAYANAN_MALWARE_SCAN=on), tag a file by hand, e.g. `aws s3api put-object-tagging
+--endpoint-url <uploads> --bucket <bucket> --key sent/... --tagging 'TagSet=[{Key=GuardDutyMalwareScanStatus,
+Value=THREATS_FOUND}]'`. Nothing scans here.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from xml.sax.saxutils import escape, unescape
 
 MAX_POST_BYTES = 20 * 1024 * 1024
 _IGNORED_FIELDS = ("file", "policy", "x-amz-signature")
@@ -118,7 +123,9 @@ class UploadsServer:
             return None
         return self.root / bucket / "objects" / quote(key, safe="")
 
-    def store(self, bucket: str, key: str, content: bytes, content_type: str) -> str:
+    def store(
+        self, bucket: str, key: str, content: bytes, content_type: str, tags: dict[str, str] | None = None
+    ) -> str:
         target = self.path(bucket, key)
         if target is None:
             raise PolicyError("InvalidArgument", "bad key", 400)
@@ -126,9 +133,27 @@ class UploadsServer:
         etag = hashlib.md5(content, usedforsecurity=False).hexdigest()
         target.write_bytes(content)
         target.chmod(0o600)
-        meta = json.dumps({"content_type": content_type, "etag": etag})
+        meta = json.dumps({"content_type": content_type, "etag": etag, "tags": tags or {}})
         target.with_suffix(".meta").write_text(meta, encoding="utf-8")
         return etag
+
+    def tags(self, bucket: str, key: str) -> dict[str, str] | None:
+        """The object's tags, or None when there is no such object."""
+        target = self.path(bucket, key)
+        if target is None or not target.exists():
+            return None
+        tags: dict[str, str] = json.loads(target.with_suffix(".meta").read_text(encoding="utf-8")).get("tags", {})
+        return tags
+
+    def set_tags(self, bucket: str, key: str, tags: dict[str, str]) -> bool:
+        """Replace the object's tags (PutObjectTagging); False when there is no such object."""
+        target = self.path(bucket, key)
+        if target is None or not target.exists():
+            return False
+        meta_file = target.with_suffix(".meta")
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        meta_file.write_text(json.dumps({**meta, "tags": tags}), encoding="utf-8")
+        return True
 
 
 def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
@@ -141,7 +166,7 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
         def _split(self) -> tuple[str, str, dict[str, list[str]]]:
             parts = urlsplit(self.path)
             bucket, _, key = unquote(parts.path).lstrip("/").partition("/")
-            return bucket, key, parse_qs(parts.query)
+            return bucket, key, parse_qs(parts.query, keep_blank_values=True)  # ?tagging has no value
 
         def _cors(self) -> None:
             """S3's CORS headers on a POST's answer when its Origin is allowed (else none: the script cannot read)."""
@@ -178,9 +203,18 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_PUT(self) -> None:
-            bucket, key, _ = self._split()
+            bucket, key, query = self._split()
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""
+            if key and "tagging" in query:  # PutObjectTagging
+                pairs = re.findall(r"<Key>([^<]*)</Key>\s*<Value>([^<]*)</Value>", body.decode("utf-8"))
+                if not owner.set_tags(bucket, key, {unescape(k): unescape(v) for k, v in pairs}):
+                    self._error(PolicyError("NoSuchKey", "The specified key does not exist.", 404))
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if not key:  # CreateBucket
                 (owner.root / bucket).mkdir(parents=True, exist_ok=True, mode=0o700)
                 self.send_response(200)
@@ -195,7 +229,8 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
                     self._error(PolicyError("NoSuchKey", "The specified key does not exist.", 404))
                     return
                 meta = json.loads(found.with_suffix(".meta").read_text(encoding="utf-8"))
-                etag = owner.store(bucket, key, found.read_bytes(), meta["content_type"])
+                tags = meta.get("tags", {})  # TaggingDirective COPY, S3's default
+                etag = owner.store(bucket, key, found.read_bytes(), meta["content_type"], tags)
                 answer = f'<CopyObjectResult><ETag>"{etag}"</ETag></CopyObjectResult>'.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/xml")
@@ -290,6 +325,22 @@ def _handler(owner: UploadsServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(file.read(end + 1 - start))
 
         def do_GET(self) -> None:
+            bucket, key, query = self._split()
+            if "tagging" in query:  # GetObjectTagging
+                tags = owner.tags(bucket, key)
+                if tags is None:
+                    self._error(PolicyError("NoSuchKey", "The specified key does not exist.", 404))
+                    return
+                items = "".join(
+                    f"<Tag><Key>{escape(k)}</Key><Value>{escape(v)}</Value></Tag>" for k, v in sorted(tags.items())
+                )
+                answer = f"<Tagging><TagSet>{items}</TagSet></Tagging>".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+                return
             self._object(send_body=True)
 
         def do_HEAD(self) -> None:

@@ -32,6 +32,7 @@ class FakeFileStore:
         self._ids = itertools.count(1)
         self._now = now
         self.reads: list[tuple[str, str]] = []  # (operation, key): what the API asked, in order
+        self.scan_tags: dict[str, str] = {}  # key -> GuardDutyMalwareScanStatus
 
     def upload_target(
         self, key: str, content_type: str, max_bytes: int, expires_in: int, redirect: str = ""
@@ -77,8 +78,19 @@ class FakeFileStore:
     def download_link(self, key: str, content_type: str, filename: str, expires_in: int) -> str:
         return f"{FAKE_URL}{key}?jenis={content_type}&nama={filename}&berlaku={expires_in}"
 
+    def tag(self, key: str, value: str) -> None:
+        """GuardDuty's scan result on an object, as its Malware Protection plan tags it."""
+        self.scan_tags[key] = value
+
+    def scan_status(self, key: str) -> str | None:
+        self.reads.append(("get-tagging", key))
+        return self.scan_tags.get(key)
+
     def copy(self, source: str, target: str) -> None:
         self.objects[target] = self.objects[source]
+        if source in self.scan_tags:  # S3 copies an object's tags with it (TaggingDirective COPY)
+            self.scan_tags[target] = self.scan_tags[source]
 
     def delete(self, key: str) -> None:
         self.objects.pop(key, None)
+        self.scan_tags.pop(key, None)

@@ -78,6 +78,9 @@ NOT_REHEARSED = {
     "AWS::Route53::RecordSetGroup": "conditional on HostedZoneId, which the rehearsal leaves empty",
     "AWS::SNS::Subscription": "conditional on AlarmEmail, which the rehearsal leaves empty",
     "AWS::SNS::TopicPolicy": "SES publishing to the topic is not modelled by moto; test_hardening checks the policy",
+    # GuardDuty Malware Protection for S3 (MalwareScan, off by default; tests/infra/test_malware_scan.py):
+    "AWS::GuardDuty::MalwareProtectionPlan": "conditional on MalwareScan, which the rehearsal leaves off",
+    "AWS::IAM::Role": "the one conditional role is GuardDuty's scanning role, conditional on MalwareScan (off here)",
 }
 
 
@@ -1044,7 +1047,9 @@ def test_every_aws_call_of_each_function_is_allowed_by_its_role_and_nothing_more
 UNUSED_HERE: dict[str, set[str]] = {
     # The document flow (issue 12): uploads are checked, copied from drafts/ to sent/ and shown to officers;
     # the rehearsed application is the one-post form without files (tests/e2e/test_documents.py drives uploads).
-    "APIHandler": {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"},
+    # s3:GetObjectTagging: GuardDuty's scan result, read only with the stack's MalwareScan option on
+    # (tests/functions/test_officer_files_scan.py).
+    "APIHandler": {"s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:GetObjectTagging"},
     # Firing due timers (deadlines/run.py) and erasing after the retention period (applications/retention.py):
     # tests/functions/test_reminders.py and test_retention.py run them against DynamoDB Local.
     "DeliverOutbox": {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem", "s3:DeleteObject"},

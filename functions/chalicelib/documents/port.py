@@ -45,6 +45,10 @@ class FileStore(Protocol):
         """A presigned GET served with this content type, inline, named `filename`."""
         ...
 
+    def scan_status(self, key: str) -> str | None:
+        """The object's GuardDutyMalwareScanStatus tag (documents/malware.py), or None while it has none."""
+        ...
+
     def copy(self, source: str, target: str) -> None:
         """A server-side copy (no byte passes through the API): a sent application's files leave drafts/."""
         ...

@@ -1,10 +1,12 @@
-"""The S3 adapter of the file store port (boto3): presigned POST and GET, HeadObject, one ranged GetObject."""
+"""The S3 adapter of the file store port (boto3): presigned POST and GET, HeadObject, one ranged GetObject, and
+GetObjectTagging for GuardDuty's scan result."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents.limits import DOWNLOAD_LINK_SECONDS, UPLOAD_FORM_SECONDS
+from chalicelib.documents.malware import SCAN_TAG
 from chalicelib.documents.port import StoredObject, UploadTarget
 
 if TYPE_CHECKING:  # the stubs are a dev dependency: types only
@@ -67,6 +69,10 @@ class S3FileStore:
             ExpiresIn=min(expires_in, DOWNLOAD_LINK_SECONDS),
         )
         return link
+
+    def scan_status(self, key: str) -> str | None:
+        found = self._client.get_object_tagging(Bucket=self._bucket, Key=key)
+        return next((str(t["Value"]) for t in found.get("TagSet", []) if t.get("Key") == SCAN_TAG), None)
 
     def copy(self, source: str, target: str) -> None:
         self._client.copy_object(Bucket=self._bucket, Key=target, CopySource={"Bucket": self._bucket, "Key": source})
