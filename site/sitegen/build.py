@@ -18,8 +18,9 @@ from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
 
 from sitegen.engine import Engine, EngineError, prune
+from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
-from sitegen.pages import all_pages, nav
+from sitegen.pages import nav
 from sitegen.quality import verification_notes
 from sitegen.search import index_site
 
@@ -107,8 +108,10 @@ class Built:
 
 
 def build_site(standards: Path, out: Path) -> Built:
+    cache = render_cache()
+    parser = CachedParser(cache and cache / "standards.pickle")
     try:
-        catalogue = load_catalogue(standards)
+        catalogue = load_catalogue(standards, parse=parser)
     except InvalidStandardError as error:
         # Same lines as `sitegen check`, and a non-zero exit without a traceback.
         lines = [f"KESALAHAN {problem}" for problem in error.problems]
@@ -116,8 +119,9 @@ def build_site(standards: Path, out: Path) -> Built:
     work = work_dir(out)
     docs = work / "docs"
     docs.mkdir(parents=True, exist_ok=True)  # what the last build left is overwritten, the rest pruned below
+    parser.save()
     notes = verification_notes(catalogue, date.today())
-    pages = all_pages(catalogue, notes)
+    pages, _ = generated_pages(catalogue, notes, cache and cache / "markdown.pickle")  # all_pages, kept per service
     for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +134,6 @@ def build_site(standards: Path, out: Path) -> Built:
     index_site(out)  # the search index (sitegen/search.py)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
-    cache = render_cache()
     open_data = OpenDataText.load(cache and cache / "open-data.pickle")
     open_data.update(catalogue, notes)
     data.write_text(open_data.text(catalogue, notes), encoding="utf-8")

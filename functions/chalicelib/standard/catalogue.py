@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -72,8 +73,10 @@ def form_url(standard: Standard) -> str:
     return f"/{standard.agency_id}/{standard.id}/ajukan/"
 
 
-def load_catalogue(root: Path) -> Catalogue:
-    """Parse every agency folder under root; raise InvalidStandardError listing every problem found."""
+def load_catalogue(root: Path, parse: Callable[[Path, Agency, str], Standard] = parse_standard) -> Catalogue:
+    """Parse every agency folder under root; raise InvalidStandardError listing every problem found.
+
+    `parse` reads one service's file (the site build passes one that keeps its results between builds)."""
     problems: list[Problem] = []
     agencies: list[Agency] = []
     standards: list[Standard] = []
@@ -96,7 +99,7 @@ def load_catalogue(root: Path) -> Catalogue:
             if path.name.startswith("_"):
                 continue
             try:
-                standards.append(parse_standard(path, agency, display(path)))
+                standards.append(parse(path, agency, display(path)))
             except InvalidStandardError as error:
                 problems.extend(error.problems)
     if problems:
