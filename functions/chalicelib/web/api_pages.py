@@ -24,8 +24,8 @@ from chalicelib.applications.form_keys import CHECKED, CONSENT_KEY, requirement_
 from chalicelib.applications.next_steps import NextSteps, next_steps
 from chalicelib.applications.paths import API_ROOT, status_path
 from chalicelib.applications.records import DECISIONS, Event, EventKind, FieldValue, Submission, SubmissionStatus
-from chalicelib.applications.submissions import StatusView
 from chalicelib.applications.returns import completion_deadline
+from chalicelib.applications.submissions import StatusView
 from chalicelib.applications.timeline import RETURN_EVENTS, STATUS_LABELS, progress
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
 from chalicelib.documents.officer_view import OfficerFile
