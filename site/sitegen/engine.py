@@ -17,12 +17,14 @@ Output is byte for byte the output of mkdocs' own build (tests/site/test_engine.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from mkdocs.structure.pages import Page
 SEARCH_PLUGIN = "material/search"
 # Below this many pages, starting workers costs more than it saves.
 PARALLEL_FROM_PAGES = 64
+KEEP_UNUSED_DAYS = 14
 
 
 class EngineError(Exception):
@@ -138,7 +141,19 @@ class RenderCache:
             self.misses += 1
             return None
         self.hits += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: kept by prune_unused()
         return found
+
+    def prune_unused(self, days: float = KEEP_UNUSED_DAYS) -> None:
+        """Forget pages no build has used for `days` (every edit and every new generator adds entries)."""
+        if self._folder is None or not self._folder.is_dir():
+            return
+        limit = time.time() - days * 86400
+        for entry in self._folder.glob("*/*.pickle"):
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < limit:
+                    entry.unlink()
 
     def put(self, key: str, rendered: Rendered | WrittenPage) -> None:
         path = self._path(key)
@@ -275,6 +290,7 @@ class Engine:
         self._take_results([page for result in results for page in result.pages])
         self._validate_anchors()
         config.plugins.on_post_build(config=config)
+        self.cache.prune_unused()
         if not config.plugins:  # what an earlier build left and this one did not write (cheaper than emptying it)
             written = {file.dest_uri for file in files} | set(config.theme.static_templates) | {"sitemap.xml.gz"}
             prune(Path(config.site_dir), written | set(config.extra_templates))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,19 @@ def test_what_an_earlier_build_left_and_this_one_does_not_write_is_removed(confi
     Engine(configured(config, site)).build()
     assert not stale.parent.exists()
     assert files_of(site) == expected
+
+
+def test_cached_pages_no_build_used_for_two_weeks_are_forgotten(config: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Engine(configured(config, tmp_path / "first"), cache).build()
+    stale = cache / "ab" / ("ab" + "0" * 62 + ".pickle")
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"from an earlier generator")
+    month_ago = time.time() - 30 * 86400
+    for entry in cache.glob("*/*.pickle"):  # all old; the second build takes what it needs, which is kept
+        os.utime(entry, (month_ago, month_ago))
+    Engine(configured(config, tmp_path / "second"), cache).build()
+    assert not stale.exists()
+    third = Engine(configured(config, tmp_path / "third"), cache)
+    third.build()
+    assert third.cache.misses == 0 and third.cache.hits > 0
