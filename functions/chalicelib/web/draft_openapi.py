@@ -61,6 +61,17 @@ _ERRORS = {
     "409": _html("This draft was sent already: its reference"),
     "503": _html("No uploads bucket configured, or storage busy"),
 }
+# The same errors, as JSON to the documents page's script (format=json): only the sentence to show.
+_ERRORS_OR_JSON = {
+    status: {
+        **answer,
+        "content": {
+            **answer["content"],
+            "application/json": {"schema": {"type": "object", "properties": {"pesan": {"type": "string"}}}},
+        },
+    }
+    for status, answer in _ERRORS.items()
+}
 _POSTED = {
     "413": _html("The body is too large"),
     "415": {"description": "Not form-urlencoded", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -128,7 +139,7 @@ def draft_paths() -> dict[str, Any]:
                         "content": {"application/json": {"schema": _UPLOAD_OUTCOME}},
                     },
                     "303": _see_other("Back to the documents page"),
-                    **_ERRORS,
+                    **_ERRORS_OR_JSON,
                 },
             },
             "head": {
