@@ -2,7 +2,8 @@
 
 Pagefind indexes the whole site in one run (seconds at 1,000 services), so it is not in the 2 s an edited
 page takes to show: once the edited pages are in the site, `SearchRefresh.start()` runs it into a folder
-beside the index (sitegen/search.py's command, another output folder) and swaps it in when it is done.
+beside the index (sitegen/search.py's command, another output folder) and swaps it in when it is done; it
+waits for 2 s without another edit first (edits come in a row, and Pagefind's run would slow the next one).
 A second edit before it is done starts it again: the index that lands holds the last edit.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from sitegen.search import BUNDLE, UNUSED, pagefind_command
 
 NEXT = f"{BUNDLE}.next"
+QUIET_SECONDS = 2.0
 OLD = f"{BUNDLE}.old"
 
 
@@ -28,14 +30,26 @@ class SearchRefresh:
     def __init__(self, site: Path) -> None:
         self._site = site
         self._lock = threading.Lock()
+        self._generation = 0  # each start() and stop() moves it on: a timer of an earlier one does nothing
+        self._timer: threading.Timer | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._waiter: threading.Thread | None = None
         self.refreshed = 0  # indexes swapped in
         self.failed = ""  # the last failure, for the console
 
-    def start(self) -> None:
+    def start(self, delay: float = QUIET_SECONDS) -> None:
+        """Index the site again once no other start() came for `delay` seconds (edits often come in a row)."""
         self.stop()
         with self._lock:
+            self._generation += 1
+            self._timer = threading.Timer(delay, self._launch, args=(self._generation,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _launch(self, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
             shutil.rmtree(self._site / NEXT, ignore_errors=True)
             command = pagefind_command(self._site)
             command[command.index("--output-subdir") + 1] = NEXT
@@ -71,16 +85,24 @@ class SearchRefresh:
             self.failed = ""
 
     def stop(self) -> None:
-        """Stop a run still going (its folder is removed by the next start)."""
+        """Cancel a run waiting for quiet, stop one still going (its folder is removed by the next start)."""
         with self._lock:
+            self._generation += 1
+            timer, self._timer = self._timer, None
             process, self._process = self._process, None
             waiter, self._waiter = self._waiter, None
+        if timer is not None:
+            timer.cancel()
         if process is not None and process.poll() is None:
             process.terminate()
         if waiter is not None:
             waiter.join(timeout=30)
 
     def wait(self, timeout: float | None = None) -> None:
+        """Until the run started last has finished (tests)."""
+        timer = self._timer
+        if timer is not None:
+            timer.join(timeout)
         waiter = self._waiter
         if waiter is not None:
             waiter.join(timeout)
