@@ -319,4 +319,4 @@ class MemoryStore(MemoryComplaints, MemoryRetention):  # complaints: memory_comp
     def survey_entries(self, service: str, semester: Semester) -> list[SurveyEntry]:
         with self._lock:
             found = self.survey_answers.get((service, semester), {}).values()
-            return sorted(found, key=lambda e: (e.answered_on, e.id))
+            return sorted(found, key=lambda e: e.id)

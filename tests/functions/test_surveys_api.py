@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -121,6 +121,8 @@ def test_what_is_stored_for_the_index_never_names_the_applicant(services: Servic
     submission = next(iter(store.submissions.values()))
     for identity in (submission.reference, APPLICANT_EMAIL, *(f.value for f in submission.fields)):
         assert identity not in stored
+    assert entry.answer.age == 40  # 41 years old: only the decade is kept, and no day, only the semester
+    assert not any(isinstance(value, (date, datetime)) for value in vars(entry).values())
     assert "Ruang tunggu panas." in stored
 
 

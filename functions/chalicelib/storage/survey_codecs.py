@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from chalicelib.surveys.answers import SurveyAnswer
@@ -22,7 +21,7 @@ def answers_partition(service: str, semester: Semester) -> str:
 
 
 def answer_key(entry: SurveyEntry) -> dict[str, str]:
-    return {"pk": answers_partition(entry.service, entry.semester), "sk": f"ANSWER#{entry.answered_on}#{entry.id}"}
+    return {"pk": answers_partition(entry.service, entry.semester), "sk": f"ANSWER#{entry.id}"}
 
 
 def tally_key(key: TallyKey) -> dict[str, str]:
@@ -41,7 +40,6 @@ def answer_item(entry: SurveyEntry) -> dict[str, Any]:
         "service": entry.service,
         "agency_id": entry.agency_id,
         "semester": entry.semester.id,
-        "answered_on": entry.answered_on.isoformat(),
         "channel": entry.channel,
         "scores": list(a.scores),
         "sex": a.sex,
@@ -68,7 +66,6 @@ def answer_from(item: Mapping[str, Any]) -> SurveyEntry:
         service=str(item["service"]),
         agency_id=str(item["agency_id"]),
         semester=semester,
-        answered_on=date.fromisoformat(str(item["answered_on"])),
         answer=answer,
         channel=str(item["channel"]),
     )

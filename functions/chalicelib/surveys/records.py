@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
 from chalicelib.surveys.answers import SurveyAnswer
@@ -24,13 +23,14 @@ class TallyKey:
 
 @dataclass(frozen=True)
 class SurveyEntry:
-    """One answer as stored: no identity, no reference, only the day it was given (no time of day)."""
+    """One answer as stored: no identity, no reference, no day (only the semester it counts for) and the age by
+    its decade only (`answer.age` 30 for 30 to 39): with few respondents a day and an exact age could point at
+    the applicant whose decision mail carried the link."""
 
     id: str  # random
     service: str  # 'agency/service'
     agency_id: str
     semester: Semester
-    answered_on: date
     answer: SurveyAnswer
     channel: str  # "tautan" (the decision mail's link) or "loket" (the public form)
     used_marker: str = ""  # set for a link's answer: the marker the transaction puts if absent

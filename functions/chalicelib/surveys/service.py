@@ -4,7 +4,7 @@ read the published index. Routes call these; the store does each answer in one t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from chalicelib.applications.rate_limit import RateLimit
@@ -143,8 +143,7 @@ class SurveyService:
             service=service,
             agency_id=agency_id,
             semester=semester_at(now, zone),
-            answered_on=now.astimezone(zone.tzinfo).date(),
-            answer=answer,
+            answer=replace(answer, age=answer.age // 10 * 10),  # its decade (records.py: SurveyEntry)
             channel=channel,
             used_marker=marker,
         )
