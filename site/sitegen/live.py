@@ -54,7 +54,13 @@ def serve(site: LiveSite, requests: TextIO, replies: TextIO) -> None:
                 search.start()
                 reply: dict[str, Any] = {"ok": True, "kind": "search"}
             else:
+                # No thread of a search run alive while a whole build forks its workers; the caller asks for
+                # the search again once new pages are in, and one stopped here for nothing starts again.
+                interrupted = search.pending
+                search.stop()
                 reply = answer(site)
+                if interrupted and reply.get("kind") not in ("pages", "full", "restart"):
+                    search.start()
             replies.write(json.dumps(reply, ensure_ascii=False) + "\n")
             replies.flush()
             if reply.get("kind") == "restart":

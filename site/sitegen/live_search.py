@@ -46,10 +46,16 @@ class SearchRefresh:
             self._timer.daemon = True
             self._timer.start()
 
+    @property
+    def pending(self) -> bool:
+        """A run is waiting for quiet or going."""
+        return self._timer is not None or self._process is not None
+
     def _launch(self, generation: int) -> None:
         with self._lock:
             if generation != self._generation:
                 return
+            self._timer = None
             shutil.rmtree(self._site / NEXT, ignore_errors=True)
             command = pagefind_command(self._site)
             command[command.index("--output-subdir") + 1] = NEXT
