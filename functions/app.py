@@ -1084,7 +1084,10 @@ def draft_send(draft_id: str) -> Response:
             return _answer(again, _draft_errors(DRAFT_URL, lambda: None))
         return _draft_page(422, page, items)
     except Exception as error:
-        return _answer(error, _draft_errors(DRAFT_URL, lambda: None))
+        # Sending meets what a submission meets (no officer listed, the client's rate, a collision, a returned
+        # application gone) besides the draft's own.
+        sending = {**_submission_errors(False, lambda: None), **_status_errors(False)}
+        return _answer(error, {**sending, **_draft_errors(DRAFT_URL, lambda: None)})
     return _redirect(receipt.confirmation_path)
 
 

@@ -25,16 +25,18 @@ from chalicelib.surveys.service import LinkState as SurveyLinkState
 from chalicelib.time.pause import resume
 from chalicelib.time.working_time import calendar_of
 from chalicelib.web import api_pages
-from chalicelib.wiring import Services
+from chalicelib.wiring import Services, Settings
 
 from tests.fakes.clock import FakeClock
 from tests.fakes.file_store import FakeFileStore
 from tests.fakes.mailer import FakeMailer
 from tests.fakes.memory_drafts import MemoryDrafts
 from tests.fakes.memory_store import MemoryStore
+from tests.fakes.randomness import FakeTokenSource
 from tests.functions.document_files import jpeg
 from tests.functions.factories import (
     APPLICANT_EMAIL,
+    BASE_URL,
     CLIENT,
     OFFICER_1,
     PASPOR_OFFICERS,
@@ -42,6 +44,8 @@ from tests.functions.factories import (
     app_client,
     catalogue,
     decide,
+    directory,
+    directory_replacing,
     form_token,
     links_for,
     make_services,
@@ -302,3 +306,33 @@ def test_the_survey_waits_for_a_decision_not_for_a_return(returning: Services, c
     receipt, _ = returned_by_the_first_officer(returning, clock)
     link = survey_link(SECRET, receipt.reference)
     assert returning.surveys.link_form(link).state == SurveyLinkState.NOT_DECIDED
+
+
+def test_sending_it_back_when_no_officer_holds_the_step_says_so_and_changes_nothing(
+    clock: FakeClock, mailer: FakeMailer
+) -> None:
+    clock.set(MONDAY)
+    officers = [directory()]
+    services = Services(
+        settings=Settings(base_url=BASE_URL),
+        store=MemoryStore(),
+        mailer=mailer,
+        clock=clock,
+        nonces=FakeTokenSource(),
+        secret=SECRET,
+        catalogue=catalogue,
+        directory=lambda: officers[0],
+        files=FakeFileStore(now=clock.now),
+        drafts=MemoryDrafts(),
+    )
+    receipt, _ = returned_by_the_first_officer(services, clock)
+    assert services.completions is not None
+    draft = services.completions.start(receipt.reference, receipt.status_key)
+    officers[0] = directory_replacing(OFFICER_1)  # the role's only officer left, nobody in their place
+    before = current(services, receipt.reference)
+
+    with app_client(services) as client:
+        sent = client.http.post(f"/draf/{draft.id}/kirim", headers=FORM, body=b"")
+
+    assert sent.status_code == 503 and "Petugas yang memprosesnya belum ditetapkan" in sent.body.decode()
+    assert current(services, receipt.reference) == before
