@@ -145,6 +145,7 @@ def test_the_figures_are_served_as_page_json_and_csv_with_a_short_public_cache(
         assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=300"
     html = page.body.decode()
     assert "Kinerja layanan" in html and "Pelayanan Rekomendasi Paspor" in html and "?format=csv" in html
+    assert ">Februari 2026</th>" in html and ">Januari 2026</th>" in html  # months as people read them
     document = json.loads(as_json.body)
     january = next(row for row in document["months"] if row["service"] is None and row["month"] == "2026-01")
     assert (january["received"], january["decided"], january["share_within_promise"]) == (4, 2, 0.5)

@@ -8,6 +8,7 @@ from chalicelib import messages as m
 from chalicelib.performance.counters import AGENCY_WIDE
 from chalicelib.performance.published import Report
 from chalicelib.templating import environment
+from chalicelib.time.formatting import MONTHS
 
 MAX_AGE = 300  # seconds: the page, JSON and CSV are the same for everyone and change as applications move
 WORKING_DAY_MINUTES = 450  # 7.5 office hours: how a bound in minutes is read as days
@@ -23,6 +24,12 @@ def working_time(minutes: int | None) -> str:
         return f"≤ {minutes // 60} jam"
     days = minutes / WORKING_DAY_MINUTES
     return f"≤ {days:g} hari kerja".replace(".", ",")
+
+
+def month_name(month: str) -> str:
+    """'2026-01' as Indonesians read it: 'Januari 2026'."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def share(value: float | None) -> str:
@@ -42,6 +49,6 @@ def performance_page(report: Report, links: list[tuple[str, str]]) -> str:
         .get_template("pages/kinerja.html")
         .render(
             m=m, title=m.PERFORMANCE_TITLE, name=report.name, tables=tables, links=links,
-            working_time=working_time, share=share,
+            working_time=working_time, share=share, month_name=month_name,
         )
     )  # fmt: skip
