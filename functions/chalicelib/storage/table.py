@@ -16,7 +16,8 @@ timers of open applications (gsi1pk=DEADLINE, gsi1sk=<fire time>#<reference>). T
     mail problem         SUB#<reference>           PROBLEM#<seq>#<nn>      an SES bounce/complaint of OUTBOX#<seq>#<nn>
     deadline timer       SUB#<reference>           DEADLINE                the next deadline mail: gsi1pk=DEADLINE
     digest mark          DIGEST#<agency>           <local date>            the day's digest was queued (once)
-    survey answer        SURVEY#<service>#<sem>    ANSWER#<id>             anonymous: scores, profile (age by decade), suggestion
+    survey answer        SURVEY#<service>#<sem>    ANSWER#<id>             anonymous: scores, profile (age by decade),
+                                                                           suggestion; no day
     survey counter       SURVEYTALLY#<scope>#<id>#<sem>  TALLY             `respondents`, per element `n1..n9` (scores
                                                                            counted) and `s1..s9` (their sum); scope is
                                                                            layanan (id agency/service) or instansi
