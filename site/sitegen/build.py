@@ -17,7 +17,8 @@ import yaml
 from chalicelib.standard.catalogue import Catalogue, load_catalogue
 from chalicelib.standard.parsing import InvalidStandardError
 
-from sitegen.engine import Engine, EngineError, prune
+from sitegen.direct import DirectPages
+from sitegen.engine import DirectRenderer, Engine, EngineError, prune
 from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
 from sitegen.pages import nav
@@ -72,9 +73,10 @@ def write_config(work: Path, docs: Path, out: Path, navigation: list[dict[str, s
     return path
 
 
-def run_mkdocs(config_path: Path) -> Engine:
-    """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py)."""
-    engine = Engine(config_path, cache_dir=render_cache())
+def run_mkdocs(config_path: Path, direct: DirectRenderer | None = None) -> Engine:
+    """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py);
+    `direct`: the pages written as HTML without their Markdown (sitegen/direct.py)."""
+    engine = Engine(config_path, cache_dir=render_cache(), direct=direct)
     try:
         engine.build(workers=build_workers())
     except EngineError as error:
@@ -130,7 +132,8 @@ def build_site(standards: Path, out: Path) -> Built:
     mermaid = vendor_mermaid(docs)
     assets = {f"assets/{path.relative_to(ASSETS).as_posix()}" for path in ASSETS.rglob("*") if path.is_file()}
     prune(docs, {page.path for page in pages} | assets | {mermaid})
-    engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid))
+    direct = DirectPages(catalogue, notes, pages)  # service pages as HTML (sitegen/direct.py)
+    engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid), direct)
     index_site(out)  # the search index (sitegen/search.py)
     data = out / OPEN_DATA
     data.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,9 @@ the first two are done once and kept (`Engine`), so that:
   (`RenderCache`, keyed by the generator's version, the configuration and the page's own Markdown);
 - `make serve` rebuilds only the pages an edit changed (`rebuild_pages`), into a folder of its own, with the
   configuration, the theme's template environment and the navigation of the last build.
+- a page whose HTML the generator can write without its Markdown (`direct`: sitegen/direct.py, the service
+  pages) is not converted at all: its content, table of contents, title and anchors are set as Page.render
+  would have set them, when the page's file is still the text the generator wrote.
 
 Output is byte for byte the output of mkdocs' own build (tests/site/test_engine.py compares them).
 """
@@ -25,7 +28,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +112,9 @@ class WrittenPage:
 
 
 _Cached = TypeVar("_Cached", Rendered, WrittenPage)
+# A page's HTML made without its Markdown (sitegen.direct), from its docs path and its file's text; None: the
+# page's Markdown is rendered as mkdocs renders it.
+DirectRenderer = Callable[[str, str], Rendered | None]
 
 
 class RenderCache:
@@ -224,9 +230,10 @@ def _work(share: Sequence[str]) -> _ShareResult:
 class Engine:
     """One site's mkdocs state: configuration, files, navigation and the theme's templates, kept between builds."""
 
-    def __init__(self, config_path: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, config_path: Path, cache_dir: Path | None = None, direct: DirectRenderer | None = None) -> None:
         self._config_path = config_path
         self._cache_dir = cache_dir
+        self._direct = direct
         self.config: MkDocsConfig | Any = None
         self.files: Files | None = None
         self.doc_files: Sequence[File] = ()  # the pages, listed once: the templates get them on every page
@@ -398,8 +405,9 @@ class Engine:
             page.read_source(config)
             assert page.markdown is not None
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-            key = self.cache.key(page.file.src_uri, page.markdown)
-            cached = self.cache.get(key, Rendered)
+            direct = None if self._direct is None else self._direct(page.file.src_uri, page.file.content_string)
+            key = "" if direct is not None else self.cache.key(page.file.src_uri, page.markdown)
+            cached = direct or self.cache.get(key, Rendered)
             if cached is not None:
                 cached.apply(page, files)
             else:

@@ -1,0 +1,248 @@
+"""Service pages as HTML written directly, not by Python-Markdown going over generated HTML (issue 15).
+
+A service page's Markdown (sitegen.pages.service_page) is mostly raw HTML the generator wrote: sections,
+checklists, steps, the flowchart, channels, the survey and performance blocks, the Maklumat. Python-Markdown
+took about 6 ms a page to parse that HTML again (md_in_html) and mkdocs as much again to look for anchors in
+it, which made a build with an empty cache several times slower than the theme alone. Here the same page is
+written as the HTML mkdocs would have made of that Markdown, and only what the agency wrote goes through
+Markdown: each component's own wording, with the site's extensions (sitegen.sanitising's converter).
+
+Only pages of the ordinary shape are written here; for any other `DirectPages` answers None and the engine
+renders the page's Markdown as before: a text nh3 had to clean, a title, agency name or list item holding a
+character Markdown would read as markup, a component's wording whose HTML holds a heading (its id and the
+table of contents), an element id, an image or a link mkdocs would rewrite or check (anything but http,
+https, mailto and tel). tests/site/test_direct.py builds sites both ways and holds every page equal.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import markdown
+from chalicelib.standard.catalogue import Catalogue
+from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Component, Standard
+from chalicelib.time.formatting import describe_duration, long_date
+from mkdocs.structure.toc import get_toc
+
+from sitegen import formatting, performance, surveys
+from sitegen.engine import Rendered
+from sitegen.flowchart import SOURCE_TYPE, flowchart_figure
+from sitegen.pages import (
+    DELIVERY_HEADING,
+    MANAGEMENT_HEADING,
+    ONLINE_LINK_TEXT,
+    Page,
+    _channel_list,
+    _complaint_form,
+    _verification,
+    maklumat_html,
+    service_path,
+)
+from sitegen.sanitising import SITE_EXTENSIONS, disallowed
+
+# What Markdown reads as markup in a line of text (emphasis, code, links, images, escapes, raw HTML, attribute
+# lists, a heading's closing hashes, a line break): a title, a name or a list item holding none of these is
+# rendered by Markdown as itself, escaped as pages.py escapes it ("&", quotes: entities Markdown keeps).
+_MARKUP = re.compile(r"[\\`*_\[\]<>!{}#]|^\s|\s$|\n")
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>')
+_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
+_HREF = re.compile(r'<a [^>]*?href="([^"]*)"')
+_SAFE_LINK = re.compile(r"(https?|mailto|tel):", re.IGNORECASE)
+
+
+class _NotPlain(Exception):
+    """The page holds something only Markdown renders exactly: it goes through Markdown as before."""
+
+
+class _Converter:
+    """The site's Markdown (sitegen.sanitising.SITE_EXTENSIONS), reset before each text."""
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(extensions=list(SITE_EXTENSIONS))
+
+    def convert(self, text: str) -> tuple[str, list[Any]]:  # toc's tokens, as mkdocs reads them
+        self._markdown.reset()
+        output: str = self._markdown.convert(text)
+        return output, list(getattr(self._markdown, "toc_tokens", []))
+
+
+def _plain(text: str) -> str:
+    """A line of the agency's text, escaped as pages.py escapes it, when Markdown would leave it as it is."""
+    if _MARKUP.search(text):
+        raise _NotPlain(text)
+    return html.escape(text, quote=True)
+
+
+def _wording(converter: _Converter, text: str) -> str:
+    """A component's own wording as the site's Markdown renders it, when mkdocs would change nothing in it."""
+    if disallowed(text):
+        raise _NotPlain(text)
+    output, _ = converter.convert(text)
+    if "<h" in output or _ID.search(output) or "<img" in output:
+        raise _NotPlain(text)
+    if any(not _SAFE_LINK.match(href) for href in _HREF.findall(output)):
+        raise _NotPlain(text)
+    return output
+
+
+class _ServicePage:
+    def __init__(self, converter: _Converter, catalogue: Catalogue, standard: Standard, notes: Sequence[str]):
+        self._converter = converter
+        self._catalogue = catalogue
+        self._standard = standard
+        self._agency = catalogue.agency(standard.agency_id)
+        self._notes = notes
+
+    def _original(self, component: Component) -> str:
+        if not component.text:
+            return ""
+        return f'<div class="komponen__teks">\n{_wording(self._converter, component.text)}\n</div>'
+
+    def _requirements(self, component: Component) -> str:
+        if not component.items:
+            return self._original(component)
+        numbered = len(component.numbers) == len(component.items)
+        numbers = component.numbers if numbered else ("",) * len(component.items)
+        items = []
+        for number, item in zip(numbers, component.items, strict=True):
+            label = f'<span class="daftar-periksa__nomor">{_plain(number)}.</span> ' if number else ""
+            items.append(
+                f'<li><label><input type="checkbox" class="daftar-periksa__kotak"> {label}{_plain(item)}</label></li>'
+            )
+        return (
+            '<p class="komponen__petunjuk">Centang berkas yang sudah Anda siapkan '
+            "(hanya di perangkat Anda, tidak dikirim).</p>\n"
+            f'<ul class="daftar-periksa">\n{chr(10).join(items)}\n</ul>'
+        )
+
+    def _procedure(self) -> str:
+        steps = []
+        for step in self._standard.procedure:
+            role = self._agency.role(step.actor)
+            name = role.name if role else step.actor
+            steps.append(
+                f'<li class="langkah">\n<p class="langkah__teks">{_plain(step.text)}</p>\n'
+                f'<p class="langkah__pelaksana">Dilakukan oleh: <strong>{_plain(name)}</strong></p>\n</li>'
+            )
+        parts = ['<ol class="prosedur">\n' + "\n".join(steps) + "\n</ol>"]
+        note = self._original(self._standard.components["procedure"])
+        if note:
+            parts.append(note)
+        # md_in_html writes the script's attributes in another order than pages.py: as mkdocs would.
+        figure = flowchart_figure(self._standard, self._agency)
+        parts.append(
+            figure.replace(
+                f'<script type="{SOURCE_TYPE}" class="alur__sumber">',
+                f'<script class="alur__sumber" type="{SOURCE_TYPE}">',
+                1,
+            )
+        )
+        return "\n".join(parts)
+
+    def _summary(self, text: str, component: Component) -> str:
+        summary = f'<p class="komponen__ringkas"><strong>{html.escape(text, quote=True)}</strong></p>'
+        original = self._original(component)
+        return f"{summary}\n{original}" if original else summary
+
+    def _complaints(self) -> str:
+        form = _complaint_form(self._agency, self._standard.key)
+        channels = _channel_list(self._catalogue.channels_of(self._standard))
+        original = self._original(self._standard.components["complaints"])
+        return "\n".join(part for part in (channels, form, original) if part)
+
+    def _section(self, component: Component, content: str, heading: str) -> str:
+        source = ""
+        if component.source_heading:
+            source = f'<p class="komponen__judul-sumber">Dalam dokumen sumber: {_plain(component.source_heading)}</p>\n'
+        if not content:  # an empty component: as Markdown writes it
+            raise _NotPlain(component.key)
+        key = component.key.replace("_", "-")
+        inner = f'<div class="komponen__isi">\n{content}\n</div>'
+        return f'<section class="komponen komponen--{key}">\n{heading}\n{source}{inner}\n</section>'
+
+    def render(self) -> Rendered:
+        standard, agency = self._standard, self._agency
+        components = standard.components
+        headings_markdown = [f"# {_plain(standard.title)}", f"## {DELIVERY_HEADING}"]
+        headings_markdown += [f"### {components[key].heading}" for key in SERVICE_DELIVERY]
+        headings_markdown += [f"## {MANAGEMENT_HEADING}"]
+        headings_markdown += [f"### {components[key].heading}" for key in MANAGEMENT]
+        headings_markdown += [f"## {surveys.HEADING}", f"## {performance.HEADING}"]
+        rendered, toc_tokens = self._converter.convert("\n\n".join(headings_markdown))
+        headings = rendered.split("\n")
+        if len(headings) != len(headings_markdown) or not all(_HEADING.fullmatch(line) for line in headings):
+            raise _NotPlain(standard.title)
+        title_html, delivery_html = headings[0], headings[1]
+        delivery_headings = headings[2 : 2 + len(SERVICE_DELIVERY)]
+        management_html = headings[2 + len(SERVICE_DELIVERY)]
+        management_headings = headings[3 + len(SERVICE_DELIVERY) : 3 + len(SERVICE_DELIVERY) + len(MANAGEMENT)]
+        survey_html, performance_html = headings[-2], headings[-1]
+
+        content = {
+            "requirements": self._requirements(components["requirements"]),
+            "procedure": self._procedure(),
+            "duration": self._summary(describe_duration(standard.duration), components["duration"]),
+            "fee": self._summary(formatting.fee(standard.fee_idr), components["fee"]),
+            "complaints": self._complaints(),
+        }
+        delivery = "\n".join(
+            self._section(components[key], content.get(key) or self._original(components[key]), heading)
+            for key, heading in zip(SERVICE_DELIVERY, delivery_headings, strict=True)
+        )
+        management = "\n".join(
+            self._section(components[key], self._original(components[key]), heading)
+            for key, heading in zip(MANAGEMENT, management_headings, strict=True)
+        )
+        document = [f'<dd><a href="../">{_plain(agency.name)}</a></dd>']
+        if standard.document_number:
+            document.append(f"<dt>Nomor dokumen</dt>\n<dd>{_plain(standard.document_number)}</dd>")
+        if standard.document_date:
+            document.append(f"<dt>Tanggal</dt>\n<dd>{_plain(long_date(standard.document_date))}</dd>")
+        online = ""
+        if standard.online:
+            online = f'<p><a class="tombol tombol--utama aksi-online" href="ajukan/">{ONLINE_LINK_TEXT}</a></p>\n'
+        survey = surveys.service_section(standard.agency_id, standard.id).split("\n\n", 1)[1]
+        perf = performance.service_section(standard.agency_id, standard.id).split("\n\n", 1)[1]
+        verification = _verification(self._notes)
+        body = (
+            f"{title_html}\n"
+            '<dl class="dokumen">\n<dt>Instansi</dt>\n' + "\n".join(document) + "\n</dl>\n"
+            f"{online}"
+            f"{verification}{chr(10) if verification else ''}"  # a raw block: an empty line after it
+            f"{delivery_html}\n{delivery}\n{management_html}\n{management}\n"
+            f"{survey_html}\n{survey}\n{performance_html}\n{perf}\n"
+            '<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">\n'
+            '<h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>\n'
+            f"{maklumat_html(agency)}\n</aside>"
+        )
+        title = toc_tokens[0]["name"]  # escaped, as mkdocs keeps a heading's text
+        return Rendered(body, get_toc(toc_tokens), title, set(_ID.findall(body)), {})
+
+
+class DirectPages:
+    """The service pages of one build, as HTML; None for a page to render from its Markdown as before.
+
+    Called with the page's docs path and the text mkdocs read from its file: a page whose file is not the
+    Markdown this build generated (a partial rebuild after an edit, a file changed by hand) gets None."""
+
+    def __init__(self, catalogue: Catalogue, notes: Mapping[str, Sequence[str]], pages: Sequence[Page]) -> None:
+        self._catalogue = catalogue
+        self._notes = notes
+        self._markdown = {page.path: page.markdown for page in pages}
+        self._services = {service_path(standard): standard for standard in catalogue.standards}
+        self._converter: _Converter | None = None
+
+    def __call__(self, src_uri: str, text: str) -> Rendered | None:
+        standard = self._services.get(src_uri)
+        if standard is None or self._markdown.get(src_uri) != text:
+            return None
+        if self._converter is None:
+            self._converter = _Converter()
+        page = _ServicePage(self._converter, self._catalogue, standard, tuple(self._notes.get(standard.key, ())))
+        try:
+            return page.render()
+        except _NotPlain:
+            return None
