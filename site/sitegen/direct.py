@@ -1,17 +1,20 @@
-"""Service pages as HTML written directly, not by Python-Markdown going over generated HTML (issue 15).
+"""Service and form pages as HTML written directly, not by Python-Markdown going over generated HTML (issue 15).
 
 A service page's Markdown (sitegen.pages.service_page) is mostly raw HTML the generator wrote: sections,
-checklists, steps, the flowchart, channels, the survey and performance blocks, the Maklumat. Python-Markdown
-took about 6 ms a page to parse that HTML again (md_in_html) and mkdocs as much again to look for anchors in
-it, which made a build with an empty cache several times slower than the theme alone. Here the same page is
-written as the HTML mkdocs would have made of that Markdown, and only what the agency wrote goes through
-Markdown: each component's own wording, with the site's extensions (sitegen.sanitising's converter).
+checklists, steps, the flowchart, channels, the survey and performance blocks, the Maklumat; a form page's
+(form_page) is a few sentences and the form. Python-Markdown took about 6 ms a service page to parse that
+HTML again (md_in_html) and mkdocs as much again to look for anchors in it, which made a build with an empty
+cache several times slower than the theme alone. Here the same pages are written as the HTML mkdocs would
+have made of that Markdown, and only what the agency wrote goes through Markdown: each component's own
+wording, with the site's extensions (sitegen.sanitising.site_html, kept per text), and the headings, for
+their ids and the table of contents.
 
 Only pages of the ordinary shape are written here; for any other `DirectPages` answers None and the engine
 renders the page's Markdown as before: a text nh3 had to clean, a title, agency name or list item holding a
-character Markdown would read as markup, a component's wording whose HTML holds a heading (its id and the
-table of contents), an element id, an image or a link mkdocs would rewrite or check (anything but http,
-https, mailto and tel). tests/site/test_direct.py builds sites both ways and holds every page equal.
+character Markdown would read as markup, an empty component, a component's wording whose HTML holds a
+heading (its id and the table of contents), an element id, an image or a link mkdocs would rewrite or check
+(anything but http, https, mailto and tel). tests/site/test_direct.py builds sites both ways and holds every
+page equal, byte for byte, with the same table of contents, title and anchors.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import markdown
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Component, Standard
 from chalicelib.time.formatting import describe_duration, long_date
+from chalicelib.web.forms import render_form
 from mkdocs.structure.toc import get_toc
 
 from sitegen import formatting, performance, surveys
@@ -38,10 +42,11 @@ from sitegen.pages import (
     _channel_list,
     _complaint_form,
     _verification,
+    form_path,
     maklumat_html,
     service_path,
 )
-from sitegen.sanitising import SITE_EXTENSIONS, disallowed
+from sitegen.sanitising import SITE_EXTENSIONS, disallowed, site_html
 
 # What Markdown reads as markup in a line of text (emphasis, code, links, images, escapes, raw HTML, attribute
 # lists, a heading's closing hashes, a line break): a title, a name or a list item holding none of these is
@@ -76,11 +81,11 @@ def _plain(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _wording(converter: _Converter, text: str) -> str:
+def _wording(text: str) -> str:
     """A component's own wording as the site's Markdown renders it, when mkdocs would change nothing in it."""
     if disallowed(text):
         raise _NotPlain(text)
-    output, _ = converter.convert(text)
+    output = site_html(text)
     if "<h" in output or _ID.search(output) or "<img" in output:
         raise _NotPlain(text)
     if any(not _SAFE_LINK.match(href) for href in _HREF.findall(output)):
@@ -99,7 +104,7 @@ class _ServicePage:
     def _original(self, component: Component) -> str:
         if not component.text:
             return ""
-        return f'<div class="komponen__teks">\n{_wording(self._converter, component.text)}\n</div>'
+        return f'<div class="komponen__teks">\n{_wording(component.text)}\n</div>'
 
     def _requirements(self, component: Component) -> str:
         if not component.items:
@@ -222,6 +227,35 @@ class _ServicePage:
         return Rendered(body, get_toc(toc_tokens), title, set(_ID.findall(body)), {})
 
 
+def _form_page(converter: _Converter, catalogue: Catalogue, standard: Standard) -> Rendered:
+    """sitegen.pages.form_page's page: its few sentences and the form, which Markdown leaves as it is."""
+    assert standard.online is not None
+    agency = catalogue.agency(standard.agency_id)
+    chain = [role.name if (role := agency.role(r)) else r for r in standard.online.approval_chain]
+    steps = "\n".join(f"<li>{_plain(name)}</li>" for name in chain)
+    heading, toc_tokens = converter.convert(f"# {ONLINE_LINK_TEXT}")
+    body = f"""{heading}
+<p class="subjudul">{html.escape(standard.title)} · {html.escape(agency.short_name)}</p>
+
+<div class="sebelum-mulai">
+<p>Isi formulir ini untuk mengajukan permohonan. Setelah terkirim, Anda mendapat <strong>nomor permohonan</strong> dan
+tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.</p>
+<dl class="dokumen">
+<dt>Jangka waktu</dt>
+<dd>{_plain(describe_duration(standard.duration))}</dd>
+<dt>Biaya</dt>
+<dd>{_plain(formatting.fee(standard.fee_idr))}</dd>
+</dl>
+<p>Permohonan diperiksa berurutan oleh:</p>
+<ol class="rantai">
+{steps}
+</ol>
+<p><a href="../">Baca standar pelayanannya</a></p>
+</div>
+{render_form(standard, agency).rstrip()}"""
+    return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
+
+
 class DirectPages:
     """The service pages of one build, as HTML; None for a page to render from its Markdown as before.
 
@@ -233,16 +267,20 @@ class DirectPages:
         self._notes = notes
         self._markdown = {page.path: page.markdown for page in pages}
         self._services = {service_path(standard): standard for standard in catalogue.standards}
+        self._forms = {form_path(standard): standard for standard in catalogue.standards if standard.online}
         self._converter: _Converter | None = None
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
-        standard = self._services.get(src_uri)
-        if standard is None or self._markdown.get(src_uri) != text:
+        service, form = self._services.get(src_uri), self._forms.get(src_uri)
+        if (service is None and form is None) or self._markdown.get(src_uri) != text:
             return None
         if self._converter is None:
             self._converter = _Converter()
-        page = _ServicePage(self._converter, self._catalogue, standard, tuple(self._notes.get(standard.key, ())))
         try:
-            return page.render()
+            if form is not None:
+                return _form_page(self._converter, self._catalogue, form)
+            assert service is not None
+            notes = tuple(self._notes.get(service.key, ()))
+            return _ServicePage(self._converter, self._catalogue, service, notes).render()
         except _NotPlain:
             return None

@@ -87,11 +87,18 @@ def disallowed(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=65536)
+def site_html(text: str) -> str:
+    """The text as the site's Markdown renders it (mkdocs.yml's extensions). Kept per text: standards repeat
+    much of their wording (legal bases, facilities, the agency's own paragraphs), the checks below and the
+    service pages written as HTML (sitegen/direct.py) both read it, and it depends on the text alone."""
+    return _convert(_converters.site, text)
+
+
+@functools.lru_cache(maxsize=65536)
 def _disallowed(text: str) -> tuple[str, ...]:
-    """Kept per text: standards repeat much of their wording (legal bases, facilities, the agency's own
-    paragraphs), and the answer depends on the text alone."""
+    """Kept per text, as site_html."""
     parser = _Disallowed()
-    parser.feed(_convert(_converters.site, text))
+    parser.feed(site_html(text))
     parser.close()
     return tuple(parser.found)
 

@@ -1,4 +1,4 @@
-"""sitegen.direct: service pages written as HTML are the pages mkdocs makes of their Markdown, byte for byte."""
+"""sitegen.direct: service and form pages written as HTML are the pages mkdocs makes of their Markdown."""
 
 from __future__ import annotations
 
@@ -81,8 +81,9 @@ def test_every_service_page_of_the_real_standards_is_written_directly_and_is_the
 ) -> None:
     written, pages = both_ways(STANDARDS, tmp_path, monkeypatch)
     services = {uri for uri in pages if uri.count("/") == 2 and uri.endswith("/index.md")}
-    assert set(written) == services
-    assert len(services) >= 8
+    forms = {uri for uri in pages if uri.endswith("/ajukan.md")}
+    assert set(written) == services | forms
+    assert len(services) >= 8 and forms
     # The table of contents and the anchors come through: the components' headings, the Maklumat's id.
     title, _, toc, anchors = pages[f"{PASSPORT}/index.md"]
     assert title == "Pelayanan Rekomendasi Paspor"
@@ -97,8 +98,11 @@ def test_synthetic_services_are_written_directly_and_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synthetic.generate(tmp_path / "standards", 24, 3)
-    written, _ = both_ways(tmp_path / "standards", tmp_path, monkeypatch)
-    assert len(written) == 24
+    written, pages = both_ways(tmp_path / "standards", tmp_path, monkeypatch)
+    assert len([uri for uri in written if uri.endswith("/index.md")]) == 24
+    assert {uri for uri in written if uri.endswith("/ajukan.md")} == {
+        uri for uri in pages if uri.endswith("/ajukan.md")
+    }
 
 
 def _edited(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
