@@ -6,8 +6,8 @@ checklists, steps, the flowchart, channels, the survey and performance blocks, t
 HTML again (md_in_html) and mkdocs as much again to look for anchors in it, which made a build with an empty
 cache several times slower than the theme alone. Here the same pages are written as the HTML mkdocs would
 have made of that Markdown, and only what the agency wrote goes through Markdown: each component's own
-wording, with the site's extensions (sitegen.sanitising.site_html, kept per text), and the headings, for
-their ids and the table of contents.
+wording, with the site's extensions (sitegen.sanitising.site_html, kept per text); the headings' ids and
+the table of contents are made with the toc extension's own functions.
 
 Only pages of the ordinary shape are written here; for any other `DirectPages` answers None and the engine
 renders the page's Markdown as before: a text nh3 had to clean, a title, agency name or list item holding a
@@ -24,11 +24,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import markdown
 from chalicelib.standard.catalogue import Catalogue
 from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Component, Standard
 from chalicelib.time.formatting import describe_duration, long_date
 from chalicelib.web.forms import render_form
+from markdown.extensions.toc import nest_toc_tokens, slugify, unique
 from mkdocs.structure.toc import get_toc
 
 from sitegen import formatting, performance, surveys
@@ -46,13 +46,12 @@ from sitegen.pages import (
     maklumat_html,
     service_path,
 )
-from sitegen.sanitising import SITE_EXTENSIONS, disallowed, site_html
+from sitegen.sanitising import disallowed, site_html
 
 # What Markdown reads as markup in a line of text (emphasis, code, links, images, escapes, raw HTML, attribute
 # lists, a heading's closing hashes, a line break): a title, a name or a list item holding none of these is
 # rendered by Markdown as itself, escaped as pages.py escapes it ("&", quotes: entities Markdown keeps).
 _MARKUP = re.compile(r"[\\`*_\[\]<>!{}#]|^\s|\s$|\n")
-_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>')
 _ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 _HREF = re.compile(r'<a [^>]*?href="([^"]*)"')
 _SAFE_LINK = re.compile(r"(https?|mailto|tel):", re.IGNORECASE)
@@ -62,16 +61,17 @@ class _NotPlain(Exception):
     """The page holds something only Markdown renders exactly: it goes through Markdown as before."""
 
 
-class _Converter:
-    """The site's Markdown (sitegen.sanitising.SITE_EXTENSIONS), reset before each text."""
-
-    def __init__(self) -> None:
-        self._markdown = markdown.Markdown(extensions=list(SITE_EXTENSIONS))
-
-    def convert(self, text: str) -> tuple[str, list[Any]]:  # toc's tokens, as mkdocs reads them
-        self._markdown.reset()
-        output: str = self._markdown.convert(text)
-        return output, list(getattr(self._markdown, "toc_tokens", []))
+def _headings(texts: Sequence[tuple[int, str]]) -> tuple[list[str], list[Any]]:
+    """Headings (level, text) as the toc extension writes them: each with an id unique in the page (its
+    slug, then _1, _2...), and toc's tokens, as mkdocs reads them for the table of contents."""
+    used: set[str] = set()
+    lines, tokens = [], []
+    for level, text in texts:
+        name = _plain(text)
+        anchor = unique(slugify(html.unescape(name), "-"), used)
+        lines.append(f'<h{level} id="{anchor}">{name}</h{level}>')
+        tokens.append({"level": level, "id": anchor, "name": name, "html": name, "data-toc-label": ""})
+    return lines, nest_toc_tokens(tokens)
 
 
 def _plain(text: str) -> str:
@@ -94,8 +94,7 @@ def _wording(text: str) -> str:
 
 
 class _ServicePage:
-    def __init__(self, converter: _Converter, catalogue: Catalogue, standard: Standard, notes: Sequence[str]):
-        self._converter = converter
+    def __init__(self, catalogue: Catalogue, standard: Standard, notes: Sequence[str]) -> None:
         self._catalogue = catalogue
         self._standard = standard
         self._agency = catalogue.agency(standard.agency_id)
@@ -171,15 +170,12 @@ class _ServicePage:
     def render(self) -> Rendered:
         standard, agency = self._standard, self._agency
         components = standard.components
-        headings_markdown = [f"# {_plain(standard.title)}", f"## {DELIVERY_HEADING}"]
-        headings_markdown += [f"### {components[key].heading}" for key in SERVICE_DELIVERY]
-        headings_markdown += [f"## {MANAGEMENT_HEADING}"]
-        headings_markdown += [f"### {components[key].heading}" for key in MANAGEMENT]
-        headings_markdown += [f"## {surveys.HEADING}", f"## {performance.HEADING}"]
-        rendered, toc_tokens = self._converter.convert("\n\n".join(headings_markdown))
-        headings = rendered.split("\n")
-        if len(headings) != len(headings_markdown) or not all(_HEADING.fullmatch(line) for line in headings):
-            raise _NotPlain(standard.title)
+        texts = [(1, standard.title), (2, DELIVERY_HEADING)]
+        texts += [(3, components[key].heading) for key in SERVICE_DELIVERY]
+        texts += [(2, MANAGEMENT_HEADING)]
+        texts += [(3, components[key].heading) for key in MANAGEMENT]
+        texts += [(2, surveys.HEADING), (2, performance.HEADING)]
+        headings, toc_tokens = _headings(texts)
         title_html, delivery_html = headings[0], headings[1]
         delivery_headings = headings[2 : 2 + len(SERVICE_DELIVERY)]
         management_html = headings[2 + len(SERVICE_DELIVERY)]
@@ -227,13 +223,13 @@ class _ServicePage:
         return Rendered(body, get_toc(toc_tokens), title, set(_ID.findall(body)), {})
 
 
-def _form_page(converter: _Converter, catalogue: Catalogue, standard: Standard) -> Rendered:
+def _form_page(catalogue: Catalogue, standard: Standard) -> Rendered:
     """sitegen.pages.form_page's page: its few sentences and the form, which Markdown leaves as it is."""
     assert standard.online is not None
     agency = catalogue.agency(standard.agency_id)
     chain = [role.name if (role := agency.role(r)) else r for r in standard.online.approval_chain]
     steps = "\n".join(f"<li>{_plain(name)}</li>" for name in chain)
-    heading, toc_tokens = converter.convert(f"# {ONLINE_LINK_TEXT}")
+    (heading,), toc_tokens = _headings([(1, ONLINE_LINK_TEXT)])
     body = f"""{heading}
 <p class="subjudul">{html.escape(standard.title)} · {html.escape(agency.short_name)}</p>
 
@@ -268,19 +264,16 @@ class DirectPages:
         self._markdown = {page.path: page.markdown for page in pages}
         self._services = {service_path(standard): standard for standard in catalogue.standards}
         self._forms = {form_path(standard): standard for standard in catalogue.standards if standard.online}
-        self._converter: _Converter | None = None
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
         service, form = self._services.get(src_uri), self._forms.get(src_uri)
         if (service is None and form is None) or self._markdown.get(src_uri) != text:
             return None
-        if self._converter is None:
-            self._converter = _Converter()
         try:
             if form is not None:
-                return _form_page(self._converter, self._catalogue, form)
+                return _form_page(self._catalogue, form)
             assert service is not None
             notes = tuple(self._notes.get(service.key, ()))
-            return _ServicePage(self._converter, self._catalogue, service, notes).render()
+            return _ServicePage(self._catalogue, service, notes).render()
         except _NotPlain:
             return None

@@ -135,6 +135,15 @@ def test_quotes_ampersands_emphasis_and_links_in_the_agency_text_are_written_dir
     assert pages[f"{PASSPORT}/index.md"][2][0][1] == "pelayanan-rekomendasi-paspor-visa-kerja"
 
 
+def test_a_title_whose_id_a_component_also_needs_gives_the_ids_markdown_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standards = _edited(tmp_path, ("title: Pelayanan Rekomendasi Paspor", "title: Biaya/Tarif"))
+    written, pages = both_ways(standards, tmp_path, monkeypatch)
+    assert f"{PASSPORT}/index.md" in written
+    assert {"biayatarif", "biayatarif_1"} <= pages[f"{PASSPORT}/index.md"][3]
+
+
 def test_a_list_item_markdown_would_read_as_markup_goes_through_markdown_and_is_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
