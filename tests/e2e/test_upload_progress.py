@@ -76,6 +76,7 @@ def test_several_files_upload_at_once_each_with_its_progress_and_the_page_shows_
         page.reload()
         page.evaluate("() => { window.__samaHalaman = true; }")  # gone if the page were loaded again
         assert page.get_by_text("semua berkas yang Anda pilih diunggah bersamaan").is_visible()
+        assert page.get_by_text("Kemajuan unggah persyaratan 1, berkas 1").is_hidden()  # no label before an upload
 
         choose(page, 1, "permohonan.pdf", pdf(pages=1, padding=900_000))
         choose(page, 2, "KTP.pdf", windows_program())  # a program renamed .pdf
