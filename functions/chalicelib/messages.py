@@ -173,9 +173,10 @@ PERFORMANCE_SITE_TEXT: Final = (
     " yang selesai dalam jangka waktu yang dijanjikan."
 )
 PERFORMANCE_CSV: Final = "Data terbuka (CSV)"
-PERFORMANCE_SCRIPT: Final = {  # site/assets/javascripts/kinerja.js, through the section's data-pesan attribute
-    "caption": "Kinerja tiga bulan terakhir (waktu dalam jam kerja instansi)",
-    "columns": ["Bulan", "Diterima", "Diputuskan", "Dikembalikan", "Median waktu", "Tepat waktu"],
+PERFORMANCE_SCRIPT: Final = {  # site/assets/javascripts/angka.js, through the section's data-pesan attribute
+    "caption": "Tiga bulan terakhir (waktu dalam jam kerja instansi)",
+    "figure": "Permohonan daring",
+    "rows": ["Diterima", "Diputuskan", "Dikembalikan", "Median waktu", "Tepat waktu"],
     "none": "Belum ada permohonan daring yang tercatat.",
     "at_most": "paling lama",
     "minutes": "menit",
@@ -398,7 +399,7 @@ SURVEY_DATA_JSON: Final = "Data terbuka (JSON)"
 SURVEY_DATA_CSV: Final = "Data terbuka (CSV)"
 SURVEY_FILL: Final = "Isi Survei Kepuasan Masyarakat"
 SURVEY_SITE_RESULTS: Final = "Lihat Indeks Kepuasan Masyarakat (IKM) semester ini"
-SURVEY_SCRIPT: Final = {  # site/assets/javascripts/ikm.js, through the section's data-pesan attribute
+SURVEY_SCRIPT: Final = {  # site/assets/javascripts/angka.js, through the section's data-pesan attribute
     "summary": "Nilai IKM {ikm}, mutu {grade} ({grade_name}), dari {respondents} responden, {period}.",
     "none": "Belum ada responden pada {period}.",
     "caption": "Nilai per unsur pelayanan",

@@ -228,7 +228,7 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
     meta = {
         "title": agency.name,
         "description": _description(f"Standar pelayanan {agency.name}: {agency.address}"),
-        "survey": True,  # ikm.js and kinerja.js show the agency's figures (sitegen/surveys.py, performance.py)
+        "survey": True,  # angka.js shows the agency's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(agency_path(agency), _front_matter(meta, body))
@@ -373,7 +373,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
         "title": standard.title,
         "description": _description(f"Standar pelayanan {standard.title}, {agency.name}."),
         "flowchart": True,
-        "survey": True,  # ikm.js and kinerja.js show the service's figures (sitegen/surveys.py, performance.py)
+        "survey": True,  # angka.js shows the service's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
     return Page(service_path(standard), _front_matter(meta, body))

@@ -1,6 +1,6 @@
 """Kinerja layanan on the site: each service and agency page links to its published performance, served by the
 API from counters (current without rebuilding the site, cached 5 minutes) as a page, JSON and CSV. With
-JavaScript, assets/javascripts/kinerja.js reads the latest months into the section; without, the links lead to
+JavaScript, assets/javascripts/angka.js reads the latest months into the section; without, the links lead to
 the same figures. The static pages never hold figures that would be stale by tomorrow."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The survey's place on the site: each service and agency page has a section showing its published index
 (IKM, served by the API from counters, so it is current without rebuilding the site). With JavaScript,
-assets/javascripts/ikm.js reads the figures into the section; without, its plain link leads to them. The
+assets/javascripts/angka.js reads the figures into the section; without, its plain link leads to them. The
 service page also links to the questionnaire."""
 
 from __future__ import annotations

@@ -114,8 +114,14 @@ def test_an_applicant_answers_the_survey_from_the_decision_mail_and_the_index_sh
         # ... and the latest month of Kinerja layanan: the one application, received and decided.
         performance = reader.locator("[data-kinerja-hasil]")
         performance.wait_for(timeout=10_000)
-        first = [cell.inner_text() for cell in performance.locator("tbody tr").first.locator("th, td").all()]
-        assert first[1:4] == ["1", "1", "0"] and first[5] in ("100%", "0%"), first
+        months = performance.locator("thead th").all_inner_texts()[1:]
+        rows = {
+            row.locator("th").inner_text(): row.locator("td").all_inner_texts()
+            for row in performance.locator("tbody tr").all()
+        }
+        assert len(months) == 1 and re.fullmatch(r"[A-Z][a-z]+ \d{4}", months[0]), months  # this month, by name
+        assert (rows["Diterima"], rows["Diputuskan"], rows["Dikembalikan"]) == (["1"], ["1"], ["0"]), rows
+        assert rows["Tepat waktu"][0] in ("100%", "0%"), rows
         assert script_errors == []
     finally:
         officer_context.close()

@@ -33,5 +33,5 @@ def test_the_built_service_page_shows_the_links_in_its_article(site: Path) -> No
     assert f'<a href="/api/ikm/layanan/{PASPOR}">' in content
     assert f'<a href="/api/survei/layanan/{PASPOR}">Isi Survei Kepuasan Masyarakat</a>' in content
     assert f'data-ikm="/api/ikm/layanan/{PASPOR}?format=json"' in content
-    assert 'src="../../assets/javascripts/ikm.js"' in page(site, f"/{PASPOR}/")
-    assert "ikm.js" not in page(site, "/")  # only where an index is shown
+    assert 'src="../../assets/javascripts/angka.js"' in page(site, f"/{PASPOR}/")
+    assert "angka.js" not in page(site, "/")  # only where figures are shown
