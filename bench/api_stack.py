@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,3 +282,77 @@ def line(kind: str, figures: Mapping[str, float | int]) -> str:
         f"{kind:22} n={figures['count']:<5} p50 {figures['p50']:7.1f} ms  p90 {figures['p90']:7.1f} ms  "
         f"p99 {figures['p99']:7.1f} ms  max {figures['max']:7.1f} ms"
     )
+
+
+# --- the API in this process, its DynamoDB calls counted (bench_surveys.py, bench_complaints.py) ----------------
+
+SAME_SITE_FORM = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
+
+
+@dataclass
+class CountedApp:
+    """The API through chalice's test client on DynamoDB Local, every DynamoDB call counted by operation; mail
+    kept by a fake mailer. `calls_of` answers one request's calls, its time and its status."""
+
+    client: Any
+    services: Any
+    mailer: Any
+    origin: str
+    calls: Counter[str] = field(default_factory=Counter)  # the current request's
+    everything: Counter[str] = field(default_factory=Counter)  # all requests' so far
+
+    def calls_of(self, method: str, path: str, body: bytes = b"") -> tuple[dict[str, int], float, int]:
+        self.calls.clear()
+        headers = {**SAME_SITE_FORM, "origin": self.origin} if body else {}
+        started = time.perf_counter()
+        response = self.client.http.request(method, path, headers=headers, body=body)
+        elapsed = time.perf_counter() - started
+        self.everything.update(self.calls)
+        return dict(sorted(self.calls.items())), elapsed, response.status_code
+
+
+def counted_app(endpoint: str, table: str, base_url: str) -> CountedApp:
+    """The API wired to `table` on the DynamoDB Local at `endpoint`, the repository's standards and sample
+    officers, no rate limit (wiring.reset() when done)."""
+    import app
+    import boto3
+    from chalice.test import Client
+    from chalicelib import wiring
+    from chalicelib.officers.directory import load_file
+    from chalicelib.randomness import SystemTokenSource
+    from chalicelib.standard.catalogue import load_catalogue
+    from chalicelib.storage.dynamo import DynamoStore
+    from chalicelib.storage.table import ensure_table
+    from chalicelib.time.clock import SystemClock
+
+    from tests.fakes.mailer import FakeMailer
+
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    ensure_table(dynamodb, table)
+    catalogue = load_catalogue(ROOT / "standards")
+    officers = load_file(ROOT / "infra" / "local" / "officers.sample.yml")
+    settings = wiring.Settings.from_environment(
+        {"LAYANAN_BASE_URL": base_url, "LAYANAN_TABLE": table, "LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
+    )
+    mailer = FakeMailer()
+    wiring.set_services(
+        wiring.Services(
+            settings=settings,
+            store=DynamoStore(dynamodb, table),
+            mailer=mailer,
+            clock=SystemClock(),
+            nonces=SystemTokenSource(),
+            secret=b"bench-secret-bench-secret-bench-secret",
+            catalogue=lambda: catalogue,
+            directory=lambda: officers,
+        )
+    )
+    counted = CountedApp(Client(app.app), wiring.get_services(), mailer, base_url)
+    dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: counted.calls.update([str(model.name)]))
+    return counted

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
-from bench.api_stack import machine, write_results  # noqa: E402
+from bench.api_stack import counted_app, machine, write_results  # noqa: E402
 
 BASE_URL = "http://127.0.0.1:8000"
 TABLE = "layanan-bench-complaints"
@@ -39,7 +38,6 @@ FILED = 200
 TIMED = 30  # publications timed at each size
 RESULTS = ROOT / "bench" / "results" / "complaints.json"
 HANDLER_LINK = re.compile(r"/api(/pengaduan/tangani/(ADU-[A-Z]+-\d{4}-\d+)\.([A-Za-z0-9_-]{43}))")
-FORM = {"content-type": "application/x-www-form-urlencoded", "origin": BASE_URL, "sec-fetch-site": "same-origin"}
 ANSWER = "Mohon maaf, loket kini dibuka pukul 08.00 sampai 15.30 setiap hari kerja."
 
 
@@ -58,58 +56,10 @@ def complaint_body(n: int) -> bytes:
 
 
 def run(endpoint: str) -> dict[str, Any]:
-    import app
-    import boto3
-    from chalice.test import Client
     from chalicelib import wiring
-    from chalicelib.officers.directory import load_file
-    from chalicelib.randomness import SystemTokenSource
-    from chalicelib.standard.catalogue import load_catalogue
-    from chalicelib.storage.dynamo import DynamoStore
-    from chalicelib.storage.table import ensure_table
-    from chalicelib.time.clock import SystemClock
 
-    from tests.fakes.mailer import FakeMailer
-
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="ap-southeast-3",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    ensure_table(dynamodb, TABLE)
-    calls: Counter[str] = Counter()
-    dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.update([str(model.name)]))
-    catalogue = load_catalogue(ROOT / "standards")
-    officers = load_file(ROOT / "infra" / "local" / "officers.sample.yml")
-    settings = wiring.Settings.from_environment(
-        {"LAYANAN_BASE_URL": BASE_URL, "LAYANAN_TABLE": TABLE, "LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
-    )
-    mailer = FakeMailer()
-    wiring.set_services(
-        wiring.Services(
-            settings=settings,
-            store=DynamoStore(dynamodb, TABLE),
-            mailer=mailer,
-            clock=SystemClock(),
-            nonces=SystemTokenSource(),
-            secret=b"bench-secret-bench-secret-bench-secret",
-            catalogue=lambda: catalogue,
-            directory=lambda: officers,
-        )
-    )
-    services = wiring.get_services()
-    client = Client(app.app)
-    everything: Counter[str] = Counter()
-
-    def calls_of(method: str, path: str, body: bytes = b"") -> tuple[dict[str, int], float, int]:
-        calls.clear()
-        started = time.perf_counter()
-        response = client.http.request(method, path, headers=FORM if body else {}, body=body)
-        elapsed = time.perf_counter() - started
-        everything.update(calls)
-        return dict(sorted(calls.items())), elapsed, response.status_code
+    stack = counted_app(endpoint, TABLE, BASE_URL)
+    services, mailer, calls_of, everything = stack.services, stack.mailer, stack.calls_of, stack.everything
 
     results: dict[str, Any] = {"machine": machine(), "filed": FILED}
     filings: list[dict[str, int]] = []
@@ -121,7 +71,7 @@ def run(endpoint: str) -> dict[str, Any]:
         filings.append(counted)
         filing_seconds.append(seconds)
         if n == 9:
-            month = services.clock.now().astimezone(_zone(catalogue)).strftime("%Y-%m")
+            month = services.clock.now().astimezone(_zone(services.catalogue())).strftime("%Y-%m")
             results["publish_at_10"] = publish(calls_of, month)
     results["filing_transactions"] = sorted({f.get("TransactWriteItems", 0) for f in filings})
     results["filing_calls_total"] = dict(sum((Counter(f) for f in filings), Counter()))

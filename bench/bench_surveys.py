@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -25,7 +23,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
-from bench.api_stack import machine, write_results  # noqa: E402
+from bench.api_stack import counted_app, machine, write_results  # noqa: E402
 
 BASE_URL = "http://127.0.0.1:8000"
 TABLE = "layanan-bench-surveys"
@@ -36,7 +34,6 @@ TIMED = 30  # publications timed at each size
 RESULTS = ROOT / "bench" / "results" / "surveys.json"
 REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
 SURVEY_LINK = re.compile(r"/api(/survei/[A-Z]+-\d{4}-\d+\.[0-9a-f]{32})")
-FORM = {"content-type": "application/x-www-form-urlencoded", "origin": BASE_URL, "sec-fetch-site": "same-origin"}
 
 
 def answer_body(n: int) -> bytes:
@@ -48,57 +45,10 @@ def answer_body(n: int) -> bytes:
 
 
 def run(endpoint: str) -> dict[str, Any]:
-    import app
-    import boto3
-    from chalice.test import Client
     from chalicelib import wiring
-    from chalicelib.officers.directory import load_file
-    from chalicelib.randomness import SystemTokenSource
-    from chalicelib.standard.catalogue import load_catalogue
-    from chalicelib.storage.dynamo import DynamoStore
-    from chalicelib.storage.table import ensure_table
-    from chalicelib.time.clock import SystemClock
 
-    from tests.fakes.mailer import FakeMailer
-
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="ap-southeast-3",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    ensure_table(dynamodb, TABLE)
-    calls: Counter[str] = Counter()
-    dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.update([str(model.name)]))
-    catalogue = load_catalogue(ROOT / "standards")
-    officers = load_file(ROOT / "infra" / "local" / "officers.sample.yml")
-    settings = wiring.Settings.from_environment(
-        {"LAYANAN_BASE_URL": BASE_URL, "LAYANAN_TABLE": TABLE, "LAYANAN_SUBMISSION_RATE_LIMIT": "0"}
-    )
-    mailer = FakeMailer()
-    wiring.set_services(
-        wiring.Services(
-            settings=settings,
-            store=DynamoStore(dynamodb, TABLE),
-            mailer=mailer,
-            clock=SystemClock(),
-            nonces=SystemTokenSource(),
-            secret=b"bench-secret-bench-secret-bench-secret",
-            catalogue=lambda: catalogue,
-            directory=lambda: officers,
-        )
-    )
-    client = Client(app.app)
-    everything: Counter[str] = Counter()
-
-    def calls_of(method: str, path: str, body: bytes = b"") -> tuple[dict[str, int], float, int]:
-        calls.clear()
-        started = time.perf_counter()
-        response = client.http.request(method, path, headers=FORM if body else {}, body=body)
-        elapsed = time.perf_counter() - started
-        everything.update(calls)
-        return dict(sorted(calls.items())), elapsed, response.status_code
+    stack = counted_app(endpoint, TABLE, BASE_URL)
+    mailer, calls_of, everything = stack.mailer, stack.calls_of, stack.everything
 
     results: dict[str, Any] = {"machine": machine(), "answers": ANSWERS}
     answer_calls, _, status = calls_of("POST", f"/survei/layanan/{SERVICE}", answer_body(0))
