@@ -11,10 +11,10 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, HTTPClientError
@@ -88,6 +88,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 log = logging.getLogger(__name__)
+Created = TypeVar("Created")  # what _create_numbered makes: a submission or a complaint
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 COUNTER_RETRIES = 25
@@ -243,38 +244,59 @@ class DynamoStore(DynamoComplaints, DynamoRetention):  # complaints, erasure: dy
     # writes
     def create_submission(self, new: NewSubmission, rate: RateCharge | None = None) -> Submission:
         code = new.submission.agency_code
-        counter = counter_name(code, new.year)
+        return self._create_numbered(
+            code,
+            new.year,
+            lambda sequence: self._creation_items(new, format_reference(code, new.year, sequence)),
+            new.idempotency_hash,
+            rate,
+            "submission",
+        )
+
+    def _create_numbered(
+        self,
+        code: str,
+        year: int,
+        build: Callable[[int], tuple[Created, list[dict[str, Any]]]],
+        idempotency_hash: str,
+        rate: RateCharge | None,
+        what: str,
+    ) -> Created:
+        """One transaction that creates something numbered from `code`'s counter for `year` (a submission, a
+        complaint): `build` makes it and its items for a number, the idempotency key's Put first and the new
+        item's second. A number already taken is skipped; one not stored is given back; a repeat of the request
+        raises DuplicateRequestError, a full rate window RateLimitedError, a mere collision is retried."""
+        counter = counter_name(code, year)
         for attempt in range(COUNTER_RETRIES):
-            sequence = self._sequence(code, new.year)
-            reference = format_reference(code, new.year, sequence)
-            submission, items = self._creation_items(new, reference)
+            sequence = self._sequence(code, year)
+            created, items = build(sequence)
             if rate is not None:
                 items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
             try:
                 reasons = self._transact(items)
             except BaseException:
-                self._sequences.give_back(counter, sequence)  # not stored: the next submission takes it
+                self._sequences.give_back(counter, sequence)  # not stored: the next one takes it
                 raise
             if reasons is None:
-                return submission
+                return created
             if reasons[1] == "ConditionalCheckFailed":
-                # A submission already holds this number: stored by a write whose answer was lost (a timeout,
-                # then the number given back), or a counter restored from an older backup. Try the next one.
-                log.warning("reference %s already taken: trying the next number of %s", reference, counter)
+                # An item already holds this number: stored by a write whose answer was lost (a timeout, then
+                # the number given back), or a counter restored from an older backup. Try the next one.
+                log.warning("%s number %d of %s already taken: trying the next", what, sequence, counter)
                 continue
             self._sequences.give_back(counter, sequence)
             if reasons[0] == "ConditionalCheckFailed":
-                record = self.find_idempotency(new.idempotency_hash)
+                record = self.find_idempotency(idempotency_hash)
                 if record is not None:
                     raise DuplicateRequestError(record.reference)
             if rate is not None and reasons[-1] == "ConditionalCheckFailed":
                 raise RateLimitedError(rate.retry_after)
             if "TransactionConflict" not in reasons:
-                raise ConflictError(f"submission not stored: {reasons}")
+                raise ConflictError(f"{what} not stored: {reasons}")
             # The same request, or one of this client's (its rate item), at the same moment. Jitter, so that
             # requests that collided once do not collide again in step.
             time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
-        raise ConflictError("submission not stored after retries", retryable=True)
+        raise ConflictError(f"{what} not stored after retries", retryable=True)
 
     def _sequence(self, code: str, year: int) -> int:
         """A reference number for `code`'s `year` not given before: from this process's block, else from a

@@ -6,16 +6,14 @@ to the storage port's errors exactly as for applications. Layout and access patt
 
 from __future__ import annotations
 
-import logging
-import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from chalicelib.applications.rate_limit import RateCharge, RateLimitedError
+from chalicelib.applications.rate_limit import RateCharge
 from chalicelib.applications.records import ApprovalToken, IdempotencyRecord
-from chalicelib.applications.references import SequenceBlocks, counter_name
+from chalicelib.applications.references import SequenceBlocks
 from chalicelib.complaints.records import (
     Complaint,
     ComplaintChange,
@@ -41,13 +39,10 @@ from chalicelib.storage.complaint_codecs import (
     figures_pk,
 )
 from chalicelib.storage.deadline_codecs import timer_item, timer_key
-from chalicelib.storage.port import ConflictError, DuplicateRequestError, StoreUnavailableError
+from chalicelib.storage.port import ConflictError, StoreUnavailableError
 from chalicelib.storage.table import TTL_ATTRIBUTE
 from chalicelib.time.instants import epoch, timestamp
 
-log = logging.getLogger(__name__)
-
-COUNTER_RETRIES = 25  # numbers found taken, or transaction conflicts with the same client's requests
 IDEMPOTENCY_DAYS = 1
 
 
@@ -73,6 +68,15 @@ class _Adapter(Protocol):
     def _rate_update(self, rate: RateCharge) -> dict[str, Any]: ...
     def _sequence(self, code: str, year: int) -> int: ...
     def find_idempotency(self, key_hash: str) -> IdempotencyRecord | None: ...
+    def _create_numbered(
+        self,
+        code: str,
+        year: int,
+        build: Callable[[int], tuple[Complaint, list[dict[str, Any]]]],
+        idempotency_hash: str,
+        rate: RateCharge | None,
+        what: str,
+    ) -> Complaint: ...
 
 
 def _figure_updates(adapter: _Adapter, change: FigureChange) -> list[dict[str, Any]]:
@@ -102,10 +106,8 @@ class DynamoComplaints:
     def create_complaint(self: _Adapter, new: NewComplaint, rate: RateCharge | None = None) -> Complaint:
         """One transaction, with a ticket number from this process's block (applications/references.py): the
         counter item is not in the transaction, so a burst of complaints to one agency does not contend on it."""
-        code = ticket_counter_code(new.complaint.agency_code)
-        counter = counter_name(code, new.year)
-        for attempt in range(COUNTER_RETRIES):
-            sequence = self._sequence(code, new.year)
+
+        def build(sequence: int) -> tuple[Complaint, list[dict[str, Any]]]:
             ticket = format_ticket(new.complaint.agency_code, new.year, sequence)
             complaint = replace(new.complaint, ticket=ticket)
             idempotency = {
@@ -128,31 +130,10 @@ class DynamoComplaints:
             items += _figure_updates(self, new.figures)
             if new.timer is not None:
                 items.append(self._put(timer_item(replace(new.timer, reference=ticket))))
-            if rate is not None:
-                items.append(self._rate_update(rate))  # last: its reason is reasons[-1]
-            try:
-                reasons = self._transact(items)
-            except BaseException:
-                self._sequences.give_back(counter, sequence)  # not stored: the next complaint takes it
-                raise
-            if reasons is None:
-                return complaint
-            if reasons[1] == "ConditionalCheckFailed":
-                # A complaint already holds this number (a write whose answer was lost, then the number given
-                # back; or a counter restored from an older backup): try the next one.
-                log.warning("ticket %s already taken: trying the next number of %s", ticket, counter)
-                continue
-            self._sequences.give_back(counter, sequence)
-            if reasons[0] == "ConditionalCheckFailed":
-                record = self.find_idempotency(new.idempotency_hash)
-                if record is not None:
-                    raise DuplicateRequestError(record.reference)
-            if rate is not None and reasons[-1] == "ConditionalCheckFailed":
-                raise RateLimitedError(rate.retry_after)
-            if "TransactionConflict" not in reasons:
-                raise ConflictError(f"complaint not stored: {reasons}")
-            time.sleep(min(0.005 * 2**attempt, 0.2) * (0.5 + secrets.randbelow(1000) / 1000))
-        raise ConflictError("complaint not stored after retries", retryable=True)
+            return complaint, items
+
+        code = ticket_counter_code(new.complaint.agency_code)
+        return self._create_numbered(code, new.year, build, new.idempotency_hash, rate, "complaint")
 
     def get_complaint(self: _Adapter, ticket: str) -> Complaint | None:
         item = self._get(complaint_key(ticket))
