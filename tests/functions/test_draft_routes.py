@@ -81,6 +81,7 @@ def test_an_applicant_uploads_each_document_checks_and_sends_one_application(
     check = client.http.get(documents.replace("/berkas", "/periksa"))
     text = check.body.decode()
     assert "Periksa kembali" in text and "Apakah Anda sudah menikah?" in text and "Belum diunggah" not in text
+    assert "17 Agustus 1990" in text and "1990-08-17" not in text  # a date as the applicant wrote it, in words
 
     sent = client.http.post(documents.replace("/berkas", "/kirim"), headers=FORM, body=b"")
     assert sent.status_code == 303 and "/terkirim" in sent.headers["Location"]

@@ -30,6 +30,7 @@ from chalicelib.applications.timeline import RETURN_EVENTS, STATUS_LABELS, progr
 from chalicelib.applications.validation import MAX_IDEMPOTENCY_KEY_LENGTH, MAX_SERVICE_LENGTH, Application
 from chalicelib.documents.officer_view import OfficerFile
 from chalicelib.standard.catalogue import Catalogue, form_url, service_url
+from chalicelib.standard.schema import FormField
 from chalicelib.templating import environment
 from chalicelib.time.formatting import format_datetime, long_date
 from chalicelib.time.promise import Promise, promise_of
@@ -147,19 +148,22 @@ DECIDED_LABELS = {
 }
 
 
+def shown_value(form_field: FormField | None, value: str) -> str:
+    """A value as people read it: a date as Indonesians write it (12 Maret 1990), anything else as stored."""
+    if form_field is not None and form_field.type == "date":
+        with suppress(ValueError):  # not an ISO date (stored before dates were normalised): shown as typed
+            return long_date(date.fromisoformat(value))
+    return value
+
+
 def shown_fields(submission: Submission, catalogue: Catalogue) -> list[FieldValue]:
-    """The applicant's answers as an officer reads them: a date as Indonesians write it (12 Maret 1990)."""
+    """The applicant's answers as an officer reads them."""
     standard = catalogue.find(submission.service)
     online = standard.online if standard is not None else None
-    shown: list[FieldValue] = []
-    for answer in submission.fields:
-        form_field = online.field(answer.name) if online is not None else None
-        value = answer.value
-        if form_field is not None and form_field.type == "date":
-            with suppress(ValueError):  # not an ISO date (stored before dates were normalised): shown as typed
-                value = long_date(date.fromisoformat(value))
-        shown.append(FieldValue(answer.name, answer.label, value))
-    return shown
+    return [
+        FieldValue(a.name, a.label, shown_value(online.field(a.name) if online else None, a.value))
+        for a in submission.fields
+    ]
 
 
 def review_page(

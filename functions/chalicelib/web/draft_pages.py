@@ -22,7 +22,7 @@ from chalicelib.documents.verification import size_text
 from chalicelib.standard.catalogue import Catalogue, service_url
 from chalicelib.standard.schema import UPLOAD_TYPE_LABELS, UPLOAD_TYPES, Standard
 from chalicelib.templating import environment
-from chalicelib.web.api_pages import HEADERS
+from chalicelib.web.api_pages import HEADERS, shown_value
 from chalicelib.web.forms import render_form
 
 DRAFT_COOKIE = "layanan_draf"
@@ -103,7 +103,11 @@ def check_page(
         title="Periksa kembali permohonan Anda",
         standard=standard,
         draft=draft,
-        fields=[(labels.get(name, name), value) for name, value in draft.fields if value and name in labels],
+        fields=[
+            (labels[name], shown_value(standard.online.field(name), value))
+            for name, value in draft.fields
+            if value and name in labels
+        ],
         answers=[(questions[k][0], questions[k][1].get(v, v)) for k, v in draft.answers if k in questions],
         confirmed=[texts[n - 1] for n in draft.confirmed if 1 <= n <= len(texts)],
         items=items,
