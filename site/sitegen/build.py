@@ -23,7 +23,7 @@ from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
 from sitegen.pages import nav
 from sitegen.quality import verification_notes
-from sitegen.search import index_site
+from sitegen.search import BUNDLE, index_site
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_CONFIG = REPO / "site" / "mkdocs.yml"
@@ -76,7 +76,7 @@ def write_config(work: Path, docs: Path, out: Path, navigation: list[dict[str, s
 def run_mkdocs(config_path: Path, direct: DirectRenderer | None = None) -> Engine:
     """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py);
     `direct`: the pages written as HTML without their Markdown (sitegen/direct.py)."""
-    engine = Engine(config_path, cache_dir=render_cache(), direct=direct)
+    engine = Engine(config_path, cache_dir=render_cache(), direct=direct, reserved_segments=(BUNDLE,))
     try:
         engine.build(workers=build_workers())
     except EngineError as error:

@@ -13,7 +13,9 @@ the first two are done once and kept (`Engine`), so that:
   configuration, the theme's template environment and the navigation of the last build.
 - a page whose HTML the generator can write without its Markdown (`direct`: sitegen/direct.py, the service
   pages) is not converted at all: its content, table of contents, title and anchors are set as Page.render
-  would have set them, when the page's file is still the text the generator wrote.
+  would have set them, when the page's file is still the text the generator wrote;
+- a page outside the navigation is not put through the theme's template when two pages of its kind were
+  (`Skeletons`: sitegen/skeleton.py fills in the kind's template output with the page's own values).
 
 Output is byte for byte the output of mkdocs' own build (tests/site/test_engine.py compares them).
 """
@@ -41,6 +43,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+
+from sitegen.skeleton import Skeletons
 
 SEARCH_PLUGIN = "material/search"
 # Below this many pages, starting workers costs more than it saves.
@@ -230,10 +234,23 @@ def _work(share: Sequence[str]) -> _ShareResult:
 class Engine:
     """One site's mkdocs state: configuration, files, navigation and the theme's templates, kept between builds."""
 
-    def __init__(self, config_path: Path, cache_dir: Path | None = None, direct: DirectRenderer | None = None) -> None:
+    def __init__(
+        self,
+        config_path: Path,
+        cache_dir: Path | None = None,
+        direct: DirectRenderer | None = None,
+        reserved_segments: Sequence[str] = (),
+        skeleton_pages: bool = True,
+    ) -> None:
+        """`reserved_segments`: the first folders of what the templates link to besides the navigation and
+        the static files (written after the build, as a search index); `skeleton_pages`: False renders every
+        page through the theme's template (sitegen/skeleton.py is the shortcut)."""
         self._config_path = config_path
         self._cache_dir = cache_dir
         self._direct = direct
+        self._reserved_segments = reserved_segments
+        self._skeleton_pages = skeleton_pages
+        self._skeletons: Skeletons | None = None
         self.config: MkDocsConfig | Any = None
         self.files: Files | None = None
         self.doc_files: Sequence[File] = ()  # the pages, listed once: the templates get them on every page
@@ -289,6 +306,7 @@ class Engine:
             _build_theme_template(template, self.env, files, config, nav)
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
+        self._skeletons = self._new_skeletons()
         results = self._render_all([file.src_uri for file in doc_files], workers)
         for result in results:
             collect.messages.extend(result.warnings)
@@ -425,16 +443,8 @@ class Engine:
 
     def _write(self, page: Page, dest: Path) -> bytes:
         """mkdocs' _build_page, writing under `dest` (the site, or the folder of a partial rebuild)."""
-        config, nav, files = self.config, self.nav, self.files
-        assert nav is not None and files is not None
-        config._current_page = page
-        page.active = True
         try:
-            context = get_context(nav, self.doc_files, config, page)
-            template = self.env.get_template(page.meta.get("template", "main.html"))
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            output = template.render(context)
-            output = config.plugins.on_post_page(output, page=page, config=config)
+            output = self._skeletons.render(page) if self._skeletons else self._output(page)
             html = output.encode("utf-8", errors="xmlcharrefreplace")
             if output.strip():
                 utils.write_file(html, str(dest / page.file.dest_uri))
@@ -442,9 +452,31 @@ class Engine:
         except Exception as error:
             logging.getLogger("mkdocs").error(f"Error building page '{page.file.src_uri}': {error}")
             raise
+
+    def _output(self, page: Page) -> str:
+        """The page through the theme's template, as mkdocs renders it."""
+        config, nav = self.config, self.nav
+        assert nav is not None
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, self.doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output: str = template.render(context)
+            return config.plugins.on_post_page(output, page=page, config=config)
         finally:
             page.active = False
             config._current_page = None
+
+    def _new_skeletons(self) -> Skeletons | None:
+        """The theme's template filled in per kind of page (sitegen/skeleton.py), when no plugin watches pages."""
+        if self.config.plugins or not self._skeleton_pages:
+            return None
+        assert self.files is not None and self.nav is not None
+        segments = {file.url.split("/", 1)[0] for file in self.files if not file.is_documentation_page()}
+        segments |= {page.url.split("/", 1)[0] for page in self.nav.pages}
+        return Skeletons(self._output, segments | set(self._reserved_segments))
 
     def _search_index(self) -> Any:
         plugin = self.config.plugins.get(SEARCH_PLUGIN)
