@@ -23,7 +23,7 @@ from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
 from sitegen.pages import nav
 from sitegen.quality import verification_notes
-from sitegen.search import BUNDLE, index_site
+from sitegen.search import BUNDLE, indexing
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_CONFIG = REPO / "site" / "mkdocs.yml"
@@ -111,7 +111,7 @@ class Built:
 
 def build_site(standards: Path, out: Path) -> Built:
     cache = render_cache()
-    parser = CachedParser(cache and cache / "standards.pickle")
+    parser = CachedParser(cache and cache / "standards.pickle", build_workers())
     try:
         catalogue = load_catalogue(standards, parse=parser)
     except InvalidStandardError as error:
@@ -123,7 +123,8 @@ def build_site(standards: Path, out: Path) -> Built:
     docs.mkdir(parents=True, exist_ok=True)  # what the last build left is overwritten, the rest pruned below
     parser.save()
     notes = verification_notes(catalogue, date.today())
-    pages, _ = generated_pages(catalogue, notes, cache and cache / "markdown.pickle")  # all_pages, kept per service
+    generated = generated_pages(catalogue, notes, cache and cache / "markdown.pickle", build_workers())
+    pages = generated.pages  # all_pages, kept per service
     for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,13 +133,13 @@ def build_site(standards: Path, out: Path) -> Built:
     mermaid = vendor_mermaid(docs)
     assets = {f"assets/{path.relative_to(ASSETS).as_posix()}" for path in ASSETS.rglob("*") if path.is_file()}
     prune(docs, {page.path for page in pages} | assets | {mermaid})
-    direct = DirectPages(catalogue, notes, pages)  # service pages as HTML (sitegen/direct.py)
+    direct = DirectPages(catalogue, notes, pages, generated.written)  # service pages as HTML (sitegen/direct.py)
     engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid), direct)
-    index_site(out)  # the search index (sitegen/search.py)
-    data = out / OPEN_DATA
-    data.parent.mkdir(parents=True, exist_ok=True)
-    open_data = OpenDataText.load(cache and cache / "open-data.pickle")
-    open_data.update(catalogue, notes)
-    data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
-    open_data.save(cache and cache / "open-data.pickle")
+    with indexing(out):  # the search index (sitegen/search.py), made while the open data is written
+        data = out / OPEN_DATA
+        data.parent.mkdir(parents=True, exist_ok=True)
+        open_data = OpenDataText.load(cache and cache / "open-data.pickle")
+        open_data.update(catalogue, notes)
+        data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
+        open_data.save(cache and cache / "open-data.pickle")
     return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine, open_data)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from chalicelib.standard.catalogue import Catalogue
@@ -252,28 +252,47 @@ tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.</p>
     return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
 
 
+def _plain_only(render: Callable[[], Rendered]) -> Rendered | None:
+    try:
+        return render()
+    except _NotPlain:
+        return None
+
+
+def written_directly(catalogue: Catalogue, standard: Standard, notes: Sequence[str]) -> dict[str, Rendered | None]:
+    """A service's page, and its form's, as HTML by their docs paths; None for a page left to Markdown."""
+    found = {service_path(standard): _plain_only(_ServicePage(catalogue, standard, notes).render)}
+    if standard.online:
+        found[form_path(standard)] = _plain_only(lambda: _form_page(catalogue, standard))
+    return found
+
+
 class DirectPages:
     """The service pages of one build, as HTML; None for a page to render from its Markdown as before.
 
     Called with the page's docs path and the text mkdocs read from its file: a page whose file is not the
-    Markdown this build generated (a partial rebuild after an edit, a file changed by hand) gets None."""
+    Markdown this build generated (a partial rebuild after an edit, a file changed by hand) gets None.
+    `written`: pages already written as HTML while their Markdown was generated (sitegen/generation.py)."""
 
-    def __init__(self, catalogue: Catalogue, notes: Mapping[str, Sequence[str]], pages: Sequence[Page]) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        notes: Mapping[str, Sequence[str]],
+        pages: Sequence[Page],
+        written: Mapping[str, Rendered | None] | None = None,
+    ) -> None:
         self._catalogue = catalogue
         self._notes = notes
         self._markdown = {page.path: page.markdown for page in pages}
-        self._services = {service_path(standard): standard for standard in catalogue.standards}
-        self._forms = {form_path(standard): standard for standard in catalogue.standards if standard.online}
+        self._standards = {service_path(standard): standard for standard in catalogue.standards}
+        self._standards |= {form_path(standard): standard for standard in catalogue.standards if standard.online}
+        self._written = written or {}
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
-        service, form = self._services.get(src_uri), self._forms.get(src_uri)
-        if (service is None and form is None) or self._markdown.get(src_uri) != text:
+        service = self._standards.get(src_uri)
+        if service is None or self._markdown.get(src_uri) != text:
             return None
-        try:
-            if form is not None:
-                return _form_page(self._catalogue, form)
-            assert service is not None
-            notes = tuple(self._notes.get(service.key, ()))
-            return _ServicePage(self._catalogue, service, notes).render()
-        except _NotPlain:
-            return None
+        if src_uri in self._written:
+            return self._written[src_uri]
+        notes = tuple(self._notes.get(service.key, ()))
+        return written_directly(self._catalogue, service, notes).get(src_uri)

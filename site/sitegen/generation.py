@@ -11,20 +11,24 @@ the code that produces it (sitegen's and chalicelib's sources), so a code change
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.standard.catalogue import Catalogue
-from chalicelib.standard.parsing import parse_standard
-from chalicelib.standard.schema import Agency, Standard
+from chalicelib.standard.catalogue import Catalogue, Parsed, ServiceFile, parse_each
+from chalicelib.standard.schema import Standard
 
+from sitegen.direct import written_directly
+from sitegen.engine import Rendered
 from sitegen.pages import Page, agency_page, form_page, home_page, open_data_page, service_page, services_index_page
+from sitegen.parallel import forked_map
 
 SITEGEN = Path(__file__).resolve().parent
 CHALICELIB = SITEGEN.parents[1] / "functions" / "chalicelib"
@@ -60,24 +64,32 @@ def _save(path: Path | None, entries: dict[str, Any]) -> None:
 
 
 class CachedParser:
-    """parse_standard, its results kept by the file's bytes, the agency as parsed and the code's version."""
+    """Parses services' files for load_catalogue: each file's standard kept by the file's bytes, the agency as
+    parsed and the code's version; the files not kept are parsed on `workers` processes."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, workers: int = 1) -> None:
         self._path = path
+        self._workers = workers
         self._known = _load(path)
         self._used: dict[str, Standard] = {}
         self.hits = 0
 
-    def __call__(self, path: Path, agency: Agency, display: str) -> Standard:
-        digest = hashlib.sha256(f"{code_version()}\0{display}\0{agency!r}\0".encode())
-        digest.update(path.read_bytes())
-        key = digest.hexdigest()
-        found = self._known.get(key)
-        if isinstance(found, Standard):
-            self.hits += 1
-        else:
-            found = parse_standard(path, agency, display)  # a file with errors raises, and is not kept
-        self._used[key] = found
+    def __call__(self, files: Sequence[ServiceFile]) -> list[Parsed]:
+        keys = []
+        for path, agency, display in files:
+            digest = hashlib.sha256(f"{code_version()}\0{display}\0{agency!r}\0".encode())
+            digest.update(path.read_bytes())
+            keys.append(digest.hexdigest())
+        kept = {key for key in keys if isinstance(self._known.get(key), Standard)}
+        missing = [file for file, key in zip(files, keys, strict=True) if key not in kept]
+        parsed = iter(forked_map(_parsed, missing, self._workers))
+        found: list[Parsed] = []
+        for key in keys:
+            standard = self._known[key] if key in kept else next(parsed)
+            if isinstance(standard, Standard):  # a file with errors is not kept
+                self._used[key] = standard
+            found.append(standard)
+        self.hits = len(files) - len(missing)
         return found
 
     def save(self) -> None:
@@ -85,29 +97,63 @@ class CachedParser:
             _save(self._path, self._used)
 
 
+def _parsed(file: ServiceFile) -> Parsed:
+    return parse_each([file])[0]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A build's pages, in all_pages' order; how many services' pages the last build gave; and the service
+    and form pages made now, already written as HTML (sitegen/direct.py), by their docs path."""
+
+    pages: list[Page]
+    kept: int
+    written: dict[str, Rendered | None]
+
+
+def _service_pages(
+    catalogue: Catalogue, notes: Mapping[str, Sequence[str]], standard: Standard
+) -> tuple[tuple[Page, ...], dict[str, Rendered | None]]:
+    own = tuple(notes.get(standard.key, ()))
+    pages: tuple[Page, ...] = (service_page(catalogue, standard, own),)
+    if standard.online:
+        pages += (form_page(catalogue, standard),)
+    return pages, written_directly(catalogue, standard, own)
+
+
 def generated_pages(
-    catalogue: Catalogue, notes: Mapping[str, Sequence[str]], path: Path | None = None
-) -> tuple[list[Page], int]:
-    """Every page, in all_pages' order (tests/site/test_generation.py holds them equal); and how many of the
-    services' pages were taken from the last build."""
+    catalogue: Catalogue, notes: Mapping[str, Sequence[str]], path: Path | None = None, workers: int = 1
+) -> Generated:
+    """Every page (tests/site/test_generation.py holds them equal to all_pages). The services' pages the last
+    build did not give are made on `workers` processes, with their HTML: the Markdown conversions of the
+    agency's wording, the most of a cold build's work, are shared out."""
     known = _load(path)
-    used: dict[str, tuple[Page, ...]] = {}
-    pages = [home_page(catalogue), services_index_page(catalogue), open_data_page(catalogue)]
-    pages += [agency_page(catalogue, agency) for agency in catalogue.agencies]
-    kept = 0
+    keys = {}
     for standard in catalogue.standards:
         agency = catalogue.agency(standard.agency_id)
         own = tuple(notes.get(standard.key, ()))
-        key = hashlib.sha256(f"{code_version()}\0{standard!r}\0{agency!r}\0{own!r}".encode()).hexdigest()
-        found = known.get(key)
-        if isinstance(found, tuple):
-            kept += 1
+        keys[standard.key] = hashlib.sha256(f"{code_version()}\0{standard!r}\0{agency!r}\0{own!r}".encode()).hexdigest()
+    missing = [standard for standard in catalogue.standards if not isinstance(known.get(keys[standard.key]), tuple)]
+    made = dict(
+        zip(
+            (standard.key for standard in missing),
+            forked_map(functools.partial(_service_pages, catalogue, notes), missing, workers),
+            strict=True,
+        )
+    )
+    pages = [home_page(catalogue), services_index_page(catalogue), open_data_page(catalogue)]
+    pages += [agency_page(catalogue, agency) for agency in catalogue.agencies]
+    used: dict[str, tuple[Page, ...]] = {}
+    written: dict[str, Rendered | None] = {}
+    for standard in catalogue.standards:
+        key = keys[standard.key]
+        if standard.key in made:
+            found, html = made[standard.key]
+            written.update(html)
         else:
-            found = (service_page(catalogue, standard, own),)
-            if standard.online:
-                found += (form_page(catalogue, standard),)
+            found = known[key]
         used[key] = found
         pages += found
     if used.keys() != known.keys():
         _save(path, used)
-    return pages, kept
+    return Generated(pages, len(catalogue.standards) - len(missing), written)

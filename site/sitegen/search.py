@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,17 +38,36 @@ def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
 
 
 def index_site(site: Path) -> Path:
-    """Index the built site into site/pagefind/, replacing an earlier index whole; return that folder.
+    """Index the built site into site/pagefind/, replacing an earlier index whole; return that folder."""
+    with indexing(site) as bundle:
+        pass
+    return bundle
+
+
+@contextmanager
+def indexing(site: Path) -> Iterator[Path]:
+    """index_site, with Pagefind running while the block runs (it is another process: the build goes on
+    writing what the search does not read); the index is in place when the block ends. Yields its folder.
 
     The new index is written beside the site (site-pagefind/, never published) and swapped in once complete:
     a site being served (`make serve`) keeps a whole index at every moment, and a failed run leaves the
     earlier one. Nothing of the earlier index survives (no fragment of a removed page)."""
     staging = site.parent / f"{site.name}-{BUNDLE}"
     shutil.rmtree(staging, ignore_errors=True)
-    result = subprocess.run(pagefind_command(site, staging), capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (staging / "pagefind.js").exists():
+    process = subprocess.Popen(
+        pagefind_command(site, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield site / BUNDLE
+    except BaseException:
+        process.kill()
+        process.communicate()
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"pagefind gagal (kode {result.returncode}):\n{result.stdout}{result.stderr}")
+        raise
+    output, _ = process.communicate()
+    if process.returncode != 0 or not (staging / "pagefind.js").exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SearchIndexError(f"pagefind gagal (kode {process.returncode}):\n{output}")
     for pattern in UNUSED:
         for unused in staging.glob(pattern):
             unused.unlink()
@@ -57,4 +78,3 @@ def index_site(site: Path) -> Path:
         bundle.rename(earlier)
     staging.rename(bundle)
     shutil.rmtree(earlier, ignore_errors=True)
-    return bundle

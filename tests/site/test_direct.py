@@ -27,8 +27,8 @@ class Counting(DirectPages):
 
     written: list[str]
 
-    def __init__(self, catalogue: Catalogue, notes: Any, pages: list[Page]) -> None:
-        super().__init__(catalogue, notes, pages)
+    def __init__(self, catalogue: Catalogue, notes: Any, pages: list[Page], written: Any = None) -> None:
+        super().__init__(catalogue, notes, pages, written)
         Counting.written = []
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:

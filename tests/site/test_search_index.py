@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from sitegen import search
-from sitegen.search import SearchIndexError, index_site
+from sitegen.search import SearchIndexError, index_site, indexing
 
 from tests.site.pagefind_files import indexed_pages
 
@@ -48,6 +48,19 @@ def test_a_failed_run_keeps_the_earlier_index_and_says_why(tmp_path: Path) -> No
     (site / "a" / "paspor" / "index.html").unlink()  # no page left: Pagefind refuses to build an index
     with pytest.raises(SearchIndexError, match="pagefind gagal"):
         index_site(site)
+    assert set(indexed_pages(site)) == {"/a/paspor/"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_index_is_made_while_the_build_goes_on_and_an_error_there_keeps_the_earlier_one(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _page(site, "/a/paspor/", "Rekomendasi Paspor", "Persyaratan.")
+    with indexing(site) as bundle:
+        (site / "data.json").write_text("{}", encoding="utf-8")  # written while Pagefind runs
+    assert set(indexed_pages(site)) == {"/a/paspor/"} and (bundle / "pagefind.js").exists()
+    _page(site, "/a/ktp/", "Kartu Tanda Penduduk", "Persyaratan.")
+    with pytest.raises(OSError), indexing(site):
+        raise OSError("disk penuh")
     assert set(indexed_pages(site)) == {"/a/paspor/"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -73,13 +73,32 @@ def form_url(standard: Standard) -> str:
     return f"/{standard.agency_id}/{standard.id}/ajukan/"
 
 
-def load_catalogue(root: Path, parse: Callable[[Path, Agency, str], Standard] = parse_standard) -> Catalogue:
+# A service's file, its agency, and its path as messages name it.
+ServiceFile = tuple[Path, Agency, str]
+Parsed = Standard | InvalidStandardError
+
+
+def parse_each(files: Sequence[ServiceFile]) -> list[Parsed]:
+    """Each file parsed in turn: its standard, or what is wrong with it."""
+    found: list[Parsed] = []
+    for path, agency, display in files:
+        try:
+            found.append(parse_standard(path, agency, display))
+        except InvalidStandardError as error:
+            found.append(error)
+    return found
+
+
+def load_catalogue(root: Path, parse: Callable[[Sequence[ServiceFile]], Sequence[Parsed]] = parse_each) -> Catalogue:
     """Parse every agency folder under root; raise InvalidStandardError listing every problem found.
 
-    `parse` reads one service's file (the site build passes one that keeps its results between builds)."""
+    `parse` reads the services' files (the site build passes one that keeps its results between builds and
+    shares the work out between processes)."""
     problems: list[Problem] = []
     agencies: list[Agency] = []
-    standards: list[Standard] = []
+    files: list[ServiceFile] = []
+    # In the folders' order: an agency's own problems, then its files' (by their place in `files`).
+    order: list[list[Problem] | int] = []
 
     def display(path: Path) -> str:
         return str(path.relative_to(root.parent))
@@ -87,21 +106,26 @@ def load_catalogue(root: Path, parse: Callable[[Path, Agency, str], Standard] = 
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         agency_path = folder / AGENCY_FILE
         if not agency_path.exists():
-            problems.append(Problem(display(folder), 1, f"folder instansi tidak punya {AGENCY_FILE}"))
+            order.append([Problem(display(folder), 1, f"folder instansi tidak punya {AGENCY_FILE}")])
             continue
         try:
             agency = parse_agency(agency_path, display(agency_path))
         except InvalidStandardError as error:
-            problems.extend(error.problems)
+            order.append(list(error.problems))
             continue
         agencies.append(agency)
         for path in sorted(folder.glob("*.md")):
-            if path.name.startswith("_"):
-                continue
-            try:
-                standards.append(parse(path, agency, display(path)))
-            except InvalidStandardError as error:
-                problems.extend(error.problems)
+            if not path.name.startswith("_"):
+                order.append(len(files))
+                files.append((path, agency, display(path)))
+    parsed = parse(files)
+    standards = [found for found in parsed if isinstance(found, Standard)]
+    for entry in order:
+        if isinstance(entry, int):
+            found = parsed[entry]
+            problems.extend(found.problems if isinstance(found, InvalidStandardError) else ())
+        else:
+            problems.extend(entry)
     if problems:
         raise InvalidStandardError(problems)
     standards.sort(key=lambda s: (s.agency_id, s.order, s.id))
