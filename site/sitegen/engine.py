@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
 import tempfile
@@ -44,6 +43,7 @@ from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
+from sitegen.parallel import forked_map
 from sitegen.skeleton import Skeletons
 
 SEARCH_PLUGIN = "material/search"
@@ -223,14 +223,6 @@ class _ShareResult:
     misses: int = 0
 
 
-_FORKED: Engine | None = None  # the engine a forked worker inherits
-
-
-def _work(share: Sequence[str]) -> _ShareResult:
-    assert _FORKED is not None
-    return _FORKED._render_share(share, Path(_FORKED.config.site_dir))
-
-
 class Engine:
     """One site's mkdocs state: configuration, files, navigation and the theme's templates, kept between builds."""
 
@@ -345,15 +337,10 @@ class Engine:
     def _render_all(self, src_uris: list[str], workers: int) -> list[_ShareResult]:
         if workers <= 1 or len(src_uris) < PARALLEL_FROM_PAGES:
             return [self._render_share(src_uris, Path(self.config.site_dir))]
-        global _FORKED
         # Interleaved shares: the big pages (agencies, the A–Z list) do not all fall to one worker.
         shares = [src_uris[i::workers] for i in range(workers)]
-        _FORKED = self
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_work, shares, chunksize=1)
-        finally:
-            _FORKED = None
+        site = Path(self.config.site_dir)
+        return forked_map(lambda share: self._render_share(share, site), shares, workers)
 
     def _render_share(self, src_uris: Sequence[str], dest: Path) -> _ShareResult:
         assert self.files is not None
