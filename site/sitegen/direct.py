@@ -1,8 +1,10 @@
-"""Service and form pages as HTML written directly, not by Python-Markdown going over generated HTML (issue 15).
+"""Service, form and agency pages as HTML written directly, not by Python-Markdown going over generated HTML
+(issue 15).
 
 A service page's Markdown (sitegen.pages.service_page) is mostly raw HTML the generator wrote: sections,
 checklists, steps, the flowchart, channels, the survey and performance blocks, the Maklumat; a form page's
-(form_page) is a few sentences and the form. Python-Markdown took about 6 ms a service page to parse that
+(form_page) is a few sentences and the form; an agency's page (agency_page) its facts and its services'
+list. Python-Markdown took about 6 ms a service page to parse that
 HTML again (md_in_html) and mkdocs as much again to look for anchors in it, which made a build with an empty
 cache several times slower than the theme alone. Here the same pages are written as the HTML mkdocs would
 have made of that Markdown, and only what the agency wrote goes through Markdown: each component's own
@@ -25,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from chalicelib.standard.catalogue import Catalogue
-from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Component, Standard
+from chalicelib.standard.schema import MANAGEMENT, SERVICE_DELIVERY, Agency, Component, Standard
 from chalicelib.time.formatting import describe_duration, long_date
 from chalicelib.web.forms import render_form
 from markdown.extensions.toc import nest_toc_tokens, slugify, unique
@@ -42,6 +44,7 @@ from sitegen.pages import (
     _channel_list,
     _complaint_form,
     _verification,
+    agency_path,
     form_path,
     maklumat_html,
     service_path,
@@ -252,6 +255,50 @@ tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.</p>
     return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
 
 
+def _agency_page(catalogue: Catalogue, agency: Agency) -> Rendered:
+    """sitegen.pages.agency_page's page: its facts, its services' list, the Maklumat, the complaint channels
+    and the survey and performance sections, as mkdocs renders that Markdown."""
+    texts = [(1, agency.name), (2, "Layanan"), (2, "Maklumat Pelayanan"), (2, "Pengaduan, saran, dan masukan")]
+    (title, services, maklumat, complaints, survey, perf), toc_tokens = _headings(
+        [*texts, (2, surveys.HEADING), (2, performance.HEADING)]
+    )
+    items = []
+    for standard in catalogue.standards_of(agency.id):
+        online = ' <span class="lencana">Bisa diajukan secara daring</span>' if standard.online else ""
+        items.append(
+            f'<li><a href="{standard.id}/">{_plain(standard.title)}</a> <span class="daftar-layanan__ringkas">'
+            f"{html.escape(describe_duration(standard.duration))} · {html.escape(formatting.fee(standard.fee_idr))}"
+            f"</span>{online}</li>"
+        )
+    body = f"""{title}
+<dl class="dokumen">
+<dt>Singkatan</dt>
+<dd>{_plain(agency.short_name)}</dd>
+<dt>Alamat</dt>
+<dd>{_plain(agency.address)}</dd>
+</dl>
+{services}
+<ul class="daftar-layanan">
+{chr(10).join(items)}
+</ul>
+{maklumat}
+<div class="maklumat">
+{maklumat_html(agency)}
+</div>
+
+{complaints}
+{_channel_list(agency.complaint_channels)}
+
+{_complaint_form(agency)}
+
+{survey}
+{surveys.agency_section(agency.id).split(chr(10) * 2, 1)[1].rstrip()}
+
+{perf}
+{performance.agency_section(agency.id).split(chr(10) * 2, 1)[1].rstrip()}"""
+    return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
+
+
 def _plain_only(render: Callable[[], Rendered]) -> Rendered | None:
     try:
         return render()
@@ -268,7 +315,7 @@ def written_directly(catalogue: Catalogue, standard: Standard, notes: Sequence[s
 
 
 class DirectPages:
-    """The service pages of one build, as HTML; None for a page to render from its Markdown as before.
+    """The service, form and agency pages of one build, as HTML; None for a page to render from its Markdown as before.
 
     Called with the page's docs path and the text mkdocs read from its file: a page whose file is not the
     Markdown this build generated (a partial rebuild after an edit, a file changed by hand) gets None.
@@ -286,11 +333,17 @@ class DirectPages:
         self._markdown = {page.path: page.markdown for page in pages}
         self._standards = {service_path(standard): standard for standard in catalogue.standards}
         self._standards |= {form_path(standard): standard for standard in catalogue.standards if standard.online}
+        self._agencies = {agency_path(agency): agency for agency in catalogue.agencies}
         self._written = written or {}
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
+        if self._markdown.get(src_uri) != text:
+            return None
+        agency = self._agencies.get(src_uri)
+        if agency is not None:
+            return _plain_only(lambda: _agency_page(self._catalogue, agency))
         service = self._standards.get(src_uri)
-        if service is None or self._markdown.get(src_uri) != text:
+        if service is None:
             return None
         if src_uri in self._written:
             return self._written[src_uri]

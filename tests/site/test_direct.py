@@ -82,7 +82,9 @@ def test_every_service_page_of_the_real_standards_is_written_directly_and_is_the
     written, pages = both_ways(STANDARDS, tmp_path, monkeypatch)
     services = {uri for uri in pages if uri.count("/") == 2 and uri.endswith("/index.md")}
     forms = {uri for uri in pages if uri.endswith("/ajukan.md")}
-    assert set(written) == services | forms
+    agencies = {f"{agency}/index.md" for agency in ("dinsos-kalbar", "disperinaker-klungkung")}
+    assert set(written) >= services | forms | agencies
+    assert not set(written) & {"index.md", "daftar-layanan/index.md", "data-terbuka/index.md"}
     assert len(services) >= 8 and forms
     # The table of contents and the anchors come through: the components' headings, the Maklumat's id.
     title, _, toc, anchors = pages[f"{PASSPORT}/index.md"]
@@ -99,7 +101,8 @@ def test_synthetic_services_are_written_directly_and_are_the_same(
 ) -> None:
     synthetic.generate(tmp_path / "standards", 24, 3)
     written, pages = both_ways(tmp_path / "standards", tmp_path, monkeypatch)
-    assert len([uri for uri in written if uri.endswith("/index.md")]) == 24
+    assert len([uri for uri in written if uri.count("/") == 2 and uri.endswith("/index.md")]) == 24
+    assert {uri for uri in written if uri.count("/") == 1} == {f"sintetis-0{n}/index.md" for n in (1, 2, 3)}
     assert {uri for uri in written if uri.endswith("/ajukan.md")} == {
         uri for uri in pages if uri.endswith("/ajukan.md")
     }
@@ -151,6 +154,19 @@ def test_a_list_item_markdown_would_read_as_markup_goes_through_markdown_and_is_
     written, _ = both_ways(standards, tmp_path, monkeypatch)
     assert f"{PASSPORT}/index.md" not in written
     assert "disperinaker-klungkung/id-ctki/index.md" in written
+
+
+def test_an_agency_whose_address_markdown_would_read_as_markup_goes_through_markdown_and_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standards = tmp_path / "standards"
+    shutil.copytree(STANDARDS, standards)
+    agency = standards / "disperinaker-klungkung" / "_agency.yml"
+    text = agency.read_text(encoding="utf-8").replace("address: Kabupaten", "address: Jl. *Gajah Mada*, Kabupaten")
+    agency.write_text(text, encoding="utf-8")
+    written, _ = both_ways(standards, tmp_path, monkeypatch)
+    assert "disperinaker-klungkung/index.md" not in written
+    assert "dinsos-kalbar/index.md" in written
 
 
 def test_a_page_whose_file_is_not_the_generated_markdown_is_left_to_markdown() -> None:
