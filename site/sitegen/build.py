@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,9 +22,9 @@ from sitegen.direct import DirectPages
 from sitegen.engine import DirectRenderer, Engine, EngineError, prune
 from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
-from sitegen.pages import nav
+from sitegen.pages import Page, nav
 from sitegen.quality import verification_notes
-from sitegen.search import BUNDLE, indexing
+from sitegen.search import BUNDLE, indexing, write_sources
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_CONFIG = REPO / "site" / "mkdocs.yml"
@@ -134,12 +135,43 @@ def build_site(standards: Path, out: Path) -> Built:
     assets = {f"assets/{path.relative_to(ASSETS).as_posix()}" for path in ASSETS.rglob("*") if path.is_file()}
     prune(docs, {page.path for page in pages} | assets | {mermaid})
     direct = DirectPages(catalogue, notes, pages, generated.written)  # service pages as HTML (sitegen/direct.py)
-    engine = run_mkdocs(write_config(work, docs, out, nav(), mermaid), direct)
-    with indexing(out):  # the search index (sitegen/search.py), made while the open data is written
-        data = out / OPEN_DATA
-        data.parent.mkdir(parents=True, exist_ok=True)
-        open_data = OpenDataText.load(cache and cache / "open-data.pickle")
-        open_data.update(catalogue, notes)
-        data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
-        open_data.save(cache and cache / "open-data.pickle")
+    config = write_config(work, docs, out, nav(), mermaid)
+    # The search index (sitegen/search.py), by Pagefind in a process of its own: from the searchable pages'
+    # content while mkdocs builds the site, when all of it was written directly; else from the built site.
+    contents = searchable_contents(pages, direct)
+    if contents is not None:
+        sources = write_sources(work / "search-sources", contents)
+        with indexing(out, sources):
+            engine = run_mkdocs(config, direct)
+            open_data = write_open_data(out, catalogue, notes, cache)
+        shutil.rmtree(sources)
+    else:
+        engine = run_mkdocs(config, direct)
+        with indexing(out):
+            open_data = write_open_data(out, catalogue, notes, cache)
     return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine, open_data)
+
+
+def searchable_contents(pages: Sequence[Page], direct: DirectPages) -> dict[str, str] | None:
+    """The content of every searchable page by its path in the site, when all of it is known before mkdocs
+    runs (written directly as HTML); None when one is left to Markdown."""
+    contents = {}
+    for page in pages:
+        if not page.searchable:
+            continue
+        rendered = direct(page.path, page.markdown)
+        if rendered is None or not page.path.endswith("/index.md"):
+            return None
+        contents[page.path.removesuffix(".md") + ".html"] = rendered.content
+    return contents
+
+
+def write_open_data(out: Path, catalogue: Catalogue, notes: dict[str, list[str]], cache: Path | None) -> OpenDataText:
+    """data/standards.json (sitegen/open_data_text.py), each service's entry encoded once and kept."""
+    data = out / OPEN_DATA
+    data.parent.mkdir(parents=True, exist_ok=True)
+    open_data = OpenDataText.load(cache and cache / "open-data.pickle")
+    open_data.update(catalogue, notes)
+    data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
+    open_data.save(cache and cache / "open-data.pickle")
+    return open_data

@@ -40,7 +40,11 @@ from sitegen.pages import (
     DELIVERY_HEADING,
     MANAGEMENT_HEADING,
     ONLINE_LINK_TEXT,
+    SERVICES_INDEX_PATH,
+    SERVICES_INDEX_TEXT,
+    SERVICES_INDEX_TITLE,
     Page,
+    _alphabetical,
     _channel_list,
     _complaint_form,
     _verification,
@@ -255,6 +259,32 @@ tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.</p>
     return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
 
 
+def _service_list(standards: Sequence[Standard], prefix: str) -> str:
+    """sitegen.pages' list of services (_service_item), its links `prefix` + the agency's folder + the service's
+    as mkdocs writes a link to a service's index.md from a page one folder deep."""
+    items = []
+    for standard in standards:
+        online = ' <span class="lencana">Bisa diajukan secara daring</span>' if standard.online else ""
+        facts = f"{html.escape(describe_duration(standard.duration))} · {html.escape(formatting.fee(standard.fee_idr))}"
+        items.append(
+            f'<li><a href="{prefix}{standard.id}/">{_plain(standard.title)}</a> '
+            f'<span class="daftar-layanan__ringkas">{facts}</span>{online}</li>'
+        )
+    return '<ul class="daftar-layanan">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _services_index_page(catalogue: Catalogue) -> Rendered:
+    """sitegen.pages.services_index_page's page: every service, per agency, A to Z."""
+    (title, *headings), toc_tokens = _headings([(1, SERVICES_INDEX_TITLE)] + [(2, a.name) for a in catalogue.agencies])
+    sections = [f"{title}\n<p>Semua {len(catalogue.standards)} layanan, {SERVICES_INDEX_TEXT}</p>"]
+    for agency, heading in zip(catalogue.agencies, headings, strict=True):
+        standards = sorted(catalogue.standards_of(agency.id), key=lambda standard: _alphabetical(standard.title))
+        link = f'<p><a href="../{agency.id}/">Halaman instansi</a></p>'
+        sections.append(f"{heading}\n{link}\n{_service_list(standards, f'../{agency.id}/')}")
+    body = "\n".join(sections)
+    return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
+
+
 def _agency_page(catalogue: Catalogue, agency: Agency) -> Rendered:
     """sitegen.pages.agency_page's page: its facts, its services' list, the Maklumat, the complaint channels
     and the survey and performance sections, as mkdocs renders that Markdown."""
@@ -262,14 +292,6 @@ def _agency_page(catalogue: Catalogue, agency: Agency) -> Rendered:
     (title, services, maklumat, complaints, survey, perf), toc_tokens = _headings(
         [*texts, (2, surveys.HEADING), (2, performance.HEADING)]
     )
-    items = []
-    for standard in catalogue.standards_of(agency.id):
-        online = ' <span class="lencana">Bisa diajukan secara daring</span>' if standard.online else ""
-        items.append(
-            f'<li><a href="{standard.id}/">{_plain(standard.title)}</a> <span class="daftar-layanan__ringkas">'
-            f"{html.escape(describe_duration(standard.duration))} · {html.escape(formatting.fee(standard.fee_idr))}"
-            f"</span>{online}</li>"
-        )
     body = f"""{title}
 <dl class="dokumen">
 <dt>Singkatan</dt>
@@ -278,9 +300,7 @@ def _agency_page(catalogue: Catalogue, agency: Agency) -> Rendered:
 <dd>{_plain(agency.address)}</dd>
 </dl>
 {services}
-<ul class="daftar-layanan">
-{chr(10).join(items)}
-</ul>
+{_service_list(catalogue.standards_of(agency.id), "")}
 {maklumat}
 <div class="maklumat">
 {maklumat_html(agency)}
@@ -315,7 +335,8 @@ def written_directly(catalogue: Catalogue, standard: Standard, notes: Sequence[s
 
 
 class DirectPages:
-    """The service, form and agency pages of one build, as HTML; None for a page to render from its Markdown as before.
+    """The service, form and agency pages and the A–Z list of one build, as HTML; None for a page to render from
+    its Markdown as before.
 
     Called with the page's docs path and the text mkdocs read from its file: a page whose file is not the
     Markdown this build generated (a partial rebuild after an edit, a file changed by hand) gets None.
@@ -334,18 +355,20 @@ class DirectPages:
         self._standards = {service_path(standard): standard for standard in catalogue.standards}
         self._standards |= {form_path(standard): standard for standard in catalogue.standards if standard.online}
         self._agencies = {agency_path(agency): agency for agency in catalogue.agencies}
-        self._written = written or {}
+        self._written = dict(written or {})
 
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
         if self._markdown.get(src_uri) != text:
             return None
         agency = self._agencies.get(src_uri)
-        if agency is not None:
-            return _plain_only(lambda: _agency_page(self._catalogue, agency))
+        if agency is not None and src_uri not in self._written:
+            self._written[src_uri] = _plain_only(lambda: _agency_page(self._catalogue, agency))
+        if src_uri == SERVICES_INDEX_PATH and src_uri not in self._written:
+            self._written[src_uri] = _plain_only(lambda: _services_index_page(self._catalogue))
+        if src_uri in self._written:
+            return self._written[src_uri]
         service = self._standards.get(src_uri)
         if service is None:
             return None
-        if src_uri in self._written:
-            return self._written[src_uri]
         notes = tuple(self._notes.get(service.key, ()))
         return written_directly(self._catalogue, service, notes).get(src_uri)

@@ -34,6 +34,7 @@ SERVICES_INDEX_PATH = "daftar-layanan/index.md"  # every service A–Z: the way 
 class Page:
     path: str  # relative to the docs dir, e.g. "dinsos-kalbar/lk3/index.md"
     markdown: str
+    searchable: bool = False  # its content goes into the search index (front matter `searchable`)
 
 
 def agency_path(agency: Agency) -> str:
@@ -147,6 +148,10 @@ def _alphabetical(title: str) -> str:
     return " ".join(words).casefold()
 
 
+SERVICES_INDEX_TITLE = "Daftar Layanan A–Z"
+SERVICES_INDEX_TEXT = "dikelompokkan per instansi dan diurutkan menurut abjad."
+
+
 def services_index_page(catalogue: Catalogue) -> Page:
     """Every service, per agency, A to Z: how to find a service without the search (which needs JavaScript)."""
     sections = []
@@ -159,14 +164,12 @@ def services_index_page(catalogue: Catalogue) -> Page:
             f'<ul class="daftar-layanan" markdown>\n{items}\n</ul>'
         )
     body = (
-        "# Daftar Layanan A–Z\n\n"
-        f"Semua {len(catalogue.standards)} layanan, dikelompokkan per instansi dan diurutkan menurut abjad.\n\n"
-        + "\n\n".join(sections)
-        + "\n"
+        f"# {SERVICES_INDEX_TITLE}\n\n"
+        f"Semua {len(catalogue.standards)} layanan, {SERVICES_INDEX_TEXT}\n\n" + "\n\n".join(sections) + "\n"
     )
     # Not `searchable`: it repeats the agency pages' lists, and search would find every service twice.
     meta = {
-        "title": "Daftar Layanan A–Z",
+        "title": SERVICES_INDEX_TITLE,
         "description": "Semua layanan, per instansi, urut abjad.",
     }
     return Page(SERVICES_INDEX_PATH, _front_matter(meta, body))
@@ -231,7 +234,7 @@ def agency_page(catalogue: Catalogue, agency: Agency) -> Page:
         "survey": True,  # angka.js shows the agency's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
-    return Page(agency_path(agency), _front_matter(meta, body))
+    return Page(agency_path(agency), _front_matter(meta, body), searchable=True)
 
 
 def _section(component: Component, content: str) -> str:
@@ -376,7 +379,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
         "survey": True,  # angka.js shows the service's figures (sitegen/surveys.py, performance.py)
         "searchable": True,  # its content goes into the search index (overrides/main.html, sitegen/search.py)
     }
-    return Page(service_path(standard), _front_matter(meta, body))
+    return Page(service_path(standard), _front_matter(meta, body), searchable=True)
 
 
 def form_page(catalogue: Catalogue, standard: Standard) -> Page:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +21,8 @@ PAGEFIND = REPO / "node_modules" / "pagefind" / "lib" / "runner" / "bin.cjs"  # 
 BUNDLE = "pagefind"  # the folder in the site: /pagefind/pagefind.js, its WebAssembly, index/, fragment/
 LANGUAGE = "id"
 # Pagefind's ready-made interfaces, which the site does not use (cari.js speaks to pagefind.js itself).
+SOURCE_HEAD = '<!doctype html><html lang="id"><head><meta charset="utf-8"></head><body>'
+SOURCE_TAIL = "</body></html>\n"
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 
@@ -44,10 +46,24 @@ def index_site(site: Path) -> Path:
     return bundle
 
 
+def write_sources(folder: Path, contents: Mapping[str, str]) -> Path:
+    """The searchable pages' content, by their paths in the site ("a/b/index.html"), as pages of their own in
+    `folder` (emptied first), for Pagefind to index before the site is built. Pagefind reads only the
+    content marked data-pagefind-body: its index of these is the index of the built site, byte for byte
+    (tests/site/test_build.py). Returns the folder."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for path, content in contents.items():
+        page = folder / path
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"{SOURCE_HEAD}<article data-pagefind-body>{content}</article>{SOURCE_TAIL}", encoding="utf-8")
+    return folder
+
+
 @contextmanager
-def indexing(site: Path) -> Iterator[Path]:
+def indexing(site: Path, source: Path | None = None) -> Iterator[Path]:
     """index_site, with Pagefind running while the block runs (it is another process: the build goes on
     writing what the search does not read); the index is in place when the block ends. Yields its folder.
+    `source`: the pages to index, when not the site itself (write_sources: the block builds the site).
 
     The new index is written beside the site (site-pagefind/, never published) and swapped in once complete:
     a site being served (`make serve`) keeps a whole index at every moment, and a failed run leaves the
@@ -55,7 +71,7 @@ def indexing(site: Path) -> Iterator[Path]:
     staging = site.parent / f"{site.name}-{BUNDLE}"
     shutil.rmtree(staging, ignore_errors=True)
     process = subprocess.Popen(
-        pagefind_command(site, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        pagefind_command(source or site, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
         yield site / BUNDLE

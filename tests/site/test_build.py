@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from chalicelib.standard.catalogue import Catalogue, service_url
+from sitegen import build
 from sitegen.build import REPO, SiteBuildError, build_site, work_dir
+from sitegen.search import UNUSED, pagefind_command, write_sources
 
 from tests.site.conftest import STANDARDS
 from tests.site.pagefind_files import indexed_pages
@@ -54,6 +57,51 @@ def test_only_the_content_of_service_and_agency_pages_is_indexed(site: Path, cat
     text = " ".join(p["content"] for p in pages.values()).casefold()
     for word in ("persyaratan", "paspor", "pencari kerja", "pengaduan"):
         assert word in text, word
+
+
+def _index_of_the_built_site(site: Path, folder: Path) -> dict[str, bytes]:
+    """Pagefind run afterwards over the built pages themselves, as `pagefind --site` would."""
+    subprocess.run(pagefind_command(site, folder), check=True, capture_output=True)
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and not any(path.match(pattern) for pattern in UNUSED)
+    }
+
+
+def _bundle(site: Path) -> dict[str, bytes]:
+    folder = site / "pagefind"
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def _sources_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pages each build gave Pagefind before mkdocs ran (sitegen.search.write_sources)."""
+    counts: list[int] = []
+
+    def counting(folder: Path, contents: dict[str, str]) -> Path:
+        counts.append(len(contents))
+        return write_sources(folder, contents)
+
+    monkeypatch.setattr(build, "write_sources", counting)
+    return counts
+
+
+@pytest.mark.parametrize("left_to_markdown", [False, True])
+def test_the_index_is_pagefinds_index_of_the_built_site_made_early_or_from_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, left_to_markdown: bool
+) -> None:
+    standards = _copy_agency(tmp_path)
+    if left_to_markdown:  # the agency's page goes through Markdown: its content is known only once built
+        agency = standards / AGENCY / "_agency.yml"
+        text = agency.read_text(encoding="utf-8").replace("Jl. Teuku", "Jl. *Teuku*", 1)
+        agency.write_text(text, encoding="utf-8")
+    sources = _sources_written(monkeypatch)
+    out = tmp_path / "site"
+    build_site(standards, out)
+    assert sources == ([] if left_to_markdown else [len(indexed_pages(out))])
+    assert not (work_dir(out) / "search-sources").exists()
+    assert _bundle(out) == _index_of_the_built_site(out, tmp_path / "afterwards")
+    assert f"/{AGENCY}/" in indexed_pages(out)
 
 
 def test_a_rebuild_replaces_the_search_index_leaving_nothing_of_removed_pages(tmp_path: Path) -> None:
