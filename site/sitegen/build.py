@@ -1,7 +1,8 @@
 """Build the public site: catalogue -> generated Markdown -> mkdocs-material -> out/, plus open data.
 
-The generated docs and the full mkdocs configuration go next to the output (build/site-mkdocs/
-for build/site/): they are build products, never edited and never committed.
+The docs folder (the site's assets and the vendored mermaid) and the full mkdocs configuration go next to
+the output (build/site-mkdocs/ for build/site/): build products, never edited and never committed. The
+generated pages themselves are held in memory, as files of that folder (sitegen/engine.py, `pages`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sitegen.engine import DirectRenderer, Engine, EngineError, prune
 from sitegen.generation import CachedParser, generated_pages
 from sitegen.open_data_text import OpenDataText
 from sitegen.pages import Page, nav
+from sitegen.parallel import Background
 from sitegen.quality import verification_notes
 from sitegen.search import BUNDLE, indexing, write_sources
 
@@ -74,10 +76,17 @@ def write_config(work: Path, docs: Path, out: Path, navigation: list[dict[str, s
     return path
 
 
-def run_mkdocs(config_path: Path, direct: DirectRenderer | None = None) -> Engine:
-    """mkdocs build --strict, in this process, on both cores, reusing unchanged pages (sitegen/engine.py);
-    `direct`: the pages written as HTML without their Markdown (sitegen/direct.py)."""
-    engine = Engine(config_path, cache_dir=render_cache(), direct=direct, reserved_segments=(BUNDLE,))
+def run_mkdocs(config_path: Path, pages: Sequence[Page], direct: DirectRenderer | None = None) -> Engine:
+    """mkdocs build --strict of these pages and the docs' assets, in this process, on both cores, reusing
+    unchanged pages (sitegen/engine.py); `direct`: the pages written as HTML without their Markdown
+    (sitegen/direct.py)."""
+    engine = Engine(
+        config_path,
+        cache_dir=render_cache(),
+        direct=direct,
+        reserved_segments=(BUNDLE,),
+        pages={page.path: page.markdown for page in pages},
+    )
     try:
         engine.build(workers=build_workers())
     except EngineError as error:
@@ -104,7 +113,7 @@ class Built:
 
     catalogue: Catalogue
     notes: dict[str, list[str]]
-    pages: dict[str, str]  # each page's Markdown by its path in docs/
+    pages: dict[str, str]  # each page's Markdown by its path in the docs (held in memory, not written)
     docs: Path
     engine: Engine
     open_data: OpenDataText  # data/standards.json's entries, encoded
@@ -126,52 +135,57 @@ def build_site(standards: Path, out: Path) -> Built:
     notes = verification_notes(catalogue, date.today())
     generated = generated_pages(catalogue, notes, cache and cache / "markdown.pickle", build_workers())
     pages = generated.pages  # all_pages, kept per service
-    for page in pages:
-        path = docs / page.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
     assets = {f"assets/{path.relative_to(ASSETS).as_posix()}" for path in ASSETS.rglob("*") if path.is_file()}
-    prune(docs, {page.path for page in pages} | assets | {mermaid})
+    prune(docs, assets | {mermaid})  # the pages are held in memory (Engine's `pages`), not written here
     direct = DirectPages(catalogue, notes, pages, generated.written)  # service pages as HTML (sitegen/direct.py)
     config = write_config(work, docs, out, nav(), mermaid)
     # The search index (sitegen/search.py), by Pagefind in a process of its own: from the searchable pages'
     # content while mkdocs builds the site, when all of it was written directly; else from the built site.
+    # data/standards.json's entries, encoded in a process of their own meanwhile (sitegen/open_data_text.py).
+    encoding = Background(lambda: encoded_open_data(catalogue, notes, cache))
     contents = searchable_contents(pages, direct)
     if contents is not None:
-        sources = write_sources(work / "search-sources", contents)
-        with indexing(out, sources):
-            engine = run_mkdocs(config, direct)
-            open_data = write_open_data(out, catalogue, notes, cache)
-        shutil.rmtree(sources)
+        with indexing(out, lambda: write_sources(work / "search-sources", contents)):
+            engine = run_mkdocs(config, pages, direct)
+            open_data = write_open_data(out, encoding, catalogue, notes)
     else:
-        engine = run_mkdocs(config, direct)
+        engine = run_mkdocs(config, pages, direct)
         with indexing(out):
-            open_data = write_open_data(out, catalogue, notes, cache)
+            open_data = write_open_data(out, encoding, catalogue, notes)
     return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine, open_data)
 
 
 def searchable_contents(pages: Sequence[Page], direct: DirectPages) -> dict[str, str] | None:
     """The content of every searchable page by its path in the site, when all of it is known before mkdocs
-    runs (written directly as HTML); None when one is left to Markdown."""
+    runs (written directly as HTML, with its Markdown); None when one is left to Markdown, or taken from the
+    last build (Pagefind then indexes the built site: a warm build renders few pages, and quickly)."""
     contents = {}
     for page in pages:
         if not page.searchable:
             continue
-        rendered = direct(page.path, page.markdown)
+        rendered = direct.made(page.path, page.markdown)
         if rendered is None or not page.path.endswith("/index.md"):
             return None
         contents[page.path.removesuffix(".md") + ".html"] = rendered.content
     return contents
 
 
-def write_open_data(out: Path, catalogue: Catalogue, notes: dict[str, list[str]], cache: Path | None) -> OpenDataText:
-    """data/standards.json (sitegen/open_data_text.py), each service's entry encoded once and kept."""
-    data = out / OPEN_DATA
-    data.parent.mkdir(parents=True, exist_ok=True)
+def encoded_open_data(catalogue: Catalogue, notes: dict[str, list[str]], cache: Path | None) -> OpenDataText:
+    """data/standards.json's entries (sitegen/open_data_text.py), each encoded once and kept between builds."""
     open_data = OpenDataText.load(cache and cache / "open-data.pickle")
     open_data.update(catalogue, notes)
-    data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
     open_data.save(cache and cache / "open-data.pickle")
+    return open_data
+
+
+def write_open_data(
+    out: Path, encoding: Background[OpenDataText], catalogue: Catalogue, notes: dict[str, list[str]]
+) -> OpenDataText:
+    """data/standards.json, written once mkdocs has built the site (which removes what it did not write)."""
+    open_data = encoding.result()
+    data = out / OPEN_DATA
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text(open_data.text(catalogue, notes), encoding="utf-8")
     return open_data

@@ -357,6 +357,13 @@ class DirectPages:
         self._agencies = {agency_path(agency): agency for agency in catalogue.agencies}
         self._written = dict(written or {})
 
+    def made(self, src_uri: str, text: str) -> Rendered | None:
+        """What a call gives, when it needs no Markdown conversion now: None for a service or form page whose
+        HTML was not made with its Markdown (a page taken from the last build's Markdown, in a warm build)."""
+        if src_uri in self._standards and src_uri not in self._written:
+            return None
+        return self(src_uri, text)
+
     def __call__(self, src_uri: str, text: str) -> Rendered | None:
         if self._markdown.get(src_uri) != text:
             return None

@@ -29,7 +29,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,10 +233,14 @@ class Engine:
         direct: DirectRenderer | None = None,
         reserved_segments: Sequence[str] = (),
         skeleton_pages: bool = True,
+        pages: Mapping[str, str] | None = None,
     ) -> None:
         """`reserved_segments`: the first folders of what the templates link to besides the navigation and
         the static files (written after the build, as a search index); `skeleton_pages`: False renders every
-        page through the theme's template (sitegen/skeleton.py is the shortcut)."""
+        page through the theme's template (sitegen/skeleton.py is the shortcut); `pages`: Markdown pages by
+        their paths in the docs, held in memory as if they were files there (File.generated: thousands of
+        files written only to be read again cost more than rendering them, on a busy disk)."""
+        self._pages = pages or {}
         self._config_path = config_path
         self._cache_dir = cache_dir
         self._direct = direct
@@ -274,6 +278,8 @@ class Engine:
         if config.plugins:  # a plugin may write files of its own: start from an empty folder, as mkdocs does
             utils.clean_directory(config.site_dir)
         files = get_files(config)
+        for src_uri, markdown in self._pages.items():
+            files.append(File.generated(config, src_uri, content=markdown))
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
@@ -473,21 +479,26 @@ class Engine:
 
     # -- some pages again ---------------------------------------------------------------------------------
 
-    def rebuild_pages(self, src_uris: Sequence[str], dest: Path) -> list[Path]:
-        """Render these pages again from their docs files into `dest`, with the search index, after a build.
+    def rebuild_pages(self, sources: Mapping[str, str], dest: Path) -> list[Path]:
+        """Render these pages again from their new Markdown (by their paths in the docs) into `dest`, with the
+        search index, after a build.
 
         Returns the files written, relative to `dest`. On a warning or an error nothing is kept: the pages'
-        state and the search entries are as before, and EngineError says why."""
+        Markdown and state and the search entries are as before, and EngineError says why."""
         assert self.files is not None
         pages: list[Page] = []
-        for src_uri in src_uris:
+        for src_uri in sources:
             file = self.files.get_file_from_path(src_uri)
             if file is None or file.page is None:
                 raise EngineError(f"{src_uri}: not a page of the last build")
             pages.append(file.page)
         search = self._search_index()
         entries_before = list(search.entries) if search is not None else []
-        saved = {page.file.src_uri: (Rendered.of(page), page.markdown, page.meta) for page in pages}
+        saved = {
+            page.file.src_uri: (Rendered.of(page), page.markdown, page.meta, page.file.content_string) for page in pages
+        }
+        for page in pages:
+            page.file.content_string = sources[page.file.src_uri]
         site_dir = self.config.site_dir
         try:
             with _collecting() as collect:
@@ -505,9 +516,9 @@ class Engine:
                 raise EngineError("\n".join(collect.messages))
         except Exception as error:
             for page in pages:
-                rendered, markdown, meta = saved[page.file.src_uri]
+                rendered, markdown, meta, source = saved[page.file.src_uri]
                 rendered.apply(page, self.files)
-                page.markdown, page.meta = markdown, meta
+                page.markdown, page.meta, page.file.content_string = markdown, meta, source
             if search is not None:
                 search.entries = entries_before
             if isinstance(error, EngineError):

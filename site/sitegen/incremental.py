@@ -159,13 +159,9 @@ class LiveSite:
         differ = [page for page in candidates if built.pages[page.path] != page.markdown]
         shutil.rmtree(self.overlay, ignore_errors=True)
         self.overlay.mkdir(parents=True)
-        for page in differ:
-            (built.docs / page.path).write_text(page.markdown, encoding="utf-8")
         try:
-            written = built.engine.rebuild_pages([page.path for page in differ], self.overlay)
-        except EngineError as error:
-            for page in differ:  # the docs as the last good build left them
-                (built.docs / page.path).write_text(built.pages[page.path], encoding="utf-8")
+            written = built.engine.rebuild_pages({page.path: page.markdown for page in differ}, self.overlay)
+        except EngineError as error:  # the engine keeps the pages as the last good build left them
             shutil.rmtree(self.overlay, ignore_errors=True)
             raise LiveBuildError(str(error)) from None
         built.open_data.update(new, notes, {*replaced, *noted})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -36,3 +37,41 @@ def forked_map(task: Callable[[Item], Result], items: Sequence[Item], workers: i
     for start, share in enumerate(done):
         results[start::workers] = share
     return results
+
+
+class Background(Generic[Result]):
+    """`task()` run in a forked process while this one goes on; `result()` waits for what it returned (or
+    raises what it raised), pickled back through a pipe. A bare process starts no thread here, so the build
+    may fork its workers meanwhile."""
+
+    def __init__(self, task: Callable[[], Result]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_outcome, args=(task, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> Result:
+        outcome: tuple[bool, Any] | None = None
+        try:
+            outcome = self._receive.recv()  # before join: a large result fills the pipe
+        except EOFError:
+            pass
+        finally:
+            self._receive.close()
+            self._process.join()
+        if outcome is None:
+            raise RuntimeError(f"the background task stopped (exit code {self._process.exitcode})")
+        succeeded, value = outcome
+        if not succeeded:
+            raise value
+        return cast(Result, value)
+
+
+def _send_outcome(task: Callable[[], Any], send: Connection) -> None:
+    try:
+        outcome: tuple[bool, Any] = (True, task())
+    except BaseException as error:  # every failure goes back to the parent, which raises it
+        outcome = (False, error)
+    send.send(outcome)
+    send.close()

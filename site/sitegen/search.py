@@ -10,11 +10,14 @@ browser side is assets/javascripts/cari.js, behind the theme's own search box.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from sitegen.parallel import Background
 
 REPO = Path(__file__).resolve().parents[2]
 PAGEFIND = REPO / "node_modules" / "pagefind" / "lib" / "runner" / "bin.cjs"  # finds @pagefind/<platform>
@@ -60,30 +63,38 @@ def write_sources(folder: Path, contents: Mapping[str, str]) -> Path:
 
 
 @contextmanager
-def indexing(site: Path, source: Path | None = None) -> Iterator[Path]:
-    """index_site, with Pagefind running while the block runs (it is another process: the build goes on
+def indexing(site: Path, sources: Callable[[], Path] | None = None) -> Iterator[Path]:
+    """index_site, with Pagefind running in a process of its own while the block runs (the build goes on
     writing what the search does not read); the index is in place when the block ends. Yields its folder.
-    `source`: the pages to index, when not the site itself (write_sources: the block builds the site).
+    `sources`: writes the pages to index and returns their folder, when they are not the site itself
+    (write_sources: the block builds the site); that folder is removed once indexed.
 
     The new index is written beside the site (site-pagefind/, never published) and swapped in once complete:
     a site being served (`make serve`) keeps a whole index at every moment, and a failed run leaves the
     earlier one. Nothing of the earlier index survives (no fragment of a removed page)."""
     staging = site.parent / f"{site.name}-{BUNDLE}"
     shutil.rmtree(staging, ignore_errors=True)
-    process = subprocess.Popen(
-        pagefind_command(source or site, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    pagefind_command(site, staging)  # without the npm assets this says so here, before anything starts
+
+    def index() -> tuple[int, str]:
+        source = site if sources is None else sources()
+        result = subprocess.run(pagefind_command(source, staging), capture_output=True, text=True, check=False)
+        if sources is not None:
+            shutil.rmtree(source, ignore_errors=True)
+        return result.returncode, result.stdout + result.stderr
+
+    job = Background(index)
     try:
         yield site / BUNDLE
     except BaseException:
-        process.kill()
-        process.communicate()
+        with contextlib.suppress(Exception):
+            job.result()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    output, _ = process.communicate()
-    if process.returncode != 0 or not (staging / "pagefind.js").exists():
+    code, output = job.result()
+    if code != 0 or not (staging / "pagefind.js").exists():
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"pagefind gagal (kode {process.returncode}):\n{output}")
+        raise SearchIndexError(f"pagefind gagal (kode {code}):\n{output}")
     for pattern in UNUSED:
         for unused in staging.glob(pattern):
             unused.unlink()

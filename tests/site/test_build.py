@@ -32,7 +32,8 @@ def test_the_site_is_built_into_the_given_directory_and_nowhere_else(site: Path)
     assert (site / "disperinaker-klungkung" / "rekomendasi-paspor" / "index.html").exists()
     assert (site / "disperinaker-klungkung" / "rekomendasi-paspor" / "ajukan" / "index.html").exists()
     assert (site / "data" / "standards.json").exists()
-    assert (work_dir(site) / "docs" / "index.md").exists()
+    assert (work_dir(site) / "docs" / "assets").is_dir()
+    assert not list((work_dir(site) / "docs").rglob("*.md"))  # the pages are held in memory
     assert not (REPO / "site" / "site").exists()
 
 
@@ -74,16 +75,18 @@ def _bundle(site: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-def _sources_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many pages each build gave Pagefind before mkdocs ran (sitegen.search.write_sources)."""
-    counts: list[int] = []
+def _sources_written(monkeypatch: pytest.MonkeyPatch, tally: Path) -> Path:
+    """How many pages each build gave Pagefind before mkdocs ran (sitegen.search.write_sources), a line each
+    in `tally` (written in the process that writes them)."""
 
     def counting(folder: Path, contents: dict[str, str]) -> Path:
-        counts.append(len(contents))
+        with tally.open("a", encoding="utf-8") as lines:
+            lines.write(f"{len(contents)}\n")
         return write_sources(folder, contents)
 
     monkeypatch.setattr(build, "write_sources", counting)
-    return counts
+    tally.touch()
+    return tally
 
 
 @pytest.mark.parametrize("left_to_markdown", [False, True])
@@ -95,10 +98,12 @@ def test_the_index_is_pagefinds_index_of_the_built_site_made_early_or_from_the_s
         agency = standards / AGENCY / "_agency.yml"
         text = agency.read_text(encoding="utf-8").replace("Jl. Teuku", "Jl. *Teuku*", 1)
         agency.write_text(text, encoding="utf-8")
-    sources = _sources_written(monkeypatch)
+    monkeypatch.setenv("LAYANAN_SITE_CACHE", "off")  # a cold build: every page made now, with its HTML
+    tally = _sources_written(monkeypatch, tmp_path / "sources.txt")
     out = tmp_path / "site"
     build_site(standards, out)
-    assert sources == ([] if left_to_markdown else [len(indexed_pages(out))])
+    written = [int(line) for line in tally.read_text(encoding="utf-8").split()]
+    assert written == ([] if left_to_markdown else [len(indexed_pages(out))])
     assert not (work_dir(out) / "search-sources").exists()
     assert _bundle(out) == _index_of_the_built_site(out, tmp_path / "afterwards")
     assert f"/{AGENCY}/" in indexed_pages(out)

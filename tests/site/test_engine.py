@@ -25,7 +25,10 @@ pytestmark = pytest.mark.integration  # mkdocs builds of the real standards
 def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mkdocs configuration and docs a real `sitegen build` writes, to build again by each engine."""
     out = tmp_path_factory.mktemp("generated") / "site"
-    build_site(STANDARDS, out)
+    built = build_site(STANDARDS, out)
+    for path, markdown in built.pages.items():  # on disk, for mkdocs' own build
+        (built.docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (built.docs / path).write_text(markdown, encoding="utf-8")
     return work_dir(out) / "mkdocs.yml"
 
 
@@ -54,6 +57,20 @@ def test_two_workers_write_the_same_files_byte_for_byte_as_mkdocs_build(
     Engine(configured(config, tmp_path / "engine")).build(workers=2)
     assert files_of(tmp_path / "engine") == expected
     assert len(expected) > 20
+
+
+def test_pages_held_in_memory_build_the_site_mkdocs_builds_from_files(config: Path, tmp_path: Path) -> None:
+    expected = mkdocs_build(config, tmp_path / "mkdocs")
+    docs = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["docs_dir"])
+    pages = {path.relative_to(docs).as_posix(): path.read_text(encoding="utf-8") for path in docs.rglob("*.md")}
+    shutil.copytree(docs, tmp_path / "assets-only", ignore=shutil.ignore_patterns("*.md"))
+    data = yaml.safe_load(configured(config, tmp_path / "engine").read_text(encoding="utf-8"))
+    data["docs_dir"] = str(tmp_path / "assets-only")
+    path = tmp_path / "in-memory.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    Engine(path, pages=pages).build()
+    assert files_of(tmp_path / "engine") == expected
+    assert len(pages) > 15
 
 
 def test_a_second_build_takes_every_page_from_the_cache_and_writes_the_same_site(
@@ -131,7 +148,8 @@ def test_a_rebuilt_page_is_written_where_asked_and_the_site_is_left_alone(config
     built = Engine(configured(config, site))
     built.build()
     before = files_of(site)
-    built.rebuild_pages(["index.md"], tmp_path / "partial")
+    home = (Path(yaml.safe_load(config.read_text(encoding="utf-8"))["docs_dir"]) / "index.md").read_text("utf-8")
+    built.rebuild_pages({"index.md": home}, tmp_path / "partial")
     assert (tmp_path / "partial" / "index.html").read_bytes() == before["index.html"]
     assert files_of(site) == before
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from sitegen.parallel import forked_map
+import pytest
+from sitegen.parallel import Background, forked_map
 
 STATE = {"made before the fork": 3}
 
@@ -28,3 +29,22 @@ def test_one_worker_or_one_item_runs_here_without_forking() -> None:
 def test_a_lambda_works_because_nothing_but_the_results_is_pickled() -> None:
     offset = 10
     assert forked_map(lambda number: number + offset, [1, 2, 3, 4], workers=2) == [11, 12, 13, 14]
+
+
+def test_a_background_task_runs_in_another_process_and_gives_back_its_result() -> None:
+    job = Background(lambda: (os.getpid(), "x" * 1_000_000))  # larger than a pipe holds at once
+    pid, text = job.result()
+    assert pid != os.getpid() and len(text) == 1_000_000
+
+
+def test_what_a_background_task_raises_is_raised_by_its_result() -> None:
+    def failing() -> None:
+        raise ValueError("rusak")
+
+    with pytest.raises(ValueError, match="rusak"):
+        Background(failing).result()
+
+
+def test_a_background_task_that_dies_is_told_not_waited_for() -> None:
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        Background(lambda: os._exit(3)).result()
