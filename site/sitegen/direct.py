@@ -230,8 +230,9 @@ class _ServicePage:
         return Rendered(body, get_toc(toc_tokens), title, set(_ID.findall(body)), {})
 
 
-def _form_page(catalogue: Catalogue, standard: Standard) -> Rendered:
-    """sitegen.pages.form_page's page: its few sentences and the form, which Markdown leaves as it is."""
+def _form_page(catalogue: Catalogue, standard: Standard, form: str | None = None) -> Rendered:
+    """sitegen.pages.form_page's page: its few sentences and the form (`form`: render_form's HTML, when the
+    caller has it already), which Markdown leaves as it is."""
     assert standard.online is not None
     agency = catalogue.agency(standard.agency_id)
     chain = [role.name if (role := agency.role(r)) else r for r in standard.online.approval_chain]
@@ -255,7 +256,7 @@ tautan untuk melihat statusnya; pemberitahuan juga dikirim ke email Anda.</p>
 </ol>
 <p><a href="../">Baca standar pelayanannya</a></p>
 </div>
-{render_form(standard, agency).rstrip()}"""
+{(form or render_form(standard, agency)).rstrip()}"""
     return Rendered(body, get_toc(toc_tokens), toc_tokens[0]["name"], set(_ID.findall(body)), {})
 
 
@@ -326,11 +327,14 @@ def _plain_only(render: Callable[[], Rendered]) -> Rendered | None:
         return None
 
 
-def written_directly(catalogue: Catalogue, standard: Standard, notes: Sequence[str]) -> dict[str, Rendered | None]:
-    """A service's page, and its form's, as HTML by their docs paths; None for a page left to Markdown."""
+def written_directly(
+    catalogue: Catalogue, standard: Standard, notes: Sequence[str], form: str | None = None
+) -> dict[str, Rendered | None]:
+    """A service's page, and its form's, as HTML by their docs paths; None for a page left to Markdown.
+    `form`: render_form's HTML, when the caller has it already."""
     found = {service_path(standard): _plain_only(_ServicePage(catalogue, standard, notes).render)}
     if standard.online:
-        found[form_path(standard)] = _plain_only(lambda: _form_page(catalogue, standard))
+        found[form_path(standard)] = _plain_only(lambda: _form_page(catalogue, standard, form))
     return found
 
 

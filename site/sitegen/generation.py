@@ -24,6 +24,7 @@ from typing import Any
 
 from chalicelib.standard.catalogue import Catalogue, Parsed, ServiceFile, parse_each
 from chalicelib.standard.schema import Standard
+from chalicelib.web.forms import render_form
 
 from sitegen.direct import written_directly
 from sitegen.engine import Rendered
@@ -116,9 +117,11 @@ def _service_pages(
 ) -> tuple[tuple[Page, ...], dict[str, Rendered | None]]:
     own = tuple(notes.get(standard.key, ()))
     pages: tuple[Page, ...] = (service_page(catalogue, standard, own),)
-    if standard.online:
-        pages += (form_page(catalogue, standard),)
-    return pages, written_directly(catalogue, standard, own)
+    form = None
+    if standard.online:  # the form's HTML, made once for its page's Markdown and its page's HTML
+        form = render_form(standard, catalogue.agency(standard.agency_id))
+        pages += (form_page(catalogue, standard, form),)
+    return pages, written_directly(catalogue, standard, own, form)
 
 
 def generated_pages(

@@ -382,7 +382,8 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
     return Page(service_path(standard), _front_matter(meta, body), searchable=True)
 
 
-def form_page(catalogue: Catalogue, standard: Standard) -> Page:
+def form_page(catalogue: Catalogue, standard: Standard, form: str | None = None) -> Page:
+    """The service's form page; `form`: render_form's HTML, when the caller has it already."""
     assert standard.online is not None
     agency = catalogue.agency(standard.agency_id)
     chain = [role.name if (role := agency.role(r)) else r for r in standard.online.approval_chain]
@@ -411,7 +412,7 @@ Permohonan diperiksa berurutan oleh:
 [Baca standar pelayanannya](index.md)
 </div>
 
-{render_form(standard, agency)}
+{form or render_form(standard, agency)}
 """
     meta = {
         "title": f"{ONLINE_LINK_TEXT}: {standard.title}",
