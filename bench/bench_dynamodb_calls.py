@@ -12,13 +12,30 @@ bench/results/dynamodb_calls.json. Targets: one TransactWriteItems per submissio
 one transaction per decision; no Scan anywhere; with 8 applicants submitting to one agency at once, at most
 1.2 transactions per stored submission and a p99 at most 4 times one lone client's, measured in the same run
 (references unique and readable).
+
+The burst is part of a sweep, in the same run on the same table: 1, 2, 4 and 8 threads (CONTENDERS)
+submitting to one agency, each level BURST_EACH x CONTENDERS submissions in all, shared equally among its
+threads (200 each: 1 x 200, 2 x 100, 4 x 50, 8 x 25). The 1-thread level is the "one client alone" and the
+8-thread level the burst the targets are checked on. Per level it counts every HTTP attempt (botocore's
+before-send), every error answer (response-received: TransactionCanceledException and its reasons,
+ConditionalCheckFailedException, throttling) and the store's own retries (a transaction beyond one per stored
+submission is DynamoStore._create_numbered trying again), and accounts for the CPU: this process's
+(time.process_time, all its threads) and DynamoDB Local's java (utime + stime in /proc/<pid>/stat, Linux
+only), against wall time x os.cpu_count(); the whole machine's from /proc/stat, so that other work shows.
+Each TransactWriteItems is timed as the client sees it (before-call to after-call), with the part spent on
+the wire (before-send to before-parse: the request sent, DynamoDB Local working, the answer read) and the
+calling thread's own CPU. Then it tests the hypothesis that the burst is CPU-bound: on a saturated machine
+N requests in flight take N x (CPU seconds per submission) / cores each (Little's law), and the Python
+part can use only one core at a time (the GIL: all clients are threads of this one process).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import resource
 import sys
 import threading
 import time
@@ -39,6 +56,11 @@ CONTENDERS = 8  # threads submitting at once to one agency, as in bench_load.py
 BURST_EACH = 25  # submissions per thread in the burst; the single client sends as many in all
 TARGET_TRANSACTIONS = 1.2  # per stored submission, in the burst
 TARGET_P99_RATIO = 4.0  # the burst's p99 against the single client's, same run
+SWEEP = (1, 2, 4, CONTENDERS)  # threads at once, each level sending BURST_EACH * CONTENDERS in all
+CORES = os.cpu_count() or 1
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc/<pid>/stat's utime and stime
+THROTTLING = ("ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded")
+THROTTLING_REASONS = ("ThrottlingError", "ProvisionedThroughputExceeded")
 WARMUP_ROUNDS = 3  # of SAMPLES each, untimed: DynamoDB Local's JVM is several times slower until it has compiled
 READS = ("GetItem", "Query", "BatchGetItem")
 REVIEW_LINK = re.compile(r"/api/review/([A-Z0-9-]+\.[A-Za-z0-9_-]{43})")
@@ -46,36 +68,81 @@ RESULTS = ROOT / "bench" / "results" / "dynamodb_calls.json"
 
 
 class Recorder:
-    """Notes every DynamoDB operation the client makes, and the time between its before- and after-call."""
+    """Notes every DynamoDB operation the client makes, and the time between its before- and after-call.
+
+    Also, for the burst: every HTTP attempt (before-send; more than the calls if botocore retried), every
+    error answer (response-received, per attempt), and per call its wall time, the part between sending the
+    request and reading the answer (before-send to before-parse) and the calling thread's CPU time."""
 
     def __init__(self, client: Any) -> None:
         self.calls: list[str] = []
         self.everything: Counter[str] = Counter()
         self.dynamodb_seconds = 0.0
         self.seconds_by_operation: dict[str, list[float]] = {}
+        self.attempts: Counter[str] = Counter()  # HTTP requests sent, per operation
+        self.errors: Counter[str] = Counter()  # error codes answered, per attempt
+        self.cancellations: Counter[str] = Counter()  # a cancelled transaction's reason codes, joined
+        self.samples: list[tuple[str, float, float, float]] = []  # operation, wall, wire, thread CPU seconds
         self._current = threading.local()  # the call in flight, per thread
         self._lock = threading.Lock()
         client.meta.events.register("before-call.dynamodb", self._before)
         client.meta.events.register("after-call.dynamodb", self._after)
+        client.meta.events.register("before-send.dynamodb", self._send)
+        client.meta.events.register("before-parse.dynamodb", self._received)
+        client.meta.events.register("response-received.dynamodb", self._answer)
 
     def _before(self, model: Any, **_: Any) -> None:
         with self._lock:
             self.calls.append(str(model.name))
             self.everything[str(model.name)] += 1
         self._current.operation = str(model.name)
+        self._current.wire = 0.0
+        self._current.cpu = time.thread_time()
         self._current.started = time.perf_counter()
+
+    def _send(self, request: Any, **_: Any) -> Any:
+        self._current.sent = time.perf_counter()
+        with self._lock:
+            self.attempts[getattr(self._current, "operation", "?")] += 1
+        return None  # None: botocore sends the request itself
+
+    def _received(self, **_: Any) -> None:
+        self._current.wire += time.perf_counter() - self._current.sent
+
+    def _answer(self, parsed_response: Any = None, exception: Any = None, **_: Any) -> None:
+        if exception is not None:
+            with self._lock:
+                self.errors[type(exception).__name__] += 1
+            return
+        error = (parsed_response or {}).get("Error", {}).get("Code")
+        if not error:
+            return
+        with self._lock:
+            self.errors[str(error)] += 1
+            if error == "TransactionCanceledException":
+                reasons = parsed_response.get("CancellationReasons") or []
+                self.cancellations[",".join(str(reason.get("Code", "None")) for reason in reasons)] += 1
 
     def _after(self, **_: Any) -> None:
         seconds = time.perf_counter() - self._current.started
+        cpu = time.thread_time() - self._current.cpu
         with self._lock:
             self.dynamodb_seconds += seconds
             self.seconds_by_operation.setdefault(self._current.operation, []).append(seconds)
+            self.samples.append((self._current.operation, seconds, self._current.wire, cpu))
 
     def take(self) -> dict[str, int]:
         with self._lock:
             counted = dict(sorted(Counter(self.calls).items()))
             self.calls.clear()
         return counted
+
+    def take_details(self) -> tuple[Counter[str], Counter[str], Counter[str], list[tuple[str, float, float, float]]]:
+        """The attempts, errors, cancellations and per-call samples since the last take_details, then forget them."""
+        with self._lock:
+            taken = (self.attempts, self.errors, self.cancellations, self.samples)
+            self.attempts, self.errors, self.cancellations, self.samples = Counter(), Counter(), Counter(), []
+        return taken
 
 
 class Walk:
@@ -256,10 +323,67 @@ def _timed(walk: Walk, make: Any, expected: int) -> tuple[float, float]:
     return total * 1000, (walk.recorder.dynamodb_seconds - before) * 1000
 
 
-def contended_submissions(walk: Walk) -> dict[str, Any]:
-    """Bursts to one agency: BURST_EACH submissions by one client alone, then CONTENDERS threads submitting
-    BURST_EACH each at once (straight to the service: chalice's test client is not thread-safe), in the same
-    run. Reports the transactions per stored submission, each phase's p99, and checks the references."""
+class CpuMeter:
+    """CPU seconds spent since it was made: this process's, DynamoDB Local's java, the whole machine's."""
+
+    def __init__(self, java_pid: int) -> None:
+        self.java_pid = java_pid
+        self.wall = time.perf_counter()
+        self.bench = time.process_time()  # every thread of this process
+        self.java = java_cpu_seconds(java_pid)
+        self.machine = machine_cpu_seconds()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.switches = (usage.ru_nvcsw, usage.ru_nivcsw)
+
+    def since(self, submissions: int) -> dict[str, float]:
+        wall = time.perf_counter() - self.wall
+        bench = time.process_time() - self.bench
+        java = java_cpu_seconds(self.java_pid) - self.java
+        busy, steal, total = (now - then for now, then in zip(machine_cpu_seconds(), self.machine, strict=True))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        involuntary = usage.ru_nivcsw - self.switches[1]
+        return {
+            "wall_s": round(wall, 3),
+            "bench_cpu_s": round(bench, 3),
+            "java_cpu_s": round(java, 3),
+            "bench_cpu_ms_per_submission": round(bench / submissions * 1000, 2),
+            "java_cpu_ms_per_submission": round(java / submissions * 1000, 2),
+            "cpu_ms_per_submission": round((bench + java) / submissions * 1000, 2),
+            # bench + java against every core for the wall time: 100 means both cores did nothing else
+            "busy_percent_of_cores": round((bench + java) / (wall * CORES) * 100, 1),
+            "bench_percent_of_one_core": round(bench / wall * 100, 1),  # at most ~100 for Python under the GIL
+            "java_percent_of_one_core": round(java / wall * 100, 1),
+            # every process on the machine, from /proc/stat: what is not bench nor java is other work
+            "machine_busy_percent_of_cores": round(busy / total * 100, 1) if total else math.nan,
+            "other_processes_percent_of_cores": round(max(0.0, busy - bench - java) / total * 100, 1)
+            if total
+            else math.nan,
+            "steal_percent_of_cores": round(steal / total * 100, 1) if total else math.nan,
+            "bench_voluntary_switches_per_submission": round((usage.ru_nvcsw - self.switches[0]) / submissions, 1),
+            "bench_involuntary_switches_per_submission": round(involuntary / submissions, 1),
+        }
+
+
+def java_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads: the JIT and the collector too), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # the name may hold spaces
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15 of proc(5)
+
+
+def machine_cpu_seconds() -> tuple[float, float, float]:
+    """The machine's busy, stolen and total CPU seconds over all cores since boot, from /proc/stat."""
+    first = Path("/proc/stat").read_text().splitlines()[0].split()
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(value) / CLOCK_TICKS for value in first[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, steal, busy + steal + idle + iowait
+
+
+def contended_submissions(walk: Walk, java_pid: int) -> dict[str, Any]:
+    """Bursts to one agency, as a sweep: for each level of SWEEP, that many threads submit at once
+    (straight to the service: chalice's test client is not thread-safe), BURST_EACH * CONTENDERS in all, in
+    the same run. The 1-thread level is the single client, the CONTENDERS-thread level the burst. Reports
+    the transactions per stored submission, each level's p50/p99, its retries and its CPU, and checks the
+    references."""
     from chalicelib.applications.intake import application_from_json
     from chalicelib.applications.records import ClientInfo
     from chalicelib.applications.references import is_reference
@@ -269,7 +393,7 @@ def contended_submissions(walk: Walk) -> dict[str, Any]:
     references: list[str] = []
     lock = threading.Lock()
 
-    def submit(number: int, count: int, latencies: list[float]) -> None:
+    def submit(number: int, count: int, latencies: list[float], thread_cpu: list[float]) -> None:
         bodies = applications(f"contended-{number}-{time.monotonic_ns()}")
         while count:
             body = next(bodies)
@@ -277,44 +401,91 @@ def contended_submissions(walk: Walk) -> dict[str, Any]:
                 continue
             count -= 1
             application = application_from_json(json.dumps(body).encode())
-            started = time.perf_counter()
+            cpu_started, started = time.thread_time(), time.perf_counter()
             receipt = walk.services.submissions.submit(application, ClientInfo("127.0.0.1", "bench", ""))
             elapsed = (time.perf_counter() - started) * 1000
+            cpu = (time.thread_time() - cpu_started) * 1000
             assert receipt.created
             with lock:
                 latencies.append(elapsed)
+                thread_cpu.append(cpu)
                 references.append(receipt.reference)
 
-    phases: dict[str, Any] = {}
-    for phase, threads_count in (("single_client", 1), ("burst", CONTENDERS)):
+    levels: list[dict[str, Any]] = []
+    for threads_count in SWEEP:
         walk.recorder.take()
+        walk.recorder.take_details()
         latencies: list[float] = []
+        thread_cpu: list[float] = []  # the submitting thread's CPU inside the service call, ms
         each = BURST_EACH * CONTENDERS // threads_count
-        threads = [threading.Thread(target=submit, args=(n, each, latencies)) for n in range(threads_count)]
+        args = [(n, each, latencies, thread_cpu) for n in range(threads_count)]
+        threads = [threading.Thread(target=submit, args=arguments) for arguments in args]
+        meter = CpuMeter(java_pid)
         began = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(300)
         seconds = time.perf_counter() - began
+        cpu = meter.since(len(latencies))
         calls = walk.recorder.take()
+        attempts, errors, cancellations, samples = walk.recorder.take_details()
         ordered = sorted(latencies)
-        phases[phase] = {
-            "threads": threads_count,
-            "submissions": len(ordered),
-            "transactions_per_submission": round(calls.get("TransactWriteItems", 0) / len(ordered), 3),
-            "counter_updates_per_submission": round(calls.get("UpdateItem", 0) / len(ordered), 3),
-            "reads_per_submission": round(sum(calls.get(name, 0) for name in READS) / len(ordered), 2),
-            "p50_ms": round(percentile(ordered, 0.5), 1),
-            "p99_ms": round(percentile(ordered, 0.99), 1),
-            "max_ms": round(ordered[-1], 1),
-            "submissions_per_second": round(len(ordered) / seconds, 1),
-        }
-    burst, single = phases["burst"], phases["single_client"]
+        count = len(ordered)
+        transactions = calls.get("TransactWriteItems", 0)
+        reasons = Counter(code for joined, times in cancellations.items() for code in joined.split(",") * times)
+        writes = [sample for sample in samples if sample[0] == "TransactWriteItems"]
+        walls = sorted(sample[1] * 1000 for sample in writes)
+        levels.append(
+            {
+                "threads": threads_count,
+                "submissions_per_thread": each,
+                "submissions": count,
+                "transactions_per_submission": round(transactions / count, 3),
+                "counter_updates_per_submission": round(calls.get("UpdateItem", 0) / count, 3),
+                "reads_per_submission": round(sum(calls.get(name, 0) for name in READS) / count, 2),
+                "p50_ms": round(percentile(ordered, 0.5), 1),
+                "p99_ms": round(percentile(ordered, 0.99), 1),
+                "max_ms": round(ordered[-1], 1),
+                "mean_ms": round(sum(ordered) / count, 1),
+                "submissions_per_second": round(count / seconds, 1),
+                "calls": calls,
+                "http_attempts": sum(attempts.values()),
+                "botocore_retries": sum(attempts.values()) - sum(calls.values()),
+                "store_transaction_retries": transactions - count,  # beyond one per stored submission
+                "transaction_cancellations": sum(cancellations.values()),
+                "cancellation_reasons": dict(sorted(cancellations.items())),
+                "conditional_check_failed": reasons["ConditionalCheckFailed"]
+                + errors["ConditionalCheckFailedException"],
+                "transaction_conflicts": reasons["TransactionConflict"],
+                "throttled": sum(errors[code] for code in THROTTLING)
+                + sum(reasons[code] for code in THROTTLING_REASONS),
+                "errors": dict(sorted(errors.items())),
+                "transact_write_items": {
+                    "count": len(writes),
+                    "p50_ms": round(percentile(walls, 0.5), 1) if walls else math.nan,
+                    "p99_ms": round(percentile(walls, 0.99), 1) if walls else math.nan,
+                    "mean_ms": round(sum(walls) / len(walls), 2) if walls else math.nan,
+                    "wire_mean_ms": round(sum(s[2] for s in writes) / len(writes) * 1000, 2) if writes else math.nan,
+                    "thread_cpu_mean_ms": round(sum(s[3] for s in writes) / len(writes) * 1000, 2)
+                    if writes
+                    else math.nan,
+                },
+                "dynamodb_call_ms_per_submission": round(sum(s[1] for s in samples) / count * 1000, 1),
+                "dynamodb_wire_ms_per_submission": round(sum(s[2] for s in samples) / count * 1000, 1),
+                "cpu": {**cpu, "service_thread_cpu_ms_per_submission": round(sum(thread_cpu) / count, 2)},
+            }
+        )
+    single, burst = levels[0], levels[-1]
+    for level in levels:
+        level["p99_ratio_to_one_client"] = round(level["p99_ms"] / single["p99_ms"], 2)
     numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
     return {
-        **phases,
+        "single_client": single,
+        "burst": burst,
         "p99_ratio": round(burst["p99_ms"] / single["p99_ms"], 2),
+        "sweep": levels,
+        "cpu_model": cpu_model(levels),
         "references_unique": len(set(references)) == len(references),
         "references_readable": all(is_reference(reference) for reference in references),
         "reference_numbers": {"first": numbers[0], "last": numbers[-1], "count": len(numbers)},
@@ -322,10 +493,43 @@ def contended_submissions(walk: Walk) -> dict[str, Any]:
     }
 
 
+def cpu_model(levels: list[dict[str, Any]]) -> dict[str, Any]:
+    """The hypothesis "the burst is CPU-bound", as numbers. On a saturated machine N requests in flight each
+    wait N x (CPU seconds per submission) / cores (Little's law with throughput = cores / CPU per submission);
+    this process's Python runs on one core at a time (the GIL), so its part is bounded by N x its CPU per
+    submission / 1 core. Predicted from each level's own CPU per submission and from the lone client's (if
+    more clients cost more CPU per submission, the two differ)."""
+    lone = levels[0]["cpu"]
+    rows = []
+    for level in levels:
+        threads, cpu = level["threads"], level["cpu"]
+        rows.append(
+            {
+                "threads": threads,
+                "measured_p50_ms": level["p50_ms"],
+                "measured_mean_ms": level["mean_ms"],
+                "predicted_ms": round(threads * cpu["cpu_ms_per_submission"] / CORES, 1),
+                "predicted_from_one_client_cpu_ms": round(threads * lone["cpu_ms_per_submission"] / CORES, 1),
+                "predicted_with_gil_ms": round(
+                    threads * max(cpu["cpu_ms_per_submission"] / CORES, cpu["bench_cpu_ms_per_submission"]), 1
+                ),
+                "busy_percent_of_cores": cpu["busy_percent_of_cores"],
+            }
+        )
+    at_cores = next((level for level in levels if level["threads"] == CORES), None)
+    return {
+        "cores": CORES,
+        "rows": rows,
+        "p99_ratio_at_cores": at_cores["p99_ratio_to_one_client"] if at_cores else None,
+    }
+
+
 def burst_verdicts(burst: dict[str, Any]) -> list[str]:
     transactions = burst["burst"]["transactions_per_submission"]
     ratio = burst["p99_ratio"]
     unique = burst["references_unique"] and burst["references_readable"]
+    at_cores = burst["cpu_model"]["p99_ratio_at_cores"]
+    cpu = burst["burst"]["cpu"]
     return [
         f"{CONTENDERS} applicants at once to one agency: {transactions} TransactWriteItems per stored submission "
         f"(target <= {TARGET_TRANSACTIONS}): {'met' if transactions <= TARGET_TRANSACTIONS else 'MISSED'}; "
@@ -333,11 +537,70 @@ def burst_verdicts(burst: dict[str, Any]) -> list[str]:
         f"p99 {burst['burst']['p99_ms']} ms against {burst['single_client']['p99_ms']} ms for one client alone, "
         f"same run: {ratio}x (target <= {TARGET_P99_RATIO}x): {'met' if ratio <= TARGET_P99_RATIO else 'MISSED'}; "
         f"{burst['burst']['submissions_per_second']} submissions/s in the burst against "
-        f"{burst['single_client']['submissions_per_second']}/s alone (no more throughput: the cores are saturated, "
-        f"load average {os.getloadavg()[0]:.1f})",
+        f"{burst['single_client']['submissions_per_second']}/s alone; CPU busy in the burst: "
+        f"{cpu['busy_percent_of_cores']}% of {CORES} cores (this process {cpu['bench_percent_of_one_core']}% of one "
+        f"core, DynamoDB Local {cpu['java_percent_of_one_core']}%), machine {cpu['machine_busy_percent_of_cores']}%"
+        f", load average {os.getloadavg()[0]:.1f}",
+        f"informative, not the target: with {CORES} clients (= cores) the p99 is "
+        + (f"{at_cores}x one client's (against {TARGET_P99_RATIO}x)" if at_cores is not None else "not measured"),
         f"references: {burst['reference_numbers']['count']} stored, unique and readable: "
         f"{'met' if unique else 'MISSED'}; {burst['reference_gaps']} gaps between the first and the last",
     ]
+
+
+def print_sweep(burst: dict[str, Any]) -> None:
+    """The sweep's table, its CPU accounting and the CPU-bound hypothesis tested, predicted against measured."""
+    levels = burst["sweep"]
+    print(
+        f"burst sweep, one agency, {levels[0]['submissions']} submissions per level shared among its threads:\n"
+        f"{'threads':>7} {'p50 ms':>7} {'p99 ms':>7} {'p99/1':>6} {'subm/s':>7} {'TWI/sub':>7} {'http retr':>9} "
+        f"{'store retr':>10} {'cancel':>6} {'CCF':>4} {'thrott':>6}"
+    )
+    for level in levels:
+        print(
+            f"{level['threads']:>7} {level['p50_ms']:>7.1f} {level['p99_ms']:>7.1f} "
+            f"{level['p99_ratio_to_one_client']:>6.2f} {level['submissions_per_second']:>7.1f} "
+            f"{level['transactions_per_submission']:>7.3f} {level['botocore_retries']:>9} "
+            f"{level['store_transaction_retries']:>10} {level['transaction_cancellations']:>6} "
+            f"{level['conditional_check_failed']:>4} {level['throttled']:>6}"
+        )
+    print(
+        f"CPU per level (bench = this process, all threads; java = DynamoDB Local; of {CORES} cores = os.cpu_count()):"
+        f"\n{'threads':>7} {'busy %':>7} {'bench %1c':>9} {'java %1c':>8} {'machine %':>9} {'other %':>7} "
+        f"{'steal %':>7} {'bench ms/sub':>12} {'java ms/sub':>11} {'TWI ms':>7} {'wire ms':>7} {'thr cpu':>7} "
+        f"{'invol/sub':>9}"
+    )
+    for level in levels:
+        cpu, writes = level["cpu"], level["transact_write_items"]
+        print(
+            f"{level['threads']:>7} {cpu['busy_percent_of_cores']:>7.1f} {cpu['bench_percent_of_one_core']:>9.1f} "
+            f"{cpu['java_percent_of_one_core']:>8.1f} {cpu['machine_busy_percent_of_cores']:>9.1f} "
+            f"{cpu['other_processes_percent_of_cores']:>7.1f} {cpu['steal_percent_of_cores']:>7.1f} "
+            f"{cpu['bench_cpu_ms_per_submission']:>12.2f} {cpu['java_cpu_ms_per_submission']:>11.2f} "
+            f"{writes['mean_ms']:>7.2f} {writes['wire_mean_ms']:>7.2f} {writes['thread_cpu_mean_ms']:>7.2f} "
+            f"{cpu['bench_involuntary_switches_per_submission']:>9.1f}"
+        )
+    for level in levels:
+        cpu = level["cpu"]
+        print(
+            f"CPU busy with {level['threads']} client(s): {cpu['busy_percent_of_cores']}% of {CORES} cores "
+            f"(Python {cpu['bench_cpu_ms_per_submission']} ms, {cpu['service_thread_cpu_ms_per_submission']} ms of it "
+            f"in the submitting thread inside the service call, + DynamoDB Local "
+            f"{cpu['java_cpu_ms_per_submission']} ms "
+            f"CPU per submission; TransactWriteItems {level['transact_write_items']['mean_ms']} ms as the client sees "
+            f"it, {level['transact_write_items']['wire_mean_ms']} ms of it on the wire)"
+        )
+    print(
+        f"CPU-bound hypothesis: latency at N clients = N x CPU per submission / {CORES} cores "
+        "(meaningful once N >= cores; the GIL variant bounds the Python part by one core):\n"
+        f"{'threads':>7} {'measured p50':>12} {'mean':>7} {'predicted':>9} {'from 1-client CPU':>17} {'with GIL':>8}"
+    )
+    for row in burst["cpu_model"]["rows"]:
+        print(
+            f"{row['threads']:>7} {row['measured_p50_ms']:>12.1f} {row['measured_mean_ms']:>7.1f} "
+            f"{row['predicted_ms']:>9.1f} {row['predicted_from_one_client_cpu_ms']:>17.1f} "
+            f"{row['predicted_with_gil_ms']:>8.1f}"
+        )
 
 
 def verdicts(table: dict[str, dict[str, int]], scans: int) -> list[str]:
@@ -373,11 +636,12 @@ def main() -> int:
                 time_requests(walk, SAMPLES)
             walk.recorder.seconds_by_operation.clear()
             timing = time_requests(walk, SAMPLES)
-            contention = contended_submissions(walk)
-            per_operation = {
+            per_operation = {  # of the timed requests only, before the burst's calls add to them
                 name: {"count": len(values), "mean_ms": round(sum(values) / len(values) * 1000, 1)}
                 for name, values in sorted(walk.recorder.seconds_by_operation.items())
             }
+            assert dynamodb.pid is not None
+            contention = contended_submissions(walk, dynamodb.pid)
         finally:
             walk.close()
     everything = walk.recorder.everything
@@ -396,8 +660,10 @@ def main() -> int:
         "DynamoDB Local, mean per call while timing: "
         + ", ".join(f"{name} {figures['mean_ms']:.1f} ms" for name, figures in per_operation.items())
     )
-    report += burst_verdicts(contention)
-    for text in report[-3:]:
+    print_sweep(contention)
+    bursts = burst_verdicts(contention)
+    report += bursts
+    for text in bursts:
         print(text)
     write_results(
         RESULTS,
