@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -56,4 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Without the interpreter's clean-up: a build leaves millions of objects (the catalogue, every page, the
+    # theme's state), and freeing them one by one took 0.3 s of a 5 s build. Every file is closed by now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
