@@ -147,7 +147,7 @@ def build_site(standards: Path, out: Path) -> Built:
     encoding = Background(lambda: encoded_open_data(catalogue, notes, cache))
     contents = searchable_contents(pages, direct)
     if contents is not None:
-        with indexing(out, lambda: write_sources(work / "search-sources", contents)):
+        with indexing(out, lambda: write_sources(contents, work / "search-sources")):
             engine = run_mkdocs(config, pages, direct)
             open_data = write_open_data(out, encoding, catalogue, notes)
     else:

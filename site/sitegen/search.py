@@ -11,8 +11,11 @@ browser side is assets/javascripts/cari.js, behind the theme's own search box.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
+import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +27,8 @@ PAGEFIND = REPO / "node_modules" / "pagefind" / "lib" / "runner" / "bin.cjs"  # 
 BUNDLE = "pagefind"  # the folder in the site: /pagefind/pagefind.js, its WebAssembly, index/, fragment/
 LANGUAGE = "id"
 # Pagefind's ready-made interfaces, which the site does not use (cari.js speaks to pagefind.js itself).
+RAM = Path("/dev/shm")  # Linux's memory-backed folder
+SOURCE_PREFIX = "layanan-cari-"
 SOURCE_HEAD = '<!doctype html><html lang="id"><head><meta charset="utf-8"></head><body>'
 SOURCE_TAIL = "</body></html>\n"
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
@@ -49,12 +54,28 @@ def index_site(site: Path) -> Path:
     return bundle
 
 
-def write_sources(folder: Path, contents: Mapping[str, str]) -> Path:
-    """The searchable pages' content, by their paths in the site ("a/b/index.html"), as pages of their own in
-    `folder` (emptied first), for Pagefind to index before the site is built. Pagefind reads only the
-    content marked data-pagefind-body: its index of these is the index of the built site, byte for byte
-    (tests/site/test_build.py). Returns the folder."""
-    shutil.rmtree(folder, ignore_errors=True)
+def write_sources(contents: Mapping[str, str], fallback: Path) -> Path:
+    """The searchable pages' content, by their paths in the site ("a/b/index.html"), as pages of their own,
+    for Pagefind to index before the site is built. Pagefind reads only the content marked
+    data-pagefind-body: its index of these is the index of the built site, byte for byte
+    (tests/site/test_build.py). Written into a new folder in memory (RAM, when the system has one and it
+    has room: scratch files there cost no disk writes), else into `fallback`, emptied first. Returns the
+    folder; indexing() removes it once indexed."""
+    if RAM.is_dir() and os.access(RAM, os.W_OK):
+        for left in RAM.glob(f"{SOURCE_PREFIX}*"):  # by a build stopped half-way, more than an hour ago
+            with contextlib.suppress(OSError):
+                if left.stat().st_mtime < time.time() - 3600:
+                    shutil.rmtree(left, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix=SOURCE_PREFIX, dir=RAM))
+        try:
+            return _source_pages(folder, contents)
+        except OSError:  # full: a small /dev/shm (64 MB in a container by default) and a big catalogue
+            shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(fallback, ignore_errors=True)
+    return _source_pages(fallback, contents)
+
+
+def _source_pages(folder: Path, contents: Mapping[str, str]) -> Path:
     for path, content in contents.items():
         page = folder / path
         page.parent.mkdir(parents=True, exist_ok=True)

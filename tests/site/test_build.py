@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from chalicelib.standard.catalogue import Catalogue, service_url
-from sitegen import build
+from sitegen import build, search
 from sitegen.build import REPO, SiteBuildError, build_site, work_dir
 from sitegen.search import UNUSED, pagefind_command, write_sources
 
@@ -79,20 +79,22 @@ def _sources_written(monkeypatch: pytest.MonkeyPatch, tally: Path) -> Path:
     """How many pages each build gave Pagefind before mkdocs ran (sitegen.search.write_sources), a line each
     in `tally` (written in the process that writes them)."""
 
-    def counting(folder: Path, contents: dict[str, str]) -> Path:
+    def counting(contents: dict[str, str], fallback: Path) -> Path:
         with tally.open("a", encoding="utf-8") as lines:
             lines.write(f"{len(contents)}\n")
-        return write_sources(folder, contents)
+        return write_sources(contents, fallback)
 
     monkeypatch.setattr(build, "write_sources", counting)
     tally.touch()
     return tally
 
 
-@pytest.mark.parametrize("left_to_markdown", [False, True])
+@pytest.mark.parametrize(("left_to_markdown", "in_memory"), [(False, True), (False, False), (True, True)])
 def test_the_index_is_pagefinds_index_of_the_built_site_made_early_or_from_the_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, left_to_markdown: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, left_to_markdown: bool, in_memory: bool
 ) -> None:
+    if not in_memory:  # no memory-backed folder: the sources go beside the site
+        monkeypatch.setattr(search, "RAM", tmp_path / "no-such-folder")
     standards = _copy_agency(tmp_path)
     if left_to_markdown:  # the agency's page goes through Markdown: its content is known only once built
         agency = standards / AGENCY / "_agency.yml"
