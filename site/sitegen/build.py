@@ -144,7 +144,7 @@ def build_site(standards: Path, out: Path) -> Built:
     # The search index (sitegen/search.py), by Pagefind in a process of its own: from the searchable pages'
     # content while mkdocs builds the site, when all of it was written directly; else from the built site.
     # data/standards.json's entries, encoded in a process of their own meanwhile (sitegen/open_data_text.py).
-    encoding = Background(lambda: encoded_open_data(catalogue, notes, cache))
+    encoding = Background(lambda: encoded_open_data(catalogue, notes))
     contents = searchable_contents(pages, direct)
     if contents is not None:
         with indexing(out, lambda: write_sources(contents, work / "search-sources")):
@@ -172,11 +172,10 @@ def searchable_contents(pages: Sequence[Page], direct: DirectPages) -> dict[str,
     return contents
 
 
-def encoded_open_data(catalogue: Catalogue, notes: dict[str, list[str]], cache: Path | None) -> OpenDataText:
-    """data/standards.json's entries (sitegen/open_data_text.py), each encoded once and kept between builds."""
-    open_data = OpenDataText.load(cache and cache / "open-data.pickle")
+def encoded_open_data(catalogue: Catalogue, notes: dict[str, list[str]]) -> OpenDataText:
+    """data/standards.json's entries (sitegen/open_data_text.py)."""
+    open_data = OpenDataText()
     open_data.update(catalogue, notes)
-    open_data.save(cache and cache / "open-data.pickle")
     return open_data
 
 
