@@ -131,9 +131,16 @@ def build_site(standards: Path, out: Path) -> Built:
     work = work_dir(out)
     docs = work / "docs"
     docs.mkdir(parents=True, exist_ok=True)  # what the last build left is overwritten, the rest pruned below
-    parser.save()
+    # The caches are written by processes of their own meanwhile: hundreds of MB at 10,000 services.
+    saving = [Background(parser.save)]
     notes = verification_notes(catalogue, date.today())
-    generated = generated_pages(catalogue, notes, cache and cache / "markdown.pickle", build_workers())
+    generated = generated_pages(
+        catalogue,
+        notes,
+        cache and cache / "markdown.pickle",
+        build_workers(),
+        save=lambda write: saving.append(Background(write)),
+    )
     pages = generated.pages  # all_pages, kept per service
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
     mermaid = vendor_mermaid(docs)
@@ -154,6 +161,8 @@ def build_site(standards: Path, out: Path) -> Built:
         engine = run_mkdocs(config, pages, direct)
         with indexing(out):
             open_data = write_open_data(out, encoding, catalogue, notes)
+    for done in saving:
+        done.result()
     return Built(catalogue, notes, {page.path: page.markdown for page in pages}, docs, engine, open_data)
 
 

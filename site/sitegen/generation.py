@@ -16,7 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,11 +125,16 @@ def _service_pages(
 
 
 def generated_pages(
-    catalogue: Catalogue, notes: Mapping[str, Sequence[str]], path: Path | None = None, workers: int = 1
+    catalogue: Catalogue,
+    notes: Mapping[str, Sequence[str]],
+    path: Path | None = None,
+    workers: int = 1,
+    save: Callable[[Callable[[], None]], None] = lambda saving: saving(),
 ) -> Generated:
     """Every page (tests/site/test_generation.py holds them equal to all_pages). The services' pages the last
     build did not give are made on `workers` processes, with their HTML: the Markdown conversions of the
-    agency's wording, the most of a cold build's work, are shared out."""
+    agency's wording, the most of a cold build's work, are shared out. `save` runs the writing of the kept
+    pages (the build's: in a process of its own, sitegen.parallel.Background)."""
     known = _load(path)
     keys = {}
     for standard in catalogue.standards:
@@ -158,5 +163,5 @@ def generated_pages(
         used[key] = found
         pages += found
     if used.keys() != known.keys():
-        _save(path, used)
+        save(lambda: _save(path, used))
     return Generated(pages, len(catalogue.standards) - len(missing), written)
