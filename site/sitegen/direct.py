@@ -222,7 +222,7 @@ class _ServicePage:
             f"{verification}{chr(10) if verification else ''}"  # a raw block: an empty line after it
             f"{delivery_html}\n{delivery}\n{management_html}\n{management}\n"
             f"{survey_html}\n{survey}\n{performance_html}\n{perf}\n"
-            '<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">\n'
+            '<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan" data-pagefind-ignore>\n'
             '<h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>\n'
             f"{maklumat_html(agency)}\n</aside>"
         )

@@ -367,7 +367,7 @@ def service_page(catalogue: Catalogue, standard: Standard, notes: Sequence[str] 
 
 {surveys.service_section(standard.agency_id, standard.id)}
 {performance.service_section(standard.agency_id, standard.id)}
-<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan">
+<aside class="maklumat maklumat--ringkas" aria-labelledby="maklumat-pelayanan" data-pagefind-ignore>
 <h2 id="maklumat-pelayanan">Maklumat Pelayanan</h2>
 {maklumat_html(agency)}
 </aside>

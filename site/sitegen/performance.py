@@ -11,6 +11,8 @@ from html import escape
 from chalicelib import messages as m
 from chalicelib.time.formatting import MONTHS
 
+from sitegen.surveys import NOT_SEARCHED
+
 HEADING = m.PERFORMANCE_TITLE
 
 
@@ -23,7 +25,7 @@ def _section(path: str) -> str:
     links = f'<ul class="kinerja">\n{chr(10).join(items)}\n</ul>'
     words = escape(json.dumps({**m.PERFORMANCE_SCRIPT, "months": list(MONTHS)}, ensure_ascii=False))
     data = f'data-kinerja="{escape(path)}?format=json" data-pesan="{words}"'
-    return f"## {HEADING}\n\n<div {data}>\n<p>{escape(m.PERFORMANCE_SITE_TEXT)}</p>\n{links}\n</div>\n"
+    return f"## {HEADING}\n\n<div {data} {NOT_SEARCHED}>\n<p>{escape(m.PERFORMANCE_SITE_TEXT)}</p>\n{links}\n</div>\n"
 
 
 def service_section(agency_id: str, service_id: str) -> str:

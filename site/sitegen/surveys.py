@@ -11,6 +11,9 @@ from html import escape
 from chalicelib import messages as m
 
 HEADING = "Survei Kepuasan Masyarakat"
+# The same words on every page: left out of the search index, which would otherwise find every service for
+# "survei" or "kepuasan" (Pagefind reads data-pagefind-ignore; the heading stays searchable).
+NOT_SEARCHED = "data-pagefind-ignore"
 
 
 def _section(results: str, form: str = "") -> str:
@@ -20,7 +23,7 @@ def _section(results: str, form: str = "") -> str:
     words = escape(json.dumps(m.SURVEY_SCRIPT, ensure_ascii=False))
     data = f'data-ikm="{escape(results)}?format=json" data-pesan="{words}"'
     return (
-        f'## {HEADING}\n\n<div class="survei" {data}>\n<p>{escape(m.SURVEY_SITE_TEXT)}</p>\n'
+        f'## {HEADING}\n\n<div class="survei" {data} {NOT_SEARCHED}>\n<p>{escape(m.SURVEY_SITE_TEXT)}</p>\n'
         f'<ul class="survei__tautan">\n{chr(10).join(items)}\n</ul>\n</div>\n'
     )
 

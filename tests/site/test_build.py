@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from chalicelib import messages as m
 from chalicelib.standard.catalogue import Catalogue, service_url
 from sitegen import build, search
 from sitegen.build import REPO, SiteBuildError, build_site, work_dir
@@ -58,6 +59,19 @@ def test_only_the_content_of_service_and_agency_pages_is_indexed(site: Path, cat
     text = " ".join(p["content"] for p in pages.values()).casefold()
     for word in ("persyaratan", "paspor", "pencari kerja", "pengaduan"):
         assert word in text, word
+
+
+def test_words_every_service_page_repeats_are_searched_on_the_agency_page_only(
+    site: Path, catalogue: Catalogue
+) -> None:
+    pages = indexed_pages(site)
+    maklumat = "belum menerbitkan Maklumat Pelayanan"  # what the seeds' agencies show in its place
+    services = [pages[service_url(s)]["content"] for s in catalogue.standards]
+    assert all(maklumat in pages[f"/{agency.id}/"]["content"] for agency in catalogue.agencies)
+    assert not any(maklumat in content for content in services)
+    for boilerplate in (m.SURVEY_SITE_TEXT, m.PERFORMANCE_SITE_TEXT):  # the same on every page
+        assert not any(boilerplate[:40] in page["content"] for page in pages.values())
+    assert all("Survei Kepuasan Masyarakat" in content for content in services)  # the heading stays
 
 
 def _index_of_the_built_site(site: Path, folder: Path) -> dict[str, bytes]:
