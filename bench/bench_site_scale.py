@@ -9,15 +9,17 @@ twice, each in a fresh interpreter, one after the other:
   title and the fourteen components' source text, as an agency writes it: the theme alone.
 
 Ours runs twice: cold (its render cache empty) and warm (the same build again: pages whose Markdown and
-generator are unchanged come from the cache, sitegen/engine.py). Prints each time, both ratios (target
-<= 1.0) and the size of the search bundle our build writes (what one search downloads of it:
-bench_search.py), and writes bench/results/site_scale.json. Usage: python bench/bench_site_scale.py
+generator are unchanged come from the cache, sitegen/engine.py), with plain between them; three rounds up to
+1,000 services (medians; LAYANAN_BENCH_ROUNDS to change). Prints each time, both ratios (target <= 1.0)
+and the size of the search bundle our build writes (what one search downloads of it: bench_search.py), and
+writes bench/results/site_scale.json. Usage: python bench/bench_site_scale.py
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -37,6 +39,11 @@ PLAIN_CONFIG = ROOT / "bench" / "plain" / "mkdocs.yml"
 WORK = ROOT / "build" / "bench-site-scale"
 RESULTS = ROOT / "bench" / "results" / "site_scale.json"
 TIMEOUT_SECONDS = 3600
+
+
+def rounds_at(services: int) -> int:
+    """Rounds of (cold, plain, warm), medians reported: three up to 1,000 services, one beyond (minutes each)."""
+    return int(os.environ.get("LAYANAN_BENCH_ROUNDS") or (3 if services <= 1000 else 1))
 
 
 def sizes() -> list[int]:
@@ -97,17 +104,27 @@ def measure(services: int) -> dict[str, Any]:
 
     python = sys.executable
     build = [python, "-m", "sitegen", "build", "--standards", str(standards), "--out", str(folder / "site")]
-    # Cold: no page rendered before (a render cache of its own, empty). Warm: the same build again, as `make
-    # site` runs after an edit or a checkout (only pages whose Markdown or generator changed are rendered).
-    cache = str(folder / "render-cache")
-    ours = timed(build, LAYANAN_SITE_CACHE=cache)
-    plain = timed([python, "-m", "mkdocs", "build", "--quiet", "-f", str(plain_config)])
-    warm = timed(build, LAYANAN_SITE_CACHE=cache)
+    plain_build = [python, "-m", "mkdocs", "build", "--quiet", "-f", str(plain_config)]
+    # Cold: no page rendered before (a render cache of its own, empty; the output and work folders gone).
+    # Warm: the same build again, as `make site` runs after an edit or a checkout (only pages whose Markdown
+    # or generator changed are rendered). Plain in between, each round, so that the three share the minute.
+    cache = folder / "render-cache"
+    rounds: list[tuple[float, float, float]] = []
+    for _ in range(rounds_at(services)):
+        for stale in (cache, folder / "site", folder / "site-mkdocs", folder / "plain-site"):
+            shutil.rmtree(stale, ignore_errors=True)
+        cold = timed(build, LAYANAN_SITE_CACHE=str(cache))
+        plain = timed(plain_build)
+        warm = timed(build, LAYANAN_SITE_CACHE=str(cache))
+        rounds.append((cold, plain, warm))
+    ours, plain, warm = (statistics.median(run[index] for run in rounds) for index in range(3))
     search = [path.stat().st_size for path in (folder / "site" / "pagefind").rglob("*") if path.is_file()]
     return {
         "services": services,
         "agencies": AGENCIES,
         "plain_pages": plain_count + 1,
+        "rounds": [[round(value, 2) for value in run] for run in rounds],  # cold, plain, warm
+        "ratios_cold": [round(cold / plain_seconds, 2) for cold, plain_seconds, _ in rounds],
         "ours_seconds": round(ours, 1),
         "ours_warm_seconds": round(warm, 1),
         "plain_seconds": round(plain, 1),

@@ -148,10 +148,10 @@ def build_site(standards: Path, out: Path) -> Built:
     prune(docs, assets | {mermaid})  # the pages are held in memory (Engine's `pages`), not written here
     direct = DirectPages(catalogue, notes, pages, generated.written)  # service pages as HTML (sitegen/direct.py)
     config = write_config(work, docs, out, nav(), mermaid)
-    # The search index (sitegen/search.py), by Pagefind in a process of its own: from the searchable pages'
-    # content while mkdocs builds the site, when all of it was written directly; else from the built site.
     # data/standards.json's entries, encoded in a process of their own meanwhile (sitegen/open_data_text.py).
     encoding = Background(lambda: encoded_open_data(catalogue, notes))
+    # The search index (sitegen/search.py), by Pagefind in a process of its own: from the searchable pages'
+    # content while mkdocs builds the site, when all of it was written directly; else from the built site.
     contents = searchable_contents(pages, direct)
     if contents is not None:
         with indexing(out, lambda: write_sources(contents, work / "search-sources")):

@@ -15,7 +15,9 @@ the first two are done once and kept (`Engine`), so that:
   pages) is not converted at all: its content, table of contents, title and anchors are set as Page.render
   would have set them, when the page's file is still the text the generator wrote;
 - a page outside the navigation is not put through the theme's template when two pages of its kind were
-  (`Skeletons`: sitegen/skeleton.py fills in the kind's template output with the page's own values).
+  (`Skeletons`: sitegen/skeleton.py fills in the kind's template output with the page's own values);
+- generated pages can be held in memory as mkdocs files (`pages`, File.generated) instead of written to the
+  docs folder only to be read again.
 
 Output is byte for byte the output of mkdocs' own build (tests/site/test_engine.py compares them).
 """
