@@ -21,8 +21,9 @@ def _run(share: Sequence[Any]) -> list[Any]:
 def forked_map(task: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
     """[task(item) for item in items], on `workers` forked processes, in the items' order.
 
-    Each worker takes every workers-th item (interleaved: long items next to each other are shared out);
-    only the items' results travel back, pickled. With one worker, or one item, nothing is forked."""
+    Each worker takes every workers-th item (interleaved: long items next to each other are shared out).
+    The items and their results travel pickled; whatever else `task` reads (the catalogue, the engine) is
+    inherited by the fork. With one worker, or one item, nothing is forked."""
     if workers <= 1 or len(items) <= 1:
         return [task(item) for item in items]
     global _TASK
