@@ -49,6 +49,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "site"), str(ROOT)]
 
 from bench.api_stack import machine, write_results  # noqa: E402
 from bench.bench_site_scale import AGENCIES, PLAIN_CONFIG, environment, plain_docs, sizes  # noqa: E402
+from tests.fetching import FETCHING, FONT_HOSTS, external  # noqa: E402
 
 ZENSICAL_VERSION = "0.0.73"
 NEWEST_PUBLISHED = "0.1.3"  # needs zensical-ui==0.0.43, not served by the registry reachable here
@@ -61,25 +62,7 @@ INSTALL_TIMEOUT_SECONDS = 240
 BUILD_TIMEOUT_SECONDS = 120  # one build of 1,000 pages takes about 10 s here; 10,000 get ten times as long
 SEARCH_BUDGET_BYTES = 300 * 1024  # what one search may download at 10,000 services (issue 15)
 
-# What makes a browser fetch (an <a href> only navigates when clicked), as in tests/site/test_offline.py
-FETCHING = {
-    ("link", "href"),
-    ("script", "src"),
-    ("img", "src"),
-    ("img", "srcset"),
-    ("source", "src"),
-    ("source", "srcset"),
-    ("iframe", "src"),
-    ("video", "poster"),
-    ("object", "data"),
-    ("embed", "src"),
-    ("audio", "src"),
-    ("track", "src"),
-    ("input", "src"),
-}
-FONT_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "use.typekit.net", "fonts.bunny.net")
 CDN_HOSTS = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
-EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 
 # A page using every Markdown extension our site needs, with the front matter site/overrides/main.html reads.
 SAMPLE_PAGE = """---
@@ -294,10 +277,10 @@ def offline(site: Path) -> dict[str, Any]:
     for path in site.rglob("*.html"):
         page, text = parse(path)
         for url in page.fetched:
-            if EXTERNAL.match(url):
+            if external(url):
                 fetched[url] = fetched.get(url, 0) + 1
         for url in page.anchors:
-            if EXTERNAL.match(url):
+            if external(url):
                 anchors[url] = anchors.get(url, 0) + 1
         styles += sum(1 for style in page.styles if "url(" in style and "//" in style)
         # The theme's script loads mermaid from a CDN for class="mermaid", repository facts for md-source.
@@ -435,7 +418,7 @@ def sample(binary: Path, folder: Path) -> dict[str, Any]:
                 url
                 for path in (folder / "sample-zensical").rglob("*.html")
                 for url in parse(path)[0].anchors
-                if EXTERNAL.match(url)
+                if external(url)
             }
         ),
     }

@@ -11,23 +11,7 @@ from chalicelib.standard.catalogue import Catalogue
 from sitegen.channels import channel_href
 from sitegen.open_data import LICENCE
 
-# Attributes that make the browser fetch something (a link's href only navigates when clicked).
-FETCHING = {
-    ("link", "href"),
-    ("script", "src"),
-    ("img", "src"),
-    ("img", "srcset"),
-    ("source", "src"),
-    ("source", "srcset"),
-    ("iframe", "src"),
-    ("video", "poster"),
-    ("object", "data"),
-    ("embed", "src"),
-    ("audio", "src"),
-    ("track", "src"),
-    ("input", "src"),
-}
-FONT_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "use.typekit.net", "fonts.bunny.net")
+from tests.fetching import FETCHING, FONT_HOSTS, external
 
 
 class _Links(HTMLParser):
@@ -49,10 +33,6 @@ class _Links(HTMLParser):
                 self.styles.append(value)
 
 
-def _external(url: str) -> bool:
-    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
-
-
 def _parse(path: Path) -> _Links:
     links = _Links()
     links.feed(path.read_text(encoding="utf-8"))
@@ -65,7 +45,7 @@ def test_no_page_fetches_from_another_host(site: Path) -> None:
     for path in pages:
         links = _parse(path)
         assert links.fetched, path
-        assert [url for url in links.fetched if _external(url)] == [], path
+        assert [url for url in links.fetched if external(url)] == [], path
         assert not any("url(" in style and "//" in style for style in links.styles), path
 
 
@@ -77,8 +57,8 @@ def test_the_only_links_to_other_hosts_are_the_agencies_complaint_channels(site:
     allowed = {href for href in map(channel_href, channels) if href}
     allowed.add(LICENCE["url"])  # the open data's licence, named on /data-terbuka/: a link, nothing loaded
     for path in site.rglob("*.html"):
-        external = {url for url in _parse(path).anchors if _external(url)}
-        assert external <= allowed, (path, external - allowed)
+        elsewhere = {url for url in _parse(path).anchors if external(url)}
+        assert elsewhere <= allowed, (path, elsewhere - allowed)
 
 
 def test_stylesheets_import_nothing_and_load_no_remote_fonts_or_images(site: Path) -> None:
