@@ -11,8 +11,9 @@ from html import escape
 from chalicelib import messages as m
 
 HEADING = "Survei Kepuasan Masyarakat"
-# The same words on every page: left out of the search index, which would otherwise find every service for
-# "survei" or "kepuasan" (Pagefind reads data-pagefind-ignore; the heading stays searchable).
+# The same sentences on every page: left out of the search index (Pagefind reads data-pagefind-ignore), so
+# that they do not crowd every result's excerpt. The heading stays searchable: "survei" still finds every
+# page, the services whose own standard speaks of surveys first.
 NOT_SEARCHED = "data-pagefind-ignore"
 
 
